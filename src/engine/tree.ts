@@ -9,6 +9,8 @@ export interface FileChange {
   /** Path relative to the workspace root, `/`-separated. */
   path: string;
   content?: string;
+  /** Content on disk before the change (modify and delete). */
+  previous?: string;
   /** Who asked for it (generator or target name), for reports and the manifest. */
   origin?: string;
 }
@@ -90,11 +92,11 @@ export class Tree {
         onDisk = null;
       }
       if (e.content === null) {
-        if (onDisk !== null) out.push({ type: 'delete', path: rel, origin: e.origin });
+        if (onDisk !== null) out.push({ type: 'delete', path: rel, previous: onDisk, origin: e.origin });
       } else if (onDisk === null) {
         out.push({ type: 'create', path: rel, content: e.content, origin: e.origin });
       } else if (onDisk !== e.content) {
-        out.push({ type: 'modify', path: rel, content: e.content, origin: e.origin });
+        out.push({ type: 'modify', path: rel, content: e.content, previous: onDisk, origin: e.origin });
       }
     }
     return out;

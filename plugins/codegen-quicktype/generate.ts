@@ -1,0 +1,97 @@
+/**
+ * The `quicktype` codegen function: types plus (de)serialisers for a model in one of
+ * {@link QUICKTYPE_LANGUAGES}, produced by quicktype-core from the bundled schema.
+ *
+ * Files: quicktype's multi-file mode names each file; they are written into the folder of
+ * `input.output`. Single-file languages get exactly `input.output`; Java gets one file per class
+ * (`Converter.java`, `User.java`, ...) next to it, so give Java targets an output such as
+ * `src/main/java/io/example/User.java`.
+ */
+import path from 'node:path';
+import { pascalCase } from 'change-case';
+import { MetarepoError } from '../../src/errors.js';
+import type { CodegenInput, GeneratedFile } from '../../src/plugins/api.js';
+import { generatedNotice } from '../codegen-typescript/notice.js';
+import { QUICKTYPE_LANGUAGES, type QuicktypeLanguage } from './languages.js';
+
+/** Options of the `quicktype` generator (the target's `options` in `metarepo.yaml`). */
+export interface QuicktypeOptions {
+  /** Target language (required). */
+  lang: QuicktypeLanguage;
+  /** Name of the top-level type. Default: the model name in PascalCase (`user-profile` → `UserProfile`). */
+  topLevel?: string;
+  /** quicktype renderer options for the language, passed through (e.g. `{ "just-types": true }`). */
+  rendererOptions?: Record<string, string | boolean>;
+}
+
+/**
+ * Generates code for `input.model` with quicktype. Deterministic: quicktype writes no timestamps, and
+ * the schema never leaves the process (a schema store that refuses every fetch stands behind the
+ * bundled document, so no `$ref` can reach the file system or network).
+ * @throws MetarepoError (exit 2) for bad options or a schema quicktype rejects. A stack overflow
+ *   (quicktype recurses per schema level) is rethrown as is, for the worker to report.
+ */
+export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
+  const options = readOptions(input.options, input.model.name);
+  const { quicktypeMultiFile, InputData, JSONSchemaInput, JSONSchemaStore, QuickTypeError } = await import('quicktype-core');
+
+  class BundledOnlyStore extends JSONSchemaStore {
+    async fetch(address: string): Promise<undefined> {
+      throw new MetarepoError(`Model ${input.model.name} refers to "${address}", which is not bundled into it.`, {
+        hint: 'Use $ref only to models and definitions the model registry can bundle.',
+      });
+    }
+  }
+
+  try {
+    const schemaInput = new JSONSchemaInput(new BundledOnlyStore());
+    await schemaInput.addSource({ name: options.topLevel, schema: JSON.stringify(input.model.schema) });
+    const inputData = new InputData();
+    inputData.addInput(schemaInput);
+    const results = await quicktypeMultiFile({
+      inputData,
+      lang: options.lang,
+      rendererOptions: options.rendererOptions ?? {},
+      outputFilename: path.posix.basename(input.output),
+      leadingComments: [generatedNotice(input.model)],
+    });
+    const folder = path.posix.dirname(input.output);
+    // Sorted so the file order never depends on quicktype's internal map order.
+    return [...results.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, result]) => ({ path: path.posix.join(folder, name), content: `${result.lines.join('\n').trimEnd()}\n` }));
+  } catch (error) {
+    if (!(error instanceof QuickTypeError)) throw error;
+    throw new MetarepoError(`quicktype could not generate ${options.lang} for model ${input.model.name}@${input.model.version}: ${error.message}`, {
+      hint: 'Check the target options (rendererOptions names and values) and that the model is valid JSON Schema.',
+      cause: error,
+    });
+  }
+}
+
+function readOptions(raw: Record<string, unknown>, modelName: string): QuicktypeOptions & { topLevel: string } {
+  const { lang, topLevel, rendererOptions } = raw;
+  if (typeof lang !== 'string' || !(QUICKTYPE_LANGUAGES as readonly string[]).includes(lang)) {
+    throw badOption('lang', `one of ${QUICKTYPE_LANGUAGES.join(', ')}`);
+  }
+  if (topLevel !== undefined && (typeof topLevel !== 'string' || topLevel === '')) throw badOption('topLevel', 'a non-empty string');
+  if (rendererOptions !== undefined && !isRendererOptions(rendererOptions)) {
+    throw badOption('rendererOptions', 'an object of string or boolean values');
+  }
+  return { lang: lang as QuicktypeLanguage, topLevel: topLevel ?? pascalCase(modelName), rendererOptions };
+}
+
+function isRendererOptions(value: unknown): value is Record<string, string | boolean> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string' || typeof v === 'boolean')
+  );
+}
+
+function badOption(name: string, expected: string): MetarepoError {
+  return new MetarepoError(`Option "${name}" of generator quicktype must be ${expected}.`, {
+    hint: `Fix options.${name} of this target in metarepo.yaml.`,
+  });
+}

@@ -1,0 +1,88 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { GlobalOptions } from './output.js';
+import { reportError } from './output.js';
+
+type Globals = () => GlobalOptions;
+
+/**
+ * Registers every command. Actions import their module on first use: startup loads only commander.
+ * A command's function returns its exit code.
+ */
+export function registerCommands(program: Command, globals: Globals): void {
+  const act =
+    <A extends unknown[]>(load: () => Promise<(g: GlobalOptions, ...args: A) => Promise<number>>) =>
+    async (...args: A) => {
+      const g = globals();
+      try {
+        process.exitCode = await (await load())(g, ...args);
+      } catch (e) {
+        process.exitCode = reportError(g, e);
+      }
+    };
+
+  program
+    .command('init [dir]')
+    .description('create a workspace: metarepo.yaml, models/, templates/, generators/, plugins/, projects/, .metarepo/')
+    .option('--name <name>', 'workspace name (default: the folder name)')
+    .action(act(async () => (await import('./init.js')).initCommand));
+
+  program
+    .command('new [generator] [name]')
+    .description('scaffold from a generator (built-in, plopfile or generators/*.mjs); lists generators without arguments')
+    .option('-s, --set <key=value...>', 'answer a prompt', collect, [])
+    .option('--dry-run', 'print what would be created, write nothing')
+    .option('-y, --yes', 'accept defaults for prompts not answered by --set')
+    .action(act(async () => (await import('./new.js')).newCommand));
+
+  program
+    .command('generate')
+    .description('render every target of metarepo.yaml and write what changed')
+    .option('--dry-run', 'print the changes as a diff, write nothing')
+    .option('--check', 'write nothing; exit 1 listing stale files (for CI)')
+    .option('--force', 'overwrite generated files edited by hand')
+    .action(act(async () => (await import('./generate.js')).generateCommand));
+
+  const model = program.command('model').description('versioned JSON Schema models');
+  model
+    .command('list')
+    .description('list models and their versions')
+    .action(act(async () => (await import('./model.js')).modelListCommand));
+  model
+    .command('show <spec>')
+    .description('print a model (name or name@range, e.g. user@^1.2)')
+    .option('--bundled', 'print the bundled schema that code generators receive')
+    .action(act(async () => (await import('./model.js')).modelShowCommand));
+  model
+    .command('add <name>')
+    .description('add a new model at version 1.0.0 from a JSON Schema file')
+    .requiredOption('--from <file>', 'the JSON Schema file')
+    .action(act(async () => (await import('./model.js')).modelAddCommand));
+
+  program
+    .command('events')
+    .description('print logged events')
+    .option('--type <pattern>', 'only types matching the pattern, e.g. core:file:*')
+    .option('--since <sequence>', 'only events after this sequence number', (v) => parseSequence(v))
+    .option('--follow', 'keep printing new events')
+    .action(act(async () => (await import('./events.js')).eventsCommand));
+
+  program
+    .command('status')
+    .description('workspace, projects, models, targets (up to date or not), hand-edited generated files')
+    .action(act(async () => (await import('./status.js')).statusCommand));
+
+  program
+    .command('health')
+    .description('check config, models, templates and an event round trip')
+    .action(act(async () => (await import('./health.js')).healthCommand));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseSequence(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}

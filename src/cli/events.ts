@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { matchesType, type EventEnvelope } from '../events/envelope.js';
+import { parseLines, readEvents } from '../events/log.js';
+import { eventsDir } from '../workspace/workspace.js';
+import { requireWorkspaceRoot } from '../workspace/root.js';
+import type { GlobalOptions } from './output.js';
+
+/** `metarepo events`: prints logged events, one per line (JSON lines with --json). Reading publishes nothing. */
+export async function eventsCommand(g: GlobalOptions, opts: { type?: string; since?: number; follow?: boolean }): Promise<number> {
+  const dir = eventsDir(requireWorkspaceRoot(g.cwd));
+  let last = opts.since ?? 0;
+  const print = (e: EventEnvelope) => {
+    last = Math.max(last, e.sequence ?? 0);
+    if (opts.type && !matchesType(opts.type, e.type)) return;
+    process.stdout.write(g.json ? `${JSON.stringify(e)}\n` : `${String(e.sequence).padStart(6)} ${e.time} ${e.type} ${JSON.stringify(e.data)}\n`);
+  };
+  for (const e of readEvents(dir, { since: last })) print(e);
+  if (!opts.follow) return 0;
+  await follow(dir, () => last, print);
+  return 0;
+}
+
+/** Polls the live segment for appended lines (and notices rotation) until the process is stopped. */
+async function follow(dir: string, since: () => number, print: (e: EventEnvelope) => void): Promise<never> {
+  const live = path.join(dir, 'events.jsonl');
+  let offset = size(live);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = size(live);
+    if (now < offset) {
+      // Rotated: everything after our last sequence is in the segments now.
+      for (const e of readEvents(dir, { since: since() })) print(e);
+      offset = size(live);
+      continue;
+    }
+    if (now === offset) continue;
+    const fd = fs.openSync(live, 'r');
+    const buf = Buffer.alloc(now - offset);
+    fs.readSync(fd, buf, 0, buf.length, offset);
+    fs.closeSync(fd);
+    const text = buf.toString('utf8');
+    const complete = text.lastIndexOf('\n') + 1; // keep a half-written line for the next poll
+    offset += Buffer.byteLength(text.slice(0, complete));
+    for (const e of parseLines(text.slice(0, complete), since())) print(e);
+  }
+}
+
+function size(f: string): number {
+  try {
+    return fs.statSync(f).size;
+  } catch {
+    return 0;
+  }
+}

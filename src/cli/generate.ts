@@ -1,0 +1,56 @@
+import pc from 'picocolors';
+import { generate, type GenerateReport } from '../engine/generate.js';
+import { describeChanges } from './diff.js';
+import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { emit, type GlobalOptions } from './output.js';
+
+const VERB = { create: 'create', modify: 'update', delete: 'remove' } as const;
+
+export async function generateCommand(g: GlobalOptions, opts: { dryRun?: boolean; check?: boolean; force?: boolean }): Promise<number> {
+  const ws = await openWorkspace(g.cwd, 'generate');
+  let code = 1;
+  try {
+    const report = await generate(ws, opts);
+    const failed = report.targets.filter((t) => t.status === 'failed');
+    const stale = opts.check ? report.changes.map((c) => c.path) : [];
+    code = failed.length || stale.length ? 1 : 0;
+    emit(g, toJson(report, stale), () => human(report, opts, stale));
+    return code;
+  } finally {
+    await closeWorkspace(ws, code);
+  }
+}
+
+function toJson(r: GenerateReport, stale: string[]) {
+  return {
+    targets: r.targets,
+    changes: r.changes.map((c) => ({ type: c.type, path: c.path, target: c.origin })),
+    edited: r.edited,
+    stale,
+    written: r.written,
+    durationMs: r.durationMs,
+  };
+}
+
+function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, stale: string[]): string {
+  const lines: string[] = [];
+  for (const t of r.targets.filter((t) => t.status === 'failed')) lines.push(`${pc.red('failed')} ${t.target}: ${t.reason}`);
+  if (opts.check) {
+    if (stale.length === 0) lines.push(`${pc.green('ok')} all ${r.targets.length} targets are up to date`);
+    else {
+      lines.push(`${pc.red('stale')} ${stale.length} generated file(s) out of date — run \`metarepo generate\`:`);
+      for (const c of r.changes) lines.push(`  ${VERB[c.type]} ${c.path}${r.edited.includes(c.path) ? ' (edited by hand)' : ''}`);
+    }
+    return lines.join('\n');
+  }
+  if (opts.dryRun) {
+    lines.push(describeChanges(r.changes, r.edited));
+    lines.push(pc.dim('dry run: nothing was written'));
+    return lines.join('\n');
+  }
+  for (const c of r.changes) lines.push(`  ${VERB[c.type]} ${c.path}`);
+  const rendered = r.targets.filter((t) => t.status === 'rendered').length;
+  const skipped = r.targets.filter((t) => t.status === 'up-to-date').length;
+  lines.push(`${r.targets.length} targets: ${rendered} rendered, ${skipped} up to date${r.changes.length ? `, ${r.changes.length} file(s) changed` : ', nothing to write'} (${r.durationMs} ms)`);
+  return lines.join('\n');
+}

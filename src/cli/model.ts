@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MetarepoError } from '../errors.js';
+import { commitChanges } from '../engine/commit.js';
+import { Tree } from '../engine/tree.js';
+import { prepareModelAdd } from '../models/add.js';
+import { ModelRegistry } from '../models/registry.js';
+import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
+import { emit, type GlobalOptions } from './output.js';
+
+async function withRegistry<T>(g: GlobalOptions, command: string, fn: (ws: Workspace, r: ModelRegistry) => Promise<T> | T): Promise<T> {
+  const ws = await openWorkspace(g.cwd, command);
+  let code = 1;
+  try {
+    const registry = await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir });
+    const result = await fn(ws, registry);
+    code = 0;
+    return result;
+  } finally {
+    await closeWorkspace(ws, code);
+  }
+}
+
+export async function modelListCommand(g: GlobalOptions): Promise<number> {
+  return withRegistry(g, 'model list', (_ws, registry) => {
+    const byName = new Map<string, string[]>();
+    for (const m of registry.list()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.version]);
+    const models = [...byName].map(([name, versions]) => ({ name, versions, latest: versions[versions.length - 1] }));
+    emit(g, { models }, () => (models.length ? models.map((m) => `${m.name}  ${m.versions.join(', ')}`).join('\n') : 'no models (add one with `metarepo model add <name> --from <file>` or `metarepo new model <name>`)'));
+    return 0;
+  });
+}
+
+export async function modelShowCommand(g: GlobalOptions, spec: string, opts: { bundled?: boolean }): Promise<number> {
+  return withRegistry(g, 'model show', (_ws, registry) => {
+    const record = registry.resolve(spec);
+    const schema = opts.bundled ? registry.bundle(record).schema : record.schema;
+    emit(g, { name: record.name, version: record.version, file: record.relFile, schema }, () => `# ${record.name}@${record.version} (${record.relFile})\n${JSON.stringify(schema, null, 2)}`);
+    return 0;
+  });
+}
+
+export async function modelAddCommand(g: GlobalOptions, name: string, opts: { from: string }): Promise<number> {
+  return withRegistry(g, 'model add', (ws, registry) => {
+    const source = path.resolve(g.cwd, opts.from);
+    let text: string;
+    try {
+      text = fs.readFileSync(source, 'utf8');
+    } catch {
+      throw new MetarepoError(`Cannot read ${opts.from}.`, { hint: 'Pass --from <file> naming an existing JSON Schema file.' });
+    }
+    const planned = prepareModelAdd(registry, name, text, opts.from);
+    const tree = new Tree(ws.root);
+    tree.write(planned.path, planned.content, { origin: 'model add' });
+    const changes = tree.changes();
+    commitChanges(ws.root, changes);
+    for (const c of changes) ws.bus.publish('core:file:created', { path: c.path, origin: 'model add' });
+    emit(g, { created: planned.path, name, version: '1.0.0' }, () => `Added model ${name}@1.0.0 at ${planned.path}`);
+    return 0;
+  });
+}

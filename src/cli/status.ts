@@ -1,0 +1,41 @@
+import pc from 'picocolors';
+import { targetStatuses } from '../engine/status.js';
+import { ModelRegistry } from '../models/registry.js';
+import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { emit, type GlobalOptions } from './output.js';
+
+export async function statusCommand(g: GlobalOptions): Promise<number> {
+  const ws = await openWorkspace(g.cwd, 'status');
+  let code = 1;
+  try {
+    const registry = await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir });
+    const models = new Map<string, string[]>();
+    for (const m of registry.list()) models.set(m.name, [...(models.get(m.name) ?? []), m.version]);
+    const targets = await targetStatuses(ws);
+    const edited = targets.flatMap((t) => t.edited);
+    const data = {
+      workspace: { name: ws.config.name, root: ws.root },
+      projects: ws.config.projects ?? [],
+      models: [...models].map(([name, versions]) => ({ name, versions })),
+      targets,
+      edited,
+    };
+    code = 0;
+    emit(g, data, () => {
+      const lines = [`${pc.bold(ws.config.name)} ${pc.dim(ws.root)}`, '', `projects (${data.projects.length})`];
+      for (const p of data.projects) lines.push(`  ${p.name}  ${pc.dim(p.path)}${p.kind ? `  ${p.kind}` : ''}`);
+      lines.push('', `models (${data.models.length})`);
+      for (const m of data.models) lines.push(`  ${m.name}  ${m.versions.join(', ')}`);
+      lines.push('', `targets (${targets.length})`);
+      for (const t of targets) {
+        const state = t.state === 'up-to-date' ? pc.green(t.state) : pc.yellow(t.state);
+        lines.push(`  ${t.target}  ${t.model} → ${t.output}  ${state}${t.edited.length ? pc.red(' edited by hand') : ''}`);
+      }
+      if (edited.length) lines.push('', pc.red(`generated files edited by hand (${edited.length})`), ...edited.map((f) => `  ${f}`));
+      return lines.join('\n');
+    });
+    return code;
+  } finally {
+    await closeWorkspace(ws, code);
+  }
+}

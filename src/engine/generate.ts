@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MetarepoError } from '../errors.js';
+import type { GeneratedFile } from '../plugins/api.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { commitChanges, writeFileAtomic } from './commit.js';
+import { sha256 } from './hash.js';
+import { MANIFEST_FILE, readManifest, serializeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { safeRelativePath } from './paths.js';
+import { plan, targetName, type PlannedTarget } from './plan.js';
+import { Tree, type FileChange } from './tree.js';
+
+/** Flags of `metarepo generate`. */
+export interface GenerateOptions {
+  /** Compute and report changes, write nothing. */
+  dryRun?: boolean;
+  /** Write nothing; report stale files (the CLI exits 1 if there are any). */
+  check?: boolean;
+  /** Overwrite or delete generated files a person edited. */
+  force?: boolean;
+}
+
+/** Outcome of one target. */
+export interface TargetOutcome {
+  target: string;
+  model: string;
+  generator: string;
+  status: 'up-to-date' | 'rendered' | 'failed';
+  /** Why a target failed (one line). */
+  reason?: string;
+  files: string[];
+}
+
+/** Result of a generate run. */
+export interface GenerateReport {
+  targets: TargetOutcome[];
+  /** Changes written (or, with dryRun/check, that would be written). */
+  changes: FileChange[];
+  /** Generated files whose content on disk differs from what metarepo last wrote. */
+  edited: string[];
+  /** Whether anything was written. */
+  written: boolean;
+  durationMs: number;
+}
+
+/**
+ * Runs every target of the workspace: plan (resolve models, hash inputs, skip what is up to date) → render the
+ * rest in worker threads → compare with disk and the manifest → commit all or nothing.
+ * Events: `core:generate:started|planned|finished|failed`, `core:model:loaded`, `core:file:created|modified|deleted`.
+ * @throws MetarepoError exit 2 for bad input (unknown model or generator, unsafe or duplicate output path);
+ *   exit 1 when generated files were edited by hand (without `force`) — nothing is written then.
+ */
+export async function generate(ws: Workspace, opts: GenerateOptions = {}): Promise<GenerateReport> {
+  const started = Date.now();
+  const { bus, root } = ws;
+  bus.publish('core:generate:started', { targets: (ws.config.targets ?? []).map(targetName), dryRun: !!opts.dryRun, check: !!opts.check });
+  try {
+    const report = await run(ws, opts, started);
+    bus.publish('core:generate:finished', {
+      created: count(report.changes, 'create'),
+      modified: count(report.changes, 'modify'),
+      deleted: count(report.changes, 'delete'),
+      rendered: report.targets.filter((t) => t.status === 'rendered').length,
+      skipped: report.targets.filter((t) => t.status === 'up-to-date').length,
+      failed: report.targets.filter((t) => t.status === 'failed').map((t) => ({ target: t.target, reason: t.reason })),
+      written: report.written,
+      durationMs: report.durationMs,
+    });
+    return report;
+  } catch (e) {
+    bus.publish('core:generate:failed', { reason: (e as Error).message, root });
+    throw e;
+  }
+}
+
+async function run(ws: Workspace, opts: GenerateOptions, started: number): Promise<GenerateReport> {
+  const { root, bus } = ws;
+  const manifest = readManifest(root);
+  const planned = await plan(ws);
+  const outcomes = new Map<string, TargetOutcome>();
+  const disk = new DiskCache(root);
+
+  // A target is up to date when its inputs hash as recorded and its output is as metarepo wrote it.
+  const toRender: PlannedTarget[] = [];
+  for (const p of planned) {
+    const prior = manifest.files[p.output];
+    const current = disk.hash(p.output);
+    if (prior && prior.inputHash === p.inputHash && current === prior.outputHash) {
+      outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'up-to-date', files: filesOfTarget(manifest, p.name) });
+    } else toRender.push(p);
+  }
+  bus.publish('core:generate:planned', { render: toRender.map((p) => p.name), upToDate: planned.length - toRender.length });
+
+  const rendered = await render(ws, toRender);
+  const tree = new Tree(root);
+  const next: Manifest = { version: 1, files: { ...manifest.files } };
+  const produced = new Set<string>();
+  const edited = new Set<string>();
+  for (const p of planned) {
+    const result = rendered.get(p.name);
+    const outcome = outcomes.get(p.name);
+    if (outcome) {
+      outcome.files.forEach((f) => produced.add(f));
+      continue;
+    }
+    if (!result || !result.ok) {
+      // Keep what the failed target produced before: a failure must not turn its files into orphans.
+      const files = filesOfTarget(manifest, p.name);
+      files.forEach((f) => produced.add(f));
+      outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'failed', reason: result?.reason ?? 'not rendered', files });
+      continue;
+    }
+    const files: string[] = [];
+    for (const f of result.files) {
+      const rel = safeRelativePath(f.path, `target ${p.name}`);
+      if (produced.has(rel)) {
+        throw new MetarepoError(`Two targets write ${rel}.`, { hint: 'Give each target its own output path in metarepo.yaml.', location: { file: 'metarepo.yaml' } });
+      }
+      produced.add(rel);
+      files.push(rel);
+      const prior = manifest.files[rel];
+      const current = disk.hash(rel);
+      if (current !== null && (prior ? current !== prior.outputHash : current !== sha256(f.content))) edited.add(rel);
+      tree.write(rel, f.content, { overwrite: true, origin: p.name });
+      next.files[rel] = { target: p.name, generator: p.generator.name, model: p.modelId, inputHash: p.inputHash, outputHash: sha256(f.content) };
+    }
+    outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'rendered', files });
+  }
+
+  // Orphans: files metarepo generated that no target produces any more.
+  for (const rel of Object.keys(manifest.files)) {
+    if (produced.has(rel)) continue;
+    delete next.files[rel];
+    if (isEdited(manifest.files[rel], disk.hash(rel))) edited.add(rel);
+    tree.delete(rel, { origin: manifest.files[rel].target });
+  }
+
+  const changes = tree.changes();
+  const report: GenerateReport = {
+    targets: planned.map((p) => outcomes.get(p.name)!),
+    changes,
+    edited: [...edited].sort(),
+    written: false,
+    durationMs: 0,
+  };
+  const blocking = report.edited.filter((f) => changes.some((c) => c.path === f));
+  if (blocking.length && !opts.force && !opts.check && !opts.dryRun) {
+    throw new MetarepoError(`Generated ${blocking.length === 1 ? 'file was' : 'files were'} edited by hand: ${blocking.join(', ')}. Nothing was written.`, {
+      exitCode: 1,
+      hint: 'Move your edits into the model or template and revert the file, or run `metarepo generate --force` to overwrite them.',
+      details: blocking.map((f) => `edited: ${f}`),
+    });
+  }
+  if (!opts.dryRun && !opts.check) {
+    commitChanges(root, changes);
+    for (const c of changes) {
+      bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, target: c.origin });
+    }
+    const manifestText = serializeManifest(next);
+    if (manifestText !== disk.read(MANIFEST_FILE)) writeFileAtomic(path.join(root, MANIFEST_FILE), manifestText);
+    report.written = changes.length > 0;
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
+type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string };
+
+/** Renders targets in the worker pool (time and memory limited), in parallel; never throws for one bad target. */
+async function render(ws: Workspace, targets: PlannedTarget[]): Promise<Map<string, RenderResult>> {
+  const out = new Map<string, RenderResult>();
+  if (targets.length === 0) return out;
+  const { createCodegenPool } = await import('./worker/pool.js');
+  const pool = createCodegenPool({
+    timeoutMs: (ws.config.codegen?.timeoutSeconds ?? 60) * 1000,
+    maxOldGenerationSizeMb: ws.config.codegen?.memoryLimitMb ?? 1024,
+  });
+  try {
+    await Promise.all(
+      targets.map(async (t) => {
+        const r = await pool.run(t.generator, t.input);
+        out.set(t.name, r.ok ? r : { ok: false, reason: `${t.modelId} via ${t.generator.name}: ${r.reason}` });
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  return out;
+}
+
+export function filesOfTarget(m: Manifest, target: string): string[] {
+  return Object.keys(m.files).filter((f) => m.files[f].target === target).sort();
+}
+
+export function isEdited(prior: ManifestEntry | undefined, current: string | null): boolean {
+  return !!prior && current !== null && current !== prior.outputHash;
+}
+
+function count(changes: FileChange[], type: FileChange['type']): number {
+  return changes.filter((c) => c.type === type).length;
+}
+
+/** Reads and hashes workspace files once per run. */
+export class DiskCache {
+  private readonly texts = new Map<string, string | null>();
+  constructor(private readonly root: string) {}
+  read(rel: string): string | null {
+    if (!this.texts.has(rel)) {
+      let text: string | null = null;
+      try {
+        text = fs.readFileSync(path.join(this.root, rel), 'utf8');
+      } catch {
+        text = null;
+      }
+      this.texts.set(rel, text);
+    }
+    return this.texts.get(rel)!;
+  }
+  hash(rel: string): string | null {
+    const t = this.read(rel);
+    return t === null ? null : sha256(t);
+  }
+}

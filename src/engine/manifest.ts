@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { STATE_DIR } from '../workspace/root.js';
+
+/** One generated file as metarepo last wrote it. Hashes are SHA-256 hex. */
+export interface ManifestEntry {
+  /** Target that produced the file. */
+  target: string;
+  generator: string;
+  /** Model and exact version, e.g. `user@1.2.0`. */
+  model: string;
+  /** Hash of every input: bundled model (with the models it references), generator version, options, output. */
+  inputHash: string;
+  /** Hash of the content as written. */
+  outputHash: string;
+}
+
+/** `.metarepo/manifest.json`: generated files by path (relative, `/`-separated), sorted. */
+export interface Manifest {
+  version: 1;
+  files: Record<string, ManifestEntry>;
+}
+
+export const MANIFEST_FILE = `${STATE_DIR}/manifest.json`;
+
+/** Reads the manifest; an absent or unreadable one is empty (everything is then re-rendered and compared). */
+export function readManifest(root: string): Manifest {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(root, MANIFEST_FILE), 'utf8')) as Manifest;
+    if (m && m.version === 1 && m.files && typeof m.files === 'object') return m;
+  } catch {
+    // fall through: treat as no manifest
+  }
+  return { version: 1, files: {} };
+}
+
+/** Serialises a manifest deterministically (paths sorted). */
+export function serializeManifest(m: Manifest): string {
+  const files = Object.fromEntries(Object.keys(m.files).sort().map((k) => [k, m.files[k]]));
+  return `${JSON.stringify({ version: 1, files }, null, 2)}\n`;
+}

@@ -1,0 +1,178 @@
+/**
+ * A pool of warm worker threads that run codegen generators under a time and memory limit, so a
+ * generator that loops, recurses without end or eats memory fails one target instead of the run.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { EXIT_FAILURE, MetarepoError } from '../../errors.js';
+import type { CodegenGenerator, CodegenInput, GeneratedFile } from '../../plugins/api.js';
+import type { JobReply, JobRequest } from './protocol.js';
+import { crashReason, formatSeconds, workerFailureReason, type ReasonLimits } from './reasons.js';
+
+/** Options of {@link createCodegenPool}. Every field is optional. */
+export interface CodegenPoolOptions {
+  /** Number of worker threads. Default `min(4, os.availableParallelism())`. */
+  size?: number;
+  /** Time limit of one job in milliseconds, from the moment a worker takes it. Default 60 000. */
+  timeoutMs?: number;
+  /** Old-generation heap limit of each worker in MB (`resourceLimits.maxOldGenerationSizeMb`). Default 1024. */
+  maxOldGenerationSizeMb?: number;
+  /** Stack size of each worker in MB (`resourceLimits.stackSizeMb`). Default 4, Node's default. */
+  stackSizeMb?: number;
+  /**
+   * The compiled worker entry. Default: `worker.js` next to this module, i.e.
+   * `dist/src/engine/worker/worker.js`. Code that runs this module from TypeScript sources (tests)
+   * passes the compiled file, because a worker thread cannot load `.ts`.
+   */
+  workerUrl?: URL;
+}
+
+/** The outcome of one job: the files, or a one-line reason (plus a hint when the generator gave one). */
+export type CodegenJobResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string; hint?: string };
+
+/** The generator fields a job needs: where its function lives and what to call it in reasons. */
+export type CodegenJobGenerator = Pick<CodegenGenerator, 'name' | 'module' | 'exportName'>;
+
+/** A running pool; see {@link createCodegenPool}. */
+export interface CodegenPool {
+  /** Number of worker threads the pool keeps at most. */
+  readonly size: number;
+  /**
+   * Runs `generator` on `input` in a worker. Never rejects for a failure of the generator: a throw,
+   * a stack overflow, running out of memory or time all resolve to `{ ok: false, reason }`.
+   * @param options.timeoutMs - this job's time limit, overriding the pool's.
+   * @throws MetarepoError (exit 1) if the pool is closed.
+   */
+  run(generator: CodegenJobGenerator, input: CodegenInput, options?: { timeoutMs?: number }): Promise<CodegenJobResult>;
+  /** Terminates every worker; jobs still queued or running resolve as cancelled. */
+  close(): Promise<void>;
+}
+
+interface Job {
+  request: JobRequest;
+  generator: string;
+  timeoutMs: number;
+  resolve(result: CodegenJobResult): void;
+}
+
+interface Slot {
+  worker: Worker;
+  job?: Job;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Creates a pool of codegen workers. Workers start on demand, stay warm between jobs (one job at a
+ * time each, so a generator's lazily imported libraries load once per worker) and are replaced when
+ * one dies or is terminated after a timeout, out-of-memory error or stack overflow. Idle workers do
+ * not keep the process alive, but call {@link CodegenPool.close} when done.
+ *
+ * ```ts
+ * const pool = createCodegenPool({ timeoutMs: 10_000 });
+ * const result = await pool.run(generator, { model, options: {}, output: 'src/user.ts' });
+ * if (!result.ok) console.error(result.reason); // e.g. "timed out after 10 s"
+ * await pool.close();
+ * ```
+ */
+export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool {
+  const size = Math.max(1, options.size ?? Math.min(4, os.availableParallelism()));
+  const limits: ReasonLimits = {
+    timeoutMs: options.timeoutMs ?? 60_000,
+    maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 1024,
+    stackSizeMb: options.stackSizeMb ?? 4,
+  };
+  const workerUrl = options.workerUrl ?? new URL('./worker.js', import.meta.url);
+  const slots = new Set<Slot>();
+  const queue: Job[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  function spawn(): Slot {
+    const worker = new Worker(workerUrl, {
+      resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, stackSizeMb: limits.stackSizeMb },
+    });
+    const slot: Slot = { worker };
+    worker.on('message', (reply: JobReply) => {
+      const job = slot.job;
+      if (!job || reply.id !== job.request.id) return;
+      if (reply.ok) {
+        settle(slot, { ok: true, files: reply.files });
+      } else {
+        const reason = workerFailureReason(job.generator, reply.kind, reply.message, limits);
+        settle(slot, reply.hint === undefined ? { ok: false, reason } : { ok: false, reason, hint: reply.hint });
+        // A stack overflow can leave broken promise chains behind; start the next job on a fresh thread.
+        if (reply.kind === 'stack') retire(slot);
+      }
+      dispatch();
+    });
+    worker.on('error', (error) => {
+      if (slot.job) settle(slot, { ok: false, reason: crashReason(slot.job.generator, error, limits) });
+      retire(slot);
+      dispatch();
+    });
+    worker.on('exit', (code) => {
+      if (slot.job) settle(slot, { ok: false, reason: `generator ${slot.job.generator} exited with code ${code}` });
+      retire(slot);
+      dispatch();
+    });
+    slots.add(slot);
+    return slot;
+  }
+
+  function settle(slot: Slot, result: CodegenJobResult): void {
+    const job = slot.job;
+    clearTimeout(slot.timer);
+    slot.job = undefined;
+    slot.timer = undefined;
+    slot.worker.unref();
+    job?.resolve(result);
+  }
+
+  function retire(slot: Slot): void {
+    if (!slots.delete(slot)) return;
+    void slot.worker.terminate().catch(() => undefined);
+  }
+
+  function dispatch(): void {
+    while (!closed && queue.length > 0) {
+      const slot = [...slots].find((s) => !s.job) ?? (slots.size < size ? spawn() : undefined);
+      if (!slot) return;
+      const job = queue.shift()!;
+      slot.job = job;
+      slot.worker.ref();
+      slot.timer = setTimeout(() => {
+        settle(slot, { ok: false, reason: `timed out after ${formatSeconds(job.timeoutMs)}` });
+        retire(slot);
+        dispatch();
+      }, job.timeoutMs);
+      slot.worker.postMessage(job.request);
+    }
+  }
+
+  return {
+    size,
+    run(generator, input, runOptions = {}) {
+      if (closed) {
+        throw new MetarepoError(`Cannot run generator ${generator.name}: the codegen pool is closed.`, {
+          exitCode: EXIT_FAILURE,
+          hint: 'Create a new pool with createCodegenPool() for further runs.',
+        });
+      }
+      return new Promise<CodegenJobResult>((resolve) => {
+        const request: JobRequest = { id: nextId++, module: generator.module, input };
+        if (generator.exportName !== undefined) request.exportName = generator.exportName;
+        queue.push({ request, generator: generator.name, timeoutMs: runOptions.timeoutMs ?? limits.timeoutMs, resolve });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      const cancelled: CodegenJobResult = { ok: false, reason: 'cancelled: the codegen pool was closed' };
+      for (const job of queue.splice(0)) job.resolve(cancelled);
+      const all = [...slots];
+      slots.clear();
+      for (const slot of all) settle(slot, cancelled);
+      await Promise.all(all.map((slot) => slot.worker.terminate()));
+    },
+  };
+}

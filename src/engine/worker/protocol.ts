@@ -1,0 +1,29 @@
+/**
+ * Messages between the codegen pool (main thread) and its workers. Kept small on purpose: one job
+ * is the generator's module address and the input, nothing else, so the structured clone per job
+ * costs about as much as the schema itself.
+ */
+import type { CodegenInput, GeneratedFile } from '../../plugins/api.js';
+
+/** Main → worker: run one generate function. */
+export interface JobRequest {
+  /** Job number, echoed back so a late reply can never be taken for another job's. */
+  id: number;
+  /** File URL or absolute path of the module exporting the function. */
+  module: string;
+  /** Name of the export; the worker uses `generate` when absent. */
+  exportName?: string;
+  input: CodegenInput;
+}
+
+/**
+ * Why a job failed inside the worker: the module or export could not be loaded (`load`), the
+ * function threw (`error`), it overflowed the stack (`stack`) or returned something that is not a
+ * list of files (`output`).
+ */
+export type FailureKind = 'load' | 'error' | 'stack' | 'output';
+
+/** Worker → main: the outcome of one job. */
+export type JobReply =
+  | { id: number; ok: true; files: GeneratedFile[] }
+  | { id: number; ok: false; kind: FailureKind; message: string; hint?: string };

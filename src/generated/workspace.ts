@@ -1,0 +1,93 @@
+/* Generated from meta-models/workspace/1.0.0.schema.json by scripts/generate-meta-types.mjs. Do not edit by hand. */
+
+/**
+ * The metarepo.yaml file at the root of a metarepo workspace.
+ */
+export interface WorkspaceConfig {
+  /**
+   * Version of this configuration format. Always 1 for now.
+   */
+  version: 1;
+  /**
+   * Name of the workspace (the monorepo).
+   */
+  name: string;
+  /**
+   * Folder holding models/<name>/<version>.schema.json, relative to the workspace root.
+   */
+  modelsDir?: string;
+  /**
+   * Subprojects scaffolded in this workspace.
+   */
+  projects?: {
+    /**
+     * Project name.
+     */
+    name: string;
+    /**
+     * Folder of the project, relative to the workspace root.
+     */
+    path: string;
+    /**
+     * Scaffold generator that created it.
+     */
+    generator?: string;
+    /**
+     * Kind of project, e.g. ts-library or node-service.
+     */
+    kind?: string;
+  }[];
+  /**
+   * Code generation targets: each binds a model range to a codegen generator and an output path.
+   */
+  targets?: {
+    /**
+     * Target name; defaults to '<model>-<generator>'.
+     */
+    name?: string;
+    /**
+     * Model name and semver range, e.g. user@^1.2 (newest matching version is used).
+     */
+    model: string;
+    /**
+     * Codegen generator name, e.g. typescript or quicktype.
+     */
+    generator: string;
+    /**
+     * Output file, relative to the workspace root.
+     */
+    output: string;
+    /**
+     * Options for the generator (e.g. { lang: python } for quicktype).
+     */
+    options?: {
+      [k: string]: unknown;
+    };
+  }[];
+  /**
+   * Limits for each codegen conversion (run in a worker thread).
+   */
+  codegen?: {
+    timeoutSeconds?: number;
+    memoryLimitMb?: number;
+  };
+  /**
+   * Event log settings.
+   */
+  events?: {
+    /**
+     * Rotate events.jsonl beyond this size (bytes).
+     */
+    maxLogBytes?: number;
+    /**
+     * How many rotated segments to keep.
+     */
+    keepSegments?: number;
+  };
+  /**
+   * Plugins and their configuration.
+   */
+  plugins?: {
+    [k: string]: unknown;
+  };
+}

@@ -1,0 +1,99 @@
+import { createRequire } from 'node:module';
+import type { AnySchemaObject, Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+
+/** JSON Schema drafts a model may be written in. */
+export type Draft = 'draft-04' | 'draft-06' | 'draft-07' | '2020-12';
+
+/** The draft assumed when a model has no `$schema`. */
+export const DEFAULT_DRAFT: Draft = 'draft-07';
+
+/** `$schema` URIs of the supported drafts, as the hint for an unsupported one shows them. */
+export const SUPPORTED_SCHEMA_URIS: Record<Draft, string> = {
+  'draft-04': 'http://json-schema.org/draft-04/schema#',
+  'draft-06': 'http://json-schema.org/draft-06/schema#',
+  'draft-07': 'http://json-schema.org/draft-07/schema#',
+  '2020-12': 'https://json-schema.org/draft/2020-12/schema',
+};
+
+/**
+ * The draft named by a schema's `$schema` (http or https, with or without the trailing `#`);
+ * {@link DEFAULT_DRAFT} when absent; `undefined` for any other value (an unsupported draft).
+ */
+export function detectDraft(schema: Record<string, unknown>): Draft | undefined {
+  const uri = schema.$schema;
+  if (uri === undefined) return DEFAULT_DRAFT;
+  if (typeof uri !== 'string') return undefined;
+  const key = uri.replace(/^https?:\/\//, '').replace(/#$/, '');
+  return (Object.keys(SUPPORTED_SCHEMA_URIS) as Draft[]).find(
+    (d) => SUPPORTED_SCHEMA_URIS[d].replace(/^https?:\/\//, '').replace(/#$/, '') === key,
+  );
+}
+
+/** One violation of the meta-schema: where in the model (a JSON pointer) and what was expected. */
+export interface MetaSchemaProblem {
+  /** JSON pointer of the offending keyword inside the model, `''` for the root. */
+  pointer: string;
+  /** Ajv's message with the keyword path, e.g. `/properties/name/type must be equal to one of ...`. */
+  message: string;
+}
+
+const validators = new Map<Draft, ValidateFunction>();
+// Ajv and its drafts are CommonJS: `require` loads each lazily and synchronously, only when a model
+// of that draft exists, so callers stay synchronous.
+const require = createRequire(import.meta.url);
+
+/**
+ * Checks a schema against its draft's meta-schema with Ajv (plus ajv-formats, so `pattern` must be a
+ * valid regex and `$ref` a URI reference). Unknown keywords are allowed; wrong values of known
+ * keywords (`"type": "strin"`, `"required": "x"`) are problems. The meta-schema validator of each
+ * draft is compiled once per process, on first use.
+ * @returns the problems, most specific first per location; empty when the schema is valid.
+ */
+export function checkMetaSchema(schema: unknown, draft: Draft): MetaSchemaProblem[] {
+  let validate = validators.get(draft);
+  if (!validate) {
+    validate = compileMetaValidator(draft);
+    validators.set(draft, validate);
+  }
+  if (validate(schema)) return [];
+  return summarise(validate.errors ?? []);
+}
+
+function compileMetaValidator(draft: Draft): ValidateFunction {
+  const options: Options = { strict: false, allErrors: true };
+  let ajv: Ajv;
+  if (draft === '2020-12') {
+    const { Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020.js');
+    ajv = new Ajv2020(options);
+  } else if (draft === 'draft-04') {
+    const AjvDraft04 = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
+    ajv = new AjvDraft04(options);
+  } else {
+    const { Ajv: AjvDraft07 } = require('ajv') as typeof import('ajv');
+    ajv = new AjvDraft07(options);
+    if (draft === 'draft-06') ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject);
+  }
+  const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
+  addFormats(ajv);
+  const validate = ajv.getSchema(SUPPORTED_SCHEMA_URIS[draft].replace(/#$/, ''));
+  if (!validate) throw new Error(`Ajv has no meta-schema for ${draft}`);
+  return validate;
+}
+
+/**
+ * Reduces Ajv's error list to one problem per location: the first error reported there (Ajv reports
+ * the specific failure of an `anyOf` branch before the summary), and none for a location that has
+ * a more specific problem beneath it.
+ */
+function summarise(errors: ErrorObject[]): MetaSchemaProblem[] {
+  const first = new Map<string, ErrorObject>();
+  for (const e of errors) if (!first.has(e.instancePath)) first.set(e.instancePath, e);
+  const paths = [...first.keys()];
+  return paths
+    .filter((p) => !paths.some((q) => q !== p && q.startsWith(p + '/')))
+    .map((p) => {
+      const e = first.get(p)!;
+      const allowed = Array.isArray(e.params.allowedValues) ? `: ${e.params.allowedValues.join(', ')}` : '';
+      return { pointer: p, message: `${p || '(root)'} ${e.message ?? 'is invalid'}${allowed}` };
+    });
+}

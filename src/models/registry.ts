@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import semver from 'semver';
+import { glob } from 'tinyglobby';
+import { MetarepoError } from '../errors.js';
+import { bundleModel, type BundledModel } from './bundle.js';
+import type { JsonWithPositions, TextPosition } from './json-positions.js';
+import { SchemaIndex, idKeyword } from './schema-index.js';
+import { problemsError, validateSchemaDocument, type LocatedProblem } from './validate.js';
+import type { ModelRecord } from './types.js';
+
+export type { ModelRecord } from './types.js';
+export type { BundledModel } from './bundle.js';
+
+/** Model names: lowercase kebab-case, starting with a letter (`user`, `order-line`). */
+export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** The file suffix of a model version. */
+export const MODEL_FILE_SUFFIX = '.schema.json';
+
+/**
+ * The models of a workspace: every `<modelsDir>/<name>/<version>.schema.json`, parsed, checked
+ * against its draft's meta-schema and indexed by name, version and `$id`. Immutable once loaded.
+ */
+export class ModelRegistry {
+  private readonly byName = new Map<string, ModelRecord[]>();
+  private readonly index: SchemaIndex;
+
+  private constructor(
+    /** Absolute path of the workspace root. */
+    readonly root: string,
+    /** Folder of the models relative to the root, `/`-separated (default `models`). */
+    readonly modelsDir: string,
+    private readonly records: ModelRecord[],
+    private readonly positions: Map<ModelRecord, JsonWithPositions>,
+  ) {
+    for (const r of records) {
+      const list = this.byName.get(r.name) ?? [];
+      list.push(r);
+      this.byName.set(r.name, list);
+    }
+    this.index = new SchemaIndex(records);
+  }
+
+  /**
+   * Loads every model of the workspace.
+   * @param root - absolute path of the workspace root.
+   * @param opts.modelsDir - folder of the models, relative to the root (default `models`).
+   * @throws MetarepoError (exit 2) listing, in `details`, every problem in every model file: a file
+   *   not at `<name>/<version>.schema.json`, a name that is not lowercase kebab-case, a version that
+   *   is not semver, invalid JSON, an unsupported `$schema`, a meta-schema violation (each located
+   *   at the offending keyword); or two schemas with the same `$id`.
+   */
+  static async load(root: string, opts: { modelsDir?: string } = {}): Promise<ModelRegistry> {
+    const modelsDir = (opts.modelsDir ?? 'models').replace(/\\/g, '/').replace(/\/+$/, '');
+    const dir = path.resolve(root, modelsDir);
+    const files = (await glob(`**/*${MODEL_FILE_SUFFIX}`, { cwd: dir, onlyFiles: true })).sort();
+    const problems: LocatedProblem[] = [];
+    const loaded = await Promise.all(files.map((f) => loadModelFile(root, modelsDir, f, problems)));
+    if (problems.length > 0) throw problemsError(problems);
+    const records: ModelRecord[] = [];
+    const positions = new Map<ModelRecord, JsonWithPositions>();
+    for (const item of loaded) {
+      if (!item) continue;
+      records.push(item.record);
+      positions.set(item.record, item.json);
+    }
+    records.sort(compareRecords);
+    return new ModelRegistry(root, modelsDir, records, positions);
+  }
+
+  /** Every model version, sorted by name, then semver (ascending). */
+  list(): ModelRecord[] {
+    return [...this.records];
+  }
+
+  /** The versions of model `name`, ascending semver; empty when there is no such model. */
+  versions(name: string): string[] {
+    return (this.byName.get(name) ?? []).map((r) => r.version);
+  }
+
+  /** The model `name` at exactly `version`, or `undefined`. */
+  get(name: string, version: string): ModelRecord | undefined {
+    return this.byName.get(name)?.find((r) => r.version === version);
+  }
+
+  /**
+   * The newest version matching a spec: `name` or `name@latest` (the newest release, or the newest
+   * pre-release when there is no release), `name@<semver range>` (`user@^1.2`, `user@1.0.0`), as
+   * `semver.maxSatisfying` picks it.
+   * @throws MetarepoError (exit 2) for an unknown model (naming the models there are), a malformed
+   *   range, or a range no version matches (naming the versions there are).
+   */
+  resolve(spec: string): ModelRecord {
+    const at = spec.indexOf('@');
+    const name = at < 0 ? spec : spec.slice(0, at);
+    const range = at < 0 ? 'latest' : spec.slice(at + 1).trim();
+    const versions = this.versions(name);
+    if (versions.length === 0) {
+      const known = [...this.byName.keys()];
+      throw new MetarepoError(`Unknown model "${name}" (in "${spec}").`, {
+        hint: known.length
+          ? `Models in ${this.modelsDir}/: ${known.join(', ')}.`
+          : `There are no models in ${this.modelsDir}/ yet; add one with \`metarepo model add\`.`,
+      });
+    }
+    if (range !== 'latest' && (range === '' || semver.validRange(range) === null)) {
+      throw new MetarepoError(`"${range}" in "${spec}" is not a semver range.`, {
+        hint: `Write name@range, e.g. ${name}@^${versions.at(-1)}, ${name}@${versions.at(-1)} or ${name}@latest.`,
+      });
+    }
+    const version =
+      range === 'latest' ? (semver.maxSatisfying(versions, '*') ?? versions.at(-1)) : semver.maxSatisfying(versions, range);
+    if (!version) {
+      throw new MetarepoError(`No version of model "${name}" matches "${range}".`, {
+        hint: `Available versions of ${name}: ${versions.join(', ')}.`,
+      });
+    }
+    return this.get(name, version)!;
+  }
+
+  /**
+   * The model bundled into one self-contained schema (see {@link bundleModel}). Computed afresh on
+   * each call, so callers may mutate the result.
+   * @throws MetarepoError (exit 2) for a `$ref` that cannot be resolved inside the workspace.
+   */
+  bundle(record: ModelRecord): BundledModel {
+    return bundleModel(record, {
+      index: this.index,
+      locate: (r, pointer) => this.locate(r, pointer),
+    });
+  }
+
+  /** Line and column of a JSON pointer in a model's file (nearest existing parent when absent). */
+  locate(record: ModelRecord, pointer: string): TextPosition {
+    return this.positions.get(record)?.locate(pointer) ?? { line: 1, column: 1 };
+  }
+}
+
+/** Reads and checks one file; records problems and returns nothing when it is invalid. */
+async function loadModelFile(
+  root: string,
+  modelsDir: string,
+  relToModels: string,
+  problems: LocatedProblem[],
+): Promise<{ record: ModelRecord; json: JsonWithPositions } | undefined> {
+  const relFile = path.posix.join(modelsDir, relToModels);
+  const file = path.resolve(root, relFile);
+  const parts = relToModels.split('/');
+  const problem = (message: string, hint: string, pos?: TextPosition): undefined => {
+    problems.push({ message, hint, displayFile: relFile, location: { file, line: pos?.line, column: pos?.column } });
+    return undefined;
+  };
+  if (parts.length !== 2) {
+    return problem(
+      `${relFile} is not at ${modelsDir}/<name>/<version>${MODEL_FILE_SUFFIX}.`,
+      `Move it to ${modelsDir}/<name>/<version>${MODEL_FILE_SUFFIX}, e.g. ${modelsDir}/user/1.0.0${MODEL_FILE_SUFFIX}.`,
+    );
+  }
+  const [name, fileName] = parts as [string, string];
+  const version = fileName.slice(0, -MODEL_FILE_SUFFIX.length);
+  if (!MODEL_NAME_PATTERN.test(name)) {
+    problem(
+      `Model name "${name}" (${relFile}) is not lowercase kebab-case.`,
+      `Rename the folder, e.g. "${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}".`,
+    );
+  }
+  if (semver.valid(version) !== version) {
+    problem(
+      `Model version "${version}" (${relFile}) is not a semver version.`,
+      `Name the file <major>.<minor>.<patch>${MODEL_FILE_SUFFIX}, e.g. 1.0.0${MODEL_FILE_SUFFIX}.`,
+    );
+  }
+  const text = await readFile(file, 'utf8');
+  const checked = validateSchemaDocument(text, relFile);
+  if ('problems' in checked) {
+    for (const p of checked.problems) problem(p.message, p.hint, p.position);
+    return undefined;
+  }
+  if (problems.some((p) => p.displayFile === relFile)) return undefined;
+  const { json, schema, draft } = checked;
+  const id = schema[idKeyword(draft)];
+  const record: ModelRecord = { name, version, file, relFile, schema, draft, text };
+  if (typeof id === 'string') record.id = id;
+  return { record, json };
+}
+
+function compareRecords(a: ModelRecord, b: ModelRecord): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version);
+}

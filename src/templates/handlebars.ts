@@ -1,0 +1,141 @@
+/**
+ * The Handlebars environment every metarepo template renders with: an isolated instance (helpers
+ * registered here never leak into the global `handlebars` module other code may use), no HTML
+ * escaping (templates produce source code, not HTML), and the case helpers plop users know.
+ */
+import Handlebars from 'handlebars';
+import {
+  camelCase,
+  capitalCase,
+  constantCase,
+  dotCase,
+  kebabCase,
+  pascalCase,
+  pathCase,
+  sentenceCase,
+  snakeCase,
+} from 'change-case';
+import { titleCase } from 'title-case';
+import { MetarepoError, type SourceLocation } from '../errors.js';
+
+/** An isolated Handlebars environment (what `Handlebars.create()` returns). */
+export type HandlebarsEnv = ReturnType<typeof Handlebars.create>;
+
+/** Wraps a string transform as a helper that names itself when its argument is missing. */
+function caseHelper(name: string, fn: (s: string) => string): (value: unknown) => string {
+  return (value: unknown) => {
+    // Handlebars passes its options object as the last argument; a bare `{{kebabCase}}` sends only that.
+    if (value === undefined || value === null || (typeof value === 'object' && 'hash' in value)) {
+      throw new Error(`Helper "${name}" needs a value, e.g. {{${name} name}}; the variable is missing.`);
+    }
+    return fn(String(value));
+  };
+}
+
+/**
+ * The string helpers, by name. The names and behaviour match node-plop's baked-in helpers
+ * (node-plop 0.32 `src/baked-in-helpers.js`: change-case for the cases, the `title-case` package for
+ * `titleCase`, aliases `dashCase`/`kabobCase` = kebab, `properCase` = pascal), so existing
+ * plopfile templates render the same. `capitalCase` is an addition from change-case.
+ */
+export const CASE_HELPERS: Readonly<Record<string, (s: string) => string>> = {
+  camelCase,
+  capitalCase,
+  constantCase,
+  dashCase: kebabCase,
+  dotCase,
+  kabobCase: kebabCase,
+  kebabCase,
+  lowerCase: (s) => s.toLowerCase(),
+  pascalCase,
+  pathCase,
+  properCase: pascalCase,
+  sentenceCase,
+  snakeCase,
+  titleCase: (s) => titleCase(s),
+  upperCase: (s) => s.toUpperCase(),
+};
+
+/**
+ * Creates an isolated Handlebars environment with {@link CASE_HELPERS} and `json`
+ * (`{{json value}}` → `JSON.stringify(value)`, for safe string literals in JSON and code templates).
+ * Compile with {@link renderTemplate}, which sets `noEscape` and strict lookups.
+ */
+export function createHandlebars(): HandlebarsEnv {
+  const hb = Handlebars.create();
+  for (const [name, fn] of Object.entries(CASE_HELPERS)) hb.registerHelper(name, caseHelper(name, fn));
+  hb.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  return hb;
+}
+
+/** Where a template comes from, for error messages. */
+export interface TemplateOrigin {
+  /** Template file path as shown to the user; absent for inline templates. */
+  file?: string;
+  /** What the template is, when there is no file (e.g. `path of action "add" #2`). */
+  label?: string;
+}
+
+/**
+ * Compiles and renders a template with `noEscape: true`.
+ * @param strict - when true (the default) a missing variable (`{{name}}` with no `name`) is an error
+ *   instead of an empty string; `{{#if x}}` / `{{#each x}}` on a missing `x` still render as false/empty.
+ * @throws MetarepoError (exit 2) for a parse error or a render error, with the template file, line
+ *   and column where Handlebars reports them.
+ */
+export function renderTemplate(
+  hb: HandlebarsEnv,
+  source: string,
+  data: unknown,
+  origin: TemplateOrigin = {},
+  strict = true,
+): string {
+  let ast: ReturnType<HandlebarsEnv['parse']>;
+  try {
+    ast = hb.parse(source);
+  } catch (err) {
+    throw templateError(hb, err, origin, 'parse');
+  }
+  try {
+    return hb.compile(ast, { noEscape: true, strict })(data);
+  } catch (err) {
+    throw templateError(hb, err, origin, 'render');
+  }
+}
+
+/** Converts a Handlebars exception into a MetarepoError with the best location available. */
+function templateError(hb: HandlebarsEnv, err: unknown, origin: TemplateOrigin, phase: 'parse' | 'render'): MetarepoError {
+  const e = err as { message?: string; lineNumber?: number; column?: number };
+  const raw = String(e.message ?? err);
+  let line: number | undefined;
+  let column: number | undefined;
+  if (typeof e.lineNumber === 'number') {
+    // Handlebars.Exception: 1-based line, 0-based column.
+    line = e.lineNumber;
+    column = typeof e.column === 'number' ? e.column + 1 : undefined;
+  } else {
+    // Jison parse errors only say "Parse error on line N"; the shared lexer still holds the position
+    // of the offending token (first_column is 0-based).
+    const m = /Parse error on line (\d+)/.exec(raw);
+    if (m) {
+      line = Number(m[1]);
+      const loc = (hb as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } })
+        .Parser?.lexer?.yylloc;
+      if (loc && loc.first_line === line) column = loc.first_column + 1;
+    }
+  }
+  // Handlebars appends " - line:col" to exception messages; the location carries that already.
+  const reason = raw.replace(/ - \d+:\d+$/, '').split('\n')[0];
+  const what = origin.file ? `template "${origin.file}"` : (origin.label ?? 'an inline template');
+  const location: SourceLocation | undefined = origin.file ? { file: origin.file, line, column } : undefined;
+  const at = !origin.file && line !== undefined ? ` (line ${line}${column !== undefined ? `, column ${column}` : ''})` : '';
+  return new MetarepoError(`Cannot ${phase} ${what}${at}: ${reason}`, {
+    location,
+    hint:
+      phase === 'parse'
+        ? 'Fix the Handlebars syntax at that position (unclosed {{#block}}, a stray "}", a mismatched {{/block}}).'
+        : 'Check that every variable the template uses has an answer (pass it with --set name=value) and every helper and partial exists.',
+    details: raw.includes('\n') ? raw.split('\n').slice(1) : [],
+    cause: err,
+  });
+}

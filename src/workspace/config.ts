@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MetarepoError } from '../errors.js';
+import type { WorkspaceConfig } from '../generated/workspace.js';
+import { CONFIG_FILE } from './root.js';
+import { describeAjvError, loadDocument } from './document.js';
+import { metaModelPath } from './meta-models.js';
+
+export type { WorkspaceConfig };
+export type TargetConfig = NonNullable<WorkspaceConfig['targets']>[number];
+export type ProjectConfig = NonNullable<WorkspaceConfig['projects']>[number];
+
+/** The workspace meta-model version that `metarepo init` writes and `loadConfig` validates against. */
+export const WORKSPACE_SCHEMA_VERSION = '1.0.0';
+
+/**
+ * Reads and validates `metarepo.yaml` against `meta-models/workspace/<version>.schema.json` with ajv.
+ * @param root - absolute workspace root.
+ * @returns the config with defaults applied.
+ * @throws MetarepoError (exit 2) for a YAML syntax error or a schema violation, naming file, line, column,
+ *   what was expected, and listing every violation in `details`.
+ */
+export async function loadConfig(root: string): Promise<WorkspaceConfig> {
+  const file = path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new MetarepoError(`Cannot read ${CONFIG_FILE} in ${root}.`, { hint: 'Run `metarepo init` to create it.' });
+  }
+  const doc = loadDocument(text, CONFIG_FILE, 'yaml');
+  const validate = await compileWorkspaceValidator();
+  const value = doc.value ?? {};
+  if (!validate(value)) {
+    const errors = validate.errors ?? [];
+    const described = errors.map((e) => describeAjvError(e, doc));
+    const first = described[0];
+    throw new MetarepoError(`${CONFIG_FILE} is not a valid workspace configuration: ${first.message}.`, {
+      location: first.location,
+      hint: `See the workspace meta-model (${path.relative(root, metaModelPath('workspace', WORKSPACE_SCHEMA_VERSION)) || metaModelPath('workspace', WORKSPACE_SCHEMA_VERSION)}); editors validate metarepo.yaml through its yaml-language-server modeline.`,
+      details: described.map((d) => `${d.location.file}:${d.location.line}:${d.location.column}: ${d.message}`),
+    });
+  }
+  return value as WorkspaceConfig;
+}
+
+async function compileWorkspaceValidator() {
+  const { default: Ajv } = await import('ajv');
+  const schema = JSON.parse(fs.readFileSync(metaModelPath('workspace', WORKSPACE_SCHEMA_VERSION), 'utf8'));
+  const ajv = new Ajv.default({ allErrors: true, useDefaults: true, strict: false });
+  return ajv.compile(schema);
+}

@@ -1,0 +1,88 @@
+import type { ErrorObject } from 'ajv';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { MetarepoError, type SourceLocation } from '../errors.js';
+
+/** A parsed YAML or JSON document that can say where a value stands in its text. */
+export interface PositionedDocument {
+  value: unknown;
+  file: string;
+  /**
+   * Position of the value at a JSON pointer (`/targets/0/model`); falls back to the nearest existing parent.
+   * With `key: true`, the position of the map key instead of its value (for "unknown property" errors).
+   */
+  locate(pointer: string, opts?: { key?: boolean }): Required<SourceLocation>;
+}
+
+/**
+ * Parses YAML (or JSON, which is YAML 1.2) keeping node positions, with the `yaml` package.
+ * @param file - the name used in error locations.
+ * @throws MetarepoError (exit 2) on a syntax error, with the file, line and column the parser reports.
+ */
+export function loadDocument(text: string, file: string, kind: 'yaml' | 'json'): PositionedDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = lineCounter.linePos(err.pos[0]);
+    throw new MetarepoError(`${file} is not valid ${kind === 'yaml' ? 'YAML' : 'JSON'}: ${firstLine(err.message)}.`, {
+      location: { file, line: pos.line, column: pos.col },
+      hint: kind === 'yaml' ? 'Fix the YAML syntax at that position (indentation, quotes, colons).' : 'Fix the JSON syntax at that position (commas, quotes, brackets).',
+    });
+  }
+  const value = doc.toJS({ maxAliasCount: 100 });
+  const at = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  return {
+    value,
+    file,
+    locate(pointer, opts = {}) {
+      let node: unknown = doc.contents;
+      let keyNode: unknown = null;
+      for (const segment of pointer.split('/').slice(1).map(unescapePointer)) {
+        if (isMap(node)) {
+          const pair = node.items.find((it) => (isScalar(it.key) ? String(it.key.value) : String(it.key)) === segment);
+          if (!pair) break;
+          keyNode = pair.key;
+          node = pair.value;
+        } else if (isSeq(node)) {
+          const item = node.items[Number(segment)];
+          if (item === undefined) break;
+          keyNode = null;
+          node = item;
+        } else break;
+      }
+      const target = (opts.key && keyNode ? keyNode : node) as Node | null;
+      return at(target?.range?.[0] ?? 0);
+    },
+  };
+}
+
+function unescapePointer(s: string): string {
+  return decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/\.$/, '');
+}
+
+/**
+ * Turns one ajv error into a message and the position of the offending value.
+ * For an unknown property the position is its key; for a missing property, the object holding it.
+ */
+export function describeAjvError(e: ErrorObject, doc: PositionedDocument): { message: string; location: Required<SourceLocation> } {
+  const where = e.instancePath || '(root)';
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'additionalProperties') {
+    const prop = String(params.additionalProperty);
+    return {
+      message: `unknown property "${prop}" at ${where}`,
+      location: doc.locate(`${e.instancePath}/${prop.replace(/~/g, '~0').replace(/\//g, '~1')}`, { key: true }),
+    };
+  }
+  let message = `${where} ${e.message ?? 'is invalid'}`;
+  if (e.keyword === 'enum') message += ` (${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`;
+  if (e.keyword === 'const') message += ` (${JSON.stringify(params.allowedValue)})`;
+  return { message, location: doc.locate(e.instancePath) };
+}

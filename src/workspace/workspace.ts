@@ -1,0 +1,45 @@
+import path from 'node:path';
+import type { Bus } from '../events/bus.js';
+import { InProcessBus } from '../events/in-process-bus.js';
+import { EventLog } from '../events/log.js';
+import { loadConfig, type WorkspaceConfig } from './config.js';
+import { STATE_DIR, requireWorkspaceRoot } from './root.js';
+
+/** An opened workspace: its root, validated config and the bus every step publishes on. */
+export interface Workspace {
+  root: string;
+  config: WorkspaceConfig;
+  bus: Bus;
+}
+
+/** Absolute path of the event log folder of a workspace. */
+export function eventsDir(root: string): string {
+  return path.join(root, STATE_DIR, 'events');
+}
+
+/** Creates the in-process bus that logs into the workspace's event log. */
+export function createBus(root: string, config?: WorkspaceConfig): Bus {
+  return new InProcessBus(
+    new EventLog(eventsDir(root), { maxBytes: config?.events?.maxLogBytes, keepSegments: config?.events?.keepSegments }),
+  );
+}
+
+/**
+ * Finds the workspace at or above `cwd`, validates `metarepo.yaml`, creates the bus, and publishes
+ * `core:system:startup` (with the command name) and `core:workspace:loaded`.
+ * @throws MetarepoError (exit 2) when there is no workspace or the config is invalid.
+ */
+export async function openWorkspace(cwd: string, command: string): Promise<Workspace> {
+  const root = requireWorkspaceRoot(cwd);
+  const config = await loadConfig(root);
+  const bus = createBus(root, config);
+  bus.publish('core:system:startup', { command, pid: process.pid });
+  bus.publish('core:workspace:loaded', { root, name: config.name, targets: config.targets?.length ?? 0, projects: config.projects?.length ?? 0 });
+  return { root, config, bus };
+}
+
+/** Publishes `core:system:shutdown` and closes the bus. */
+export async function closeWorkspace(ws: Workspace, exitCode: number): Promise<void> {
+  ws.bus.publish('core:system:shutdown', { exitCode });
+  await ws.bus.close();
+}

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, metarepo, tempDir } from './cli.js';
+
+describe('metarepo init', () => {
+  it('creates the workspace layout, a valid config with the schema modeline, and npm workspaces', () => {
+    const dir = tempDir();
+    const r = metarepo(dir, ['init', 'mono', '--name', 'acme']);
+    expect(r.code).toBe(0);
+    const ws = path.join(dir, 'mono');
+    for (const d of ['models', 'templates', 'generators', 'plugins', 'projects', '.metarepo']) {
+      expect(fs.statSync(path.join(ws, d)).isDirectory()).toBe(true);
+    }
+    const yaml = fs.readFileSync(path.join(ws, 'metarepo.yaml'), 'utf8');
+    expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/metarepo/meta-models/workspace/1.0.0.schema.json');
+    expect(yaml).toContain('name: acme');
+    const pkg = JSON.parse(fs.readFileSync(path.join(ws, 'package.json'), 'utf8'));
+    expect(pkg.workspaces).toEqual(['projects/*']);
+    expect(fs.readFileSync(path.join(ws, '.metarepo/.gitignore'), 'utf8')).toContain('!manifest.json');
+    // The modeline's target ships with the package.
+    expect(fs.existsSync(path.join(path.dirname(BIN), '../../../meta-models/workspace/1.0.0.schema.json'))).toBe(true);
+    const status = metarepo(ws, ['status', '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).workspace.name).toBe('acme');
+  });
+
+  it('refuses to initialise twice', () => {
+    const dir = tempDir();
+    expect(metarepo(dir, ['init']).code).toBe(0);
+    const again = metarepo(dir, ['init']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+  });
+
+  it('--help, --version, -C and --json work', () => {
+    const dir = tempDir();
+    const help = metarepo(dir, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('generate');
+    const version = metarepo(dir, ['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    metarepo(dir, ['init', 'ws']);
+    const status = metarepo(dir, ['-C', 'ws', 'status', '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).targets).toEqual([]);
+    const noWs = metarepo(dir, ['status']);
+    expect(noWs.code).toBe(2);
+    expect(noWs.stderr).toContain('metarepo init');
+  });
+
+  it('logs events of every run and prints them with metarepo events', () => {
+    const dir = tempDir();
+    metarepo(dir, ['init']);
+    metarepo(dir, ['status']);
+    const r = metarepo(dir, ['events', '--json']);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['core:file:created', 'core:system:startup', 'core:workspace:loaded', 'core:system:shutdown']));
+    const seqs = events.map((e) => e.sequence);
+    expect(seqs).toEqual(seqs.map((_: number, i: number) => i + 1));
+    for (const e of events) expect(e.specversion).toBe('1.0');
+    const files = metarepo(dir, ['events', '--type', 'core:file:*', '--json']).stdout.trim().split('\n');
+    expect(files.every((l) => JSON.parse(l).type.startsWith('core:file:'))).toBe(true);
+    const since = metarepo(dir, ['events', '--since', String(seqs.length - 1), '--json']).stdout.trim().split('\n');
+    expect(since).toHaveLength(1);
+  });
+});
