@@ -306,7 +306,7 @@ function inlineDraft04MetaRefs(schema) {
     if (!(pointer in DRAFT_04_FRAGMENTS)) throw new Error(`build-models: no draft-04 fragment for $ref "${ref}"; add it to DRAFT_04_FRAGMENTS.`);
     const local = `draft-04-${pointer.split('/').pop()}`;
     if (!added.has(local)) {
-      added.set(local, null);
+      added.set(local, null); // reserve the name first: fragments reference each other
       added.set(local, mapRefs(DRAFT_04_FRAGMENTS[pointer], rewrite));
     }
     return `#/definitions/${local}`;

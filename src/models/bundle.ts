@@ -50,7 +50,8 @@ const REFS = new Set(['$ref', '$dynamicRef']);
  *   modelled, which is what codegen wants for schemas like OpenAPI 3.1's `#meta`.
  * - The root document's `definitions` and `$defs` all become output `definitions` under their own
  *   names; any other referenced subschema is added under its last pointer segment (the model name
- *   for a whole model), prefixed `<model>_` on a clash and suffixed `_2`, `_3`... after that. Names
+ *   for a whole model), on a clash prefixed `<model>_` when it comes from another model, and then
+ *   suffixed `_2`, `_3`... until unique; first come, first served, in document order. Names
  *   keep only `[A-Za-z0-9_.$-]`. References are replaced, never expanded, so cycles terminate.
  * - Keyword-aware: keys under `properties`, `definitions`, `patternProperties`, `dependencies`...
  *   are names; `enum`, `const`, `default` and unknown keywords are copied as data, untouched.
@@ -132,7 +133,7 @@ class Bundler {
           out[keyword] = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, child(v, k)]));
           break;
         default:
-          out[keyword] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
+          out[keyword] = typeof value === 'object' && value !== null ? cloneJson(value) : value;
       }
     }
     return out;
@@ -151,7 +152,8 @@ class Bundler {
     const known = this.names.get(key);
     if (known) return known;
     const plain = sanitise(candidate);
-    let name = this.taken.has(plain) ? `${sanitise(target.record.name)}_${plain}` : plain;
+    // A clash with another model's name gets that model's prefix; a clash inside the root a number.
+    let name = this.taken.has(plain) && target.record !== this.root ? `${sanitise(target.record.name)}_${plain}` : plain;
     for (let n = 2; this.taken.has(name); n++) name = `${plain}_${n}`;
     this.names.set(key, name);
     this.taken.add(name);
@@ -171,20 +173,23 @@ class Bundler {
         hint: `${hint} metarepo resolves references offline and never fetches schemas from the network.`,
       });
     };
-    let url: URL;
-    let fragment: string;
-    try {
-      url = new URL(ref, base);
-      fragment = decodeURIComponent(url.hash.slice(1));
-    } catch {
+    // A relative file ref that misses under an `$id` base is retried against the model's own file.
+    const bases = /^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('#') ? [base] : [base, this.ctx.index.fileUri(at.record)];
+    let found: { uri: string; fragment: string; resource?: SchemaLocation } | undefined;
+    for (const b of bases) {
+      try {
+        const url = new URL(ref, b);
+        const uri = withoutFragment(url);
+        found = { uri, fragment: decodeURIComponent(url.hash.slice(1)), resource: this.ctx.index.resource(uri) };
+      } catch {
+        continue;
+      }
+      if (found.resource) break;
+    }
+    if (!found) {
       return fail('it is not a valid URI reference', 'Write a JSON pointer ("#/definitions/x"), a relative file or an $id URI.');
     }
-    let uri = withoutFragment(url);
-    let resource = this.ctx.index.resource(uri);
-    if (!resource && !/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith('#')) {
-      uri = withoutFragment(new URL(ref, this.ctx.index.fileUri(at.record)));
-      resource = this.ctx.index.resource(uri);
-    }
+    const { uri, fragment, resource } = found;
     if (!resource) {
       return uri.startsWith('file:')
         ? fail(
@@ -225,6 +230,13 @@ function candidateName(target: SchemaLocation): string {
 /** Keeps definition names safe inside a `$ref` without escaping (no `/`, `~`, `%`, `#`, spaces). */
 function sanitise(name: string): string {
   return name.replace(/[^A-Za-z0-9_.$-]/g, '_') || '_';
+}
+
+/** A deep copy of a JSON value (faster than structuredClone for the small values schemas hold). */
+function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneJson(v)]));
 }
 
 function inputHash(records: ModelRecord[]): string {

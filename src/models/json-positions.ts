@@ -1,4 +1,5 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import { MetarepoError } from '../errors.js';
 import { parsePointer } from './pointer.js';
 
@@ -48,16 +49,22 @@ export function parseJsonWithPositions(text: string, file: string): JsonWithPosi
   };
 }
 
+// `yaml` is loaded on first use only (it is needed just to report a position), synchronously.
+const require = createRequire(import.meta.url);
+const loadYaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
+
 /** Maps JSON pointers to positions through the YAML node tree of the text. */
 class PositionMap {
-  private readonly lines = new LineCounter();
+  private readonly yaml = loadYaml();
+  private readonly lines = new this.yaml.LineCounter();
   private readonly doc: Document.Parsed;
 
   constructor(text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: false });
+    this.doc = this.yaml.parseDocument(text, { lineCounter: this.lines, uniqueKeys: false });
   }
 
   locate(pointer: string): TextPosition {
+    const { isMap, isScalar, isSeq } = this.yaml;
     let node: unknown = this.doc.contents;
     let offset = rangeStart(node) ?? 0;
     for (const seg of parsePointer(pointer)) {
@@ -90,6 +97,7 @@ function syntaxError(text: string, file: string, err: Error): MetarepoError {
   // V8 names the offending offset ("... in JSON at position 7"); "Unexpected end of JSON input" has none.
   const match = /at position (\d+)/.exec(err.message);
   const offset = match ? Number(match[1]) : text.length;
+  const { LineCounter, parseDocument } = loadYaml();
   const lines = new LineCounter();
   parseDocument(text, { lineCounter: lines });
   const { line, col } = lines.linePos(offset);

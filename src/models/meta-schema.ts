@@ -59,25 +59,34 @@ export function checkMetaSchema(schema: unknown, draft: Draft): MetaSchemaProble
   return summarise(validate.errors ?? []);
 }
 
+/**
+ * Compiles a draft's meta-schema as an ordinary schema: Ajv compiles the meta-schemas it registers
+ * itself with format validation off, which would let `"pattern": "([a-z"` through.
+ */
 function compileMetaValidator(draft: Draft): ValidateFunction {
-  const options: Options = { strict: false, allErrors: true };
+  const options: Options = { strict: false, allErrors: true, meta: false, validateSchema: false };
   let ajv: Ajv;
+  let metaSchemas: string[];
   if (draft === '2020-12') {
     const { Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020.js');
     ajv = new Ajv2020(options);
+    const dir = 'ajv/dist/refs/json-schema-2020-12';
+    const vocabularies = ['applicator', 'unevaluated', 'content', 'core', 'format-annotation', 'meta-data', 'validation'];
+    metaSchemas = [`${dir}/schema.json`, ...vocabularies.map((v) => `${dir}/meta/${v}.json`)];
   } else if (draft === 'draft-04') {
     const AjvDraft04 = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
     ajv = new AjvDraft04(options);
+    metaSchemas = ['ajv-draft-04/dist/refs/json-schema-draft-04.json'];
   } else {
     const { Ajv: AjvDraft07 } = require('ajv') as typeof import('ajv');
     ajv = new AjvDraft07(options);
-    if (draft === 'draft-06') ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject);
+    metaSchemas = [`ajv/dist/refs/json-schema-${draft}.json`];
   }
   const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
   addFormats(ajv);
-  const validate = ajv.getSchema(SUPPORTED_SCHEMA_URIS[draft].replace(/#$/, ''));
-  if (!validate) throw new Error(`Ajv has no meta-schema for ${draft}`);
-  return validate;
+  const [main, ...parts] = metaSchemas.map((m) => require(m) as AnySchemaObject);
+  for (const part of parts) ajv.addSchema(part);
+  return ajv.compile(main!);
 }
 
 /**

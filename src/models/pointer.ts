@@ -12,6 +12,7 @@ export function parsePointer(pointer: string): string[] {
 
 /** Escapes one segment for use in a JSON pointer. */
 export function escapeSegment(segment: string): string {
+  if (!segment.includes('~') && !segment.includes('/')) return segment; // the common case, kept cheap
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -83,10 +83,16 @@ export interface LocatedProblem {
 }
 
 /**
- * One MetarepoError (exit 2) for a list of problems: the first problem's message, location and hint,
- * and every problem in `details` as `file:line:column: message`.
+ * One MetarepoError (exit 2) for a list of problems, sorted by file, line and column: the first
+ * problem's message, location and hint, and every problem in `details` as `file:line:column: message`.
  */
-export function problemsError(problems: LocatedProblem[]): MetarepoError {
+export function problemsError(unsorted: LocatedProblem[]): MetarepoError {
+  const problems = [...unsorted].sort(
+    (a, b) =>
+      (a.displayFile < b.displayFile ? -1 : a.displayFile > b.displayFile ? 1 : 0) ||
+      (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      (a.location.column ?? 0) - (b.location.column ?? 0),
+  );
   const details = problems.map((p) => {
     const where = [p.displayFile, p.location.line, p.location.column].filter((x) => x !== undefined).join(':');
     return `${where}: ${p.message}`;

@@ -103,6 +103,18 @@ export function renderTemplate(
   }
 }
 
+/**
+ * Checks that a template compiles (parses and precompiles) without rendering it.
+ * @throws MetarepoError (exit 2) with the template's file, line and column.
+ */
+export function checkTemplate(hb: HandlebarsEnv, source: string, origin: TemplateOrigin = {}): void {
+  try {
+    hb.precompile(hb.parse(source), { noEscape: true });
+  } catch (err) {
+    throw templateError(hb, err, origin, 'parse');
+  }
+}
+
 /** Converts a Handlebars exception into a MetarepoError with the best location available. */
 function templateError(hb: HandlebarsEnv, err: unknown, origin: TemplateOrigin, phase: 'parse' | 'render'): MetarepoError {
   const e = err as { message?: string; lineNumber?: number; column?: number };

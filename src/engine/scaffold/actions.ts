@@ -8,11 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globSync, type GlobOptions } from 'tinyglobby';
 import { MetarepoError } from '../../errors.js';
+import { safeRelativePath } from '../paths.js';
 import type { Tree } from '../tree.js';
 import { renderTemplate, type HandlebarsEnv } from '../../templates/handlebars.js';
 
 /** plop's standard action types that the runner routes through the Tree. */
 export const TREE_ACTION_TYPES = ['add', 'addMany', 'modify', 'append'] as const;
+/** One of {@link TREE_ACTION_TYPES}. */
 export type TreeActionType = (typeof TREE_ACTION_TYPES)[number];
 
 /** The registered name of our version of a plop action type. */
@@ -66,10 +68,10 @@ export type PlopAction = (data: Data, cfg: ActionConfig, plop: PlopPaths) => Pro
 /** Builds the four Tree actions for one run, keyed by their registered names. */
 export function createTreeActions(ctx: ActionContext): Record<string, PlopAction> {
   return {
-    [treeActionName('add')]: (data, cfg, plop) => add(ctx, data, checked(cfg, true), plop),
+    [treeActionName('add')]: (data, cfg, plop) => add(ctx, data, withRenderedTemplateFile(ctx, data, checked(cfg, true)), plop),
     [treeActionName('addMany')]: (data, cfg, plop) => addMany(ctx, data, checked(cfg, false), plop),
-    [treeActionName('modify')]: (data, cfg, plop) => modify(ctx, data, checked(cfg, true), plop),
-    [treeActionName('append')]: (data, cfg, plop) => append(ctx, data, checked(cfg, true), plop),
+    [treeActionName('modify')]: (data, cfg, plop) => modify(ctx, data, withRenderedTemplateFile(ctx, data, checked(cfg, true)), plop),
+    [treeActionName('append')]: (data, cfg, plop) => append(ctx, data, withRenderedTemplateFile(ctx, data, checked(cfg, true)), plop),
   };
 }
 
@@ -128,10 +130,18 @@ function readTemplateFile(ctx: ActionContext, abs: string): string {
   }
 }
 
-/** The rendered text of an action's `templateFile` (path itself rendered first) or `template`. */
+/**
+ * `cfg` with its `templateFile` path rendered as a template (`add`, `modify`, `append` do this;
+ * `addMany` does not, as its files are found on disk by name).
+ */
+function withRenderedTemplateFile(ctx: ActionContext, data: Data, cfg: ActionConfig): ActionConfig {
+  return cfg.templateFile ? { ...cfg, templateFile: renderPath(ctx, cfg.templateFile, data, cfg) } : cfg;
+}
+
+/** The rendered text of an action's `templateFile` (relative to the plopfile) or `template`. */
 function renderBody(ctx: ActionContext, data: Data, cfg: ActionConfig, plop: PlopPaths): string {
   if (cfg.templateFile) {
-    const abs = path.resolve(plop.getPlopfilePath(), renderPath(ctx, cfg.templateFile, data, cfg));
+    const abs = path.resolve(plop.getPlopfilePath(), cfg.templateFile);
     return render(ctx, readTemplateFile(ctx, abs), data, { file: displayPath(ctx, abs) });
   }
   return render(ctx, cfg.template ?? '', data, { label: `the template of a "${plopType(cfg)}" action` });
@@ -160,9 +170,10 @@ function existing(ctx: ActionContext, dest: string, cfg: ActionConfig): string {
 }
 
 /**
- * Writes one rendered file (`add`, and each file of `addMany`): renders `template`/`templateFile` into `path`. An existing file fails the action unless
- * `skipIfExists` (then it is left as it is) or `force` (then it is overwritten). `transform` runs on
- * the rendered text. Unlike node-plop, executable bits and binary files are not carried over.
+ * Writes one rendered file (`add`, and each file of `addMany`): renders `template`/`templateFile`
+ * into `dest`. An existing file fails the action unless `skipIfExists` (then it is left as it is)
+ * or `force` (then it is overwritten). `transform` runs on the rendered text. Unlike node-plop,
+ * executable bits and binary files are not carried over (the Tree holds text).
  */
 async function writeFile(ctx: ActionContext, data: Data, cfg: ActionConfig, plop: PlopPaths, dest: string): Promise<string> {
   if (ctx.tree.exists(dest) && cfg.force !== true) {
@@ -183,9 +194,8 @@ async function add(ctx: ActionContext, data: Data, cfg: ActionConfig, plop: Plop
 
 /** The rendered destination path of a path-taking action, checked by the Tree's path rules. */
 function destinationOf(ctx: ActionContext, cfg: ActionConfig, data: Data): string {
-  const rendered = renderPath(ctx, cfg.path!, data, cfg);
-  ctx.tree.exists(rendered); // throws the Tree's MetarepoError for absolute and "../" paths
-  return rendered.replace(/^\.\//, '');
+  // safeRelativePath throws the Tree's MetarepoError for absolute and "../" paths.
+  return safeRelativePath(renderPath(ctx, cfg.path!, data, cfg), ctx.origin);
 }
 
 /**

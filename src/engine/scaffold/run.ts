@@ -6,14 +6,13 @@
  * Startup stays cheap: node-plop, inquirer, Handlebars and the action module load on first call.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { MetarepoError } from '../../errors.js';
 import { safeRelativePath } from '../paths.js';
 import type { FileChange, Tree } from '../tree.js';
 import type { ScaffoldGenerator } from '../../plugins/api.js';
 import type { HandlebarsEnv } from '../../templates/handlebars.js';
 import type { ActionContext, PlopAction } from './actions.js';
-import { resolveAnswers, type PlopQuestion } from './answers.js';
+import { resolveAnswers, type PlopQuestion, type PromptFunction } from './answers.js';
 import { loadPlopfile, loadPlopfiles, type NodePlopApi } from './plopfiles.js';
 
 /** A generator defined in a workspace plopfile, by name. */
@@ -143,7 +142,7 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
 
   const runnable = plop.setGenerator(name, {
     description: config.description,
-    prompts: config.prompts,
+    prompts: config.prompts as never,
     actions: await rewriteActions(config.actions, opts.dryRun === true, messages),
   });
   const { failures } = await runnable.runActions(
@@ -216,15 +215,20 @@ async function answersFor(
         hint: 'Run "metarepo new" in a terminal, or make prompts an array of questions.',
       });
     }
-    return { answers: { ...given, ...((await prompts(plop.inquirer)) as Record<string, unknown>) }, messages: [] };
+    return { answers: { ...given, ...((await prompts(inquirerOf(plop))) as Record<string, unknown>) }, messages: [] };
   }
   const questions = Array.isArray(prompts) ? (prompts as PlopQuestion[]) : [];
   return resolveAnswers(questions, {
     generator: name,
     given,
     interactive,
-    prompt: (qs, answers) => plop.inquirer.prompt(qs as never, answers) as Promise<Record<string, unknown>>,
+    prompt: (qs, answers) => inquirerOf(plop).prompt(qs, answers),
   });
+}
+
+/** node-plop passes its inquirer through on the API object; its type declarations omit it. */
+function inquirerOf(plop: NodePlopApi): { prompt: PromptFunction } {
+  return (plop as unknown as { inquirer: { prompt: PromptFunction } }).inquirer;
 }
 
 /**
@@ -307,9 +311,4 @@ function runFailure(name: string, failures: PlopFailure[], thrown: unknown[]): M
     hint: 'Fix the action named above; nothing was written.',
     cause: first,
   });
-}
-
-/** Exposed for tests and the CLI: the absolute path a relative template folder resolves to. */
-export function templatesFolder(from: string, name: string): string {
-  return path.join(from, name);
 }

@@ -7,7 +7,14 @@ import { Worker } from 'node:worker_threads';
 import { EXIT_FAILURE, MetarepoError } from '../../errors.js';
 import type { CodegenGenerator, CodegenInput, GeneratedFile } from '../../plugins/api.js';
 import type { JobReply, JobRequest } from './protocol.js';
-import { crashReason, formatSeconds, workerFailureReason, type ReasonLimits } from './reasons.js';
+import {
+  crashReason,
+  errorMessage,
+  formatSeconds,
+  isStackOverflow,
+  workerFailureReason,
+  type ReasonLimits,
+} from './reasons.js';
 
 /** Options of {@link createCodegenPool}. Every field is optional. */
 export interface CodegenPoolOptions {
@@ -158,8 +165,15 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
           hint: 'Create a new pool with createCodegenPool() for further runs.',
         });
       }
+      let json: string;
+      try {
+        json = JSON.stringify(input);
+      } catch (error) {
+        const why = isStackOverflow(error) ? 'it is nested too deeply (stack overflow)' : errorMessage(error);
+        return Promise.resolve({ ok: false, reason: `cannot pass the input to generator ${generator.name}: ${why}` });
+      }
       return new Promise<CodegenJobResult>((resolve) => {
-        const request: JobRequest = { id: nextId++, module: generator.module, input };
+        const request: JobRequest = { id: nextId++, module: generator.module, input: json };
         if (generator.exportName !== undefined) request.exportName = generator.exportName;
         queue.push({ request, generator: generator.name, timeoutMs: runOptions.timeoutMs ?? limits.timeoutMs, resolve });
         dispatch();

@@ -5,6 +5,7 @@
  */
 import type { CodegenInput, GeneratedFile } from '../../plugins/api.js';
 
+
 /** Main → worker: run one generate function. */
 export interface JobRequest {
   /** Job number, echoed back so a late reply can never be taken for another job's. */
@@ -13,7 +14,12 @@ export interface JobRequest {
   module: string;
   /** Name of the export; the worker uses `generate` when absent. */
   exportName?: string;
-  input: CodegenInput;
+  /**
+   * The {@link CodegenInput} as JSON. A string, not the object: one flat copy instead of a structured
+   * clone walking every node (faster for schemas), and a model nested too deep for the stack fails
+   * here, in `JSON.stringify`, instead of crashing the clone inside `postMessage`.
+   */
+  input: string;
 }
 
 /**

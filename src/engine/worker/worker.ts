@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import type { CodegenFunction, GeneratedFile } from '../../plugins/api.js';
+import type { CodegenFunction, CodegenInput, GeneratedFile } from '../../plugins/api.js';
 import type { JobReply, JobRequest } from './protocol.js';
 import { errorHint, errorMessage, isStackOverflow } from './reasons.js';
 
@@ -29,7 +29,7 @@ async function runJob(request: JobRequest): Promise<JobReply> {
   }
   let files: unknown;
   try {
-    files = await generate(request.input);
+    files = await generate(JSON.parse(request.input) as CodegenInput);
   } catch (error) {
     const kind = isStackOverflow(error) ? 'stack' : 'error';
     return { id, ok: false, kind, message: errorMessage(error), hint: errorHint(error) };

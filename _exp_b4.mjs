@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+const meta = JSON.parse(fs.readFileSync('node_modules/ajv/dist/refs/json-schema-draft-07.json', 'utf8'));
+const schemas = [
+  meta,
+  { type: 'object', required: ['id'], properties: { id: { type: 'string' }, age: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } }, address: { type: 'object', properties: { street: { type: 'string' }, zip: { type: 'string' } } } } },
+  { definitions: { node: { type: 'object', properties: { value: { type: 'number' }, children: { type: 'array', items: { $ref: '#/definitions/node' } } } } }, $ref: '#/definitions/node' },
+  { type: 'object', properties: { kind: { enum: ['a', 'b', 'c'] }, data: { oneOf: [{ type: 'string' }, { type: 'object', properties: { x: { type: 'number' } } }] }, when: { type: ['string', 'null'], format: 'date-time' } } },
+];
+const inputs = Array.from({ length: 200 }, (_, i) => ({ model: { name: `model${i}`, version: '1.0.0', schema: schemas[i % schemas.length] }, options: {}, output: `out/m${i}.ts` }));
+const { compile } = await import('json-schema-to-typescript');
+const { generate } = await import('./dist/plugins/codegen-typescript/generate.js');
+const { normalizeForTypescript } = await import('./dist/plugins/codegen-typescript/normalize.js');
+const { indentDeclarations } = await import('./dist/plugins/codegen-typescript/indent.js');
+async function time(label, fn) { const c0 = process.cpuUsage(); for (const i of inputs) await fn(i); const c = process.cpuUsage(c0); console.log(label, ((c.user + c.system) / 1000).toFixed(0)); }
+for (let k = 0; k < 2; k++) {
+await time('jstt', (i) => compile(i.model.schema, i.model.name, { format: false, bannerComment: '' }));
+await time('jstt-opts', (i) => compile(i.model.schema, i.model.name, { format: false, bannerComment: '', $refOptions: { resolve: { external: false } } }));
+await time('generate', (i) => generate(i));
+await time('json', (i) => JSON.parse(JSON.stringify(i)));
+await time('normalize', (i) => normalizeForTypescript(i.model.schema));
+}

@@ -1,0 +1,16 @@
+import fs from 'node:fs';
+import { createCodegenPool } from './dist/src/engine/worker/pool.js';
+const meta = JSON.parse(fs.readFileSync('node_modules/ajv/dist/refs/json-schema-draft-07.json', 'utf8'));
+const schemas = process.argv[3] === "small" ? [] : [meta]; schemas.push({ type: 'object', properties: { id: { type: "string" } } });
+const N = 200;
+const inputs = Array.from({ length: N }, (_, i) => ({ model: { name: `model${i}`, version: '1.0.0', schema: schemas[i % schemas.length] }, options: {}, output: `out/m${i}.ts` }));
+const size = Number(process.argv[2]);
+const t0 = performance.now();
+const pool = createCodegenPool({ size });
+const gen = { name: 'typescript', module: new URL('./dist/plugins/codegen-typescript/generate.js', import.meta.url).href };
+await pool.run(gen, inputs[1]);
+const t1 = performance.now();
+await Promise.all(inputs.map((i) => pool.run(gen, i)));
+const t2 = performance.now();
+await pool.close();
+console.log('size', size, 'first', (t1 - t0).toFixed(0), 'rest', (t2 - t1).toFixed(0));

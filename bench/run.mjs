@@ -1,0 +1,53 @@
+// `npm run bench`: prints one JSON line of figures per benchmark. Run after `npm run build`.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO, medianCli, report, round, syntheticWorkspace, tempDir, timeCli } from './lib.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+
+// 1. Cold start: a new Node process each time, as a person or CI runs it.
+{
+  const ws = tempDir('metarepo-bench-start-');
+  timeCli(ws, ['init']);
+  report('cold-start', {
+    runs: RUNS,
+    helpMedianMs: round(medianCli(ws, ['--help'], RUNS)),
+    statusMedianMs: round(medianCli(ws, ['status'], RUNS)),
+    nodeBaselineMs: round(medianCli(ws, ['--version'], RUNS)),
+  });
+}
+
+// 2. generate on 200 models: cold (nothing generated yet) and no-op (everything up to date),
+//    beside the same 200 conversions done by json-schema-to-typescript directly in one process.
+{
+  const N = 200;
+  const coldRuns = [];
+  let ws;
+  for (let i = 0; i < 3; i++) {
+    ws = syntheticWorkspace(N);
+    coldRuns.push(timeCli(ws, ['generate']));
+  }
+  const noop = medianCli(ws, ['generate'], 5);
+  const direct = await directLoop(ws, N);
+  const cold = coldRuns.sort((a, b) => a - b)[1];
+  report('generate-200', {
+    models: N,
+    coldMedianMs: round(cold),
+    noopMedianMs: round(noop),
+    directJsttLoopMs: round(direct),
+    ratioColdToDirect: Math.round((cold / direct) * 100) / 100,
+  });
+}
+
+/** The same conversions without metarepo: bundle each model, then `compile` them one after another. */
+async function directLoop(ws, n) {
+  const { ModelRegistry } = await import(pathToFileURL(path.join(REPO, 'dist/src/models/registry.js')).href);
+  const registry = await ModelRegistry.load(ws);
+  const schemas = registry.list().filter((m) => m.name !== 'common').map((m) => registry.bundle(m).schema);
+  if (schemas.length !== n) throw new Error(`expected ${n} models, found ${schemas.length}`);
+  const t0 = process.hrtime.bigint();
+  // The import is timed too: metarepo's cold run pays for loading the library as well.
+  const { compile } = await import('json-schema-to-typescript');
+  for (const s of schemas) await compile(s, s.title ?? 'Root', { format: false, bannerComment: '' });
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import pc from 'picocolors';
+import { MetarepoError } from '../errors.js';
+import { commitChanges } from '../engine/commit.js';
+import { findScaffoldGenerator, listScaffoldGenerators, runScaffold } from '../engine/scaffold/run.js';
+import { Tree } from '../engine/tree.js';
+import { loadBuiltinPlugins } from '../plugins/host.js';
+import { TOOL_VERSION } from '../version.js';
+import { recordAnswers, registerProject } from '../workspace/projects.js';
+import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { describeChanges } from './diff.js';
+import { emit, type GlobalOptions } from './output.js';
+
+interface NewOptions {
+  set: string[];
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+/** `metarepo new [generator] [name]`: lists generators, or runs one into a Tree and commits it. */
+export async function newCommand(g: GlobalOptions, generatorName: string | undefined, name: string | undefined, opts: NewOptions): Promise<number> {
+  const ws = await openWorkspace(g.cwd, 'new');
+  let code = 1;
+  try {
+    const builtins = [...(await loadBuiltinPlugins()).scaffold.values()];
+    if (!generatorName) {
+      const all = await listScaffoldGenerators(ws.root, builtins);
+      emit(g, { generators: all.map(({ name, description, source }) => ({ name, description, source })) }, () =>
+        ['Scaffold generators (metarepo new <generator> [name] --set key=value):', ...all.map((e) => `  ${e.name.padEnd(16)} ${e.description}${e.source === 'workspace' ? pc.dim(' (workspace)') : ''}`)].join('\n'),
+      );
+      code = 0;
+      return code;
+    }
+    const entry = await findScaffoldGenerator(ws.root, generatorName, builtins);
+    const answers = parseSets(opts.set);
+    if (name !== undefined) {
+      const key = ('positional' in entry.generator && entry.generator.positional) || 'name';
+      answers[key] = name;
+    }
+    const tree = new Tree(ws.root);
+    ws.bus.publish('core:scaffold:started', { generator: entry.name, source: entry.source, dryRun: !!opts.dryRun });
+    const result = await runScaffold({
+      root: ws.root,
+      tree,
+      generator: entry.generator,
+      answers,
+      interactive: !!process.stdin.isTTY && !opts.yes && !g.json,
+      dryRun: opts.dryRun,
+    });
+    if (result.project) {
+      const projectName = path.posix.basename(result.project.path);
+      registerProject(tree, { name: projectName, path: result.project.path, generator: entry.name, kind: result.project.kind });
+      recordAnswers(tree, projectName, { generator: entry.name, answers: result.answers, metarepoVersion: TOOL_VERSION });
+    }
+    const changes = tree.changes();
+    if (!opts.dryRun) {
+      commitChanges(ws.root, changes);
+      for (const c of changes) ws.bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, generator: entry.name });
+    }
+    ws.bus.publish('core:scaffold:finished', { generator: entry.name, files: changes.map((c) => c.path), project: result.project?.path, dryRun: !!opts.dryRun });
+    code = 0;
+    emit(g, { generator: entry.name, answers: result.answers, project: result.project, changes: changes.map((c) => ({ type: c.type, path: c.path })), dryRun: !!opts.dryRun, messages: result.messages }, () =>
+      opts.dryRun ? `${describeChanges(changes)}\n${pc.dim('dry run: nothing was written')}` : changes.map((c) => `  ${c.type === 'create' ? 'create' : c.type === 'modify' ? 'update' : 'remove'} ${c.path}`).join('\n'),
+    );
+    return code;
+  } finally {
+    await closeWorkspace(ws, code);
+  }
+}
+
+/** Parses `--set key=value` flags. @throws MetarepoError (exit 2) for a flag without `=`. */
+function parseSets(sets: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new MetarepoError(`--set ${s} is not of the form key=value.`, { hint: 'Write --set name=value, e.g. --set description="My library".' });
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
