@@ -25,6 +25,13 @@ export interface BundleContext {
   index: SchemaIndex;
   /** Line and column of a JSON pointer in a model's file. */
   locate(record: ModelRecord, pointer: string): TextPosition;
+  /**
+   * Resolved references, kept across bundles of the same registry: key `<file>#<pointer of the
+   * $ref>`. Resolution depends only on the workspace, so sharing it is safe.
+   */
+  resolved: Map<string, SchemaLocation>;
+  /** SHA-256 digests of model texts, kept across bundles of the same registry. */
+  digests: WeakMap<ModelRecord, string>;
 }
 
 /**
@@ -99,7 +106,7 @@ class Bundler {
     const dependencies = [...this.dependencies].sort(
       (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)),
     );
-    return { schema: schema as Record<string, unknown>, dependencies, hash: inputHash([this.root, ...dependencies]) };
+    return { schema: schema as Record<string, unknown>, dependencies, hash: this.inputHash([this.root, ...dependencies]) };
   }
 
   /** A normalised copy of the subschema `node` found at `at`; `outer` is the base URI around it. */
@@ -117,7 +124,13 @@ class Bundler {
       if ((DEFINITION_CONTAINERS as readonly string[]).includes(keyword)) continue; // hoisted on demand
       const here = joinPointer(at.pointer, keyword);
       if (REFS.has(keyword) && typeof value === 'string') {
-        out.$ref = this.refTo(this.resolve(value, base, { record: at.record, pointer: here }));
+        const site = `${at.record.file}#${here}`;
+        let target = this.ctx.resolved.get(site);
+        if (!target) {
+          target = this.resolve(value, base, { record: at.record, pointer: here });
+          this.ctx.resolved.set(site, target);
+        }
+        out.$ref = this.refTo(target);
         continue;
       }
       const child = (sub: unknown, ...segments: string[]): unknown =>
@@ -139,19 +152,36 @@ class Bundler {
     return out;
   }
 
+  /** SHA-256 over each record's name, version and text digest, in the given order. */
+  private inputHash(records: ModelRecord[]): string {
+    const hash = createHash('sha256');
+    for (const r of records) {
+      let digest = this.ctx.digests.get(r);
+      if (!digest) {
+        digest = createHash('sha256').update(r.text).digest('hex');
+        this.ctx.digests.set(r, digest);
+      }
+      hash.update(`${r.name}@${r.version} ${digest}\n`);
+    }
+    return hash.digest('hex');
+  }
+
   /** The local reference that replaces a reference to `target`. */
   private refTo(target: SchemaLocation): string {
     if (target.record === this.root && target.pointer === '') return '#';
     if (target.record !== this.root) this.dependencies.add(target.record);
-    return `#/definitions/${this.nameOf(target, candidateName(target))}`;
+    return `#/definitions/${this.nameOf(target)}`;
   }
 
-  /** The definition name of `target`, assigning a fresh one (and queueing it) on first sight. */
-  private nameOf(target: SchemaLocation, candidate: string): string {
+  /**
+   * The definition name of `target`, assigning a fresh one (and queueing it) on first sight.
+   * @param candidate - the preferred name; by default the target's {@link candidateName}.
+   */
+  private nameOf(target: SchemaLocation, candidate?: string): string {
     const key = `${target.record.file}#${target.pointer}`;
     const known = this.names.get(key);
     if (known) return known;
-    const plain = sanitise(candidate);
+    const plain = sanitise(candidate ?? candidateName(target));
     // A clash with another model's name gets that model's prefix; a clash inside the root a number.
     let name = this.taken.has(plain) && target.record !== this.root ? `${sanitise(target.record.name)}_${plain}` : plain;
     for (let n = 2; this.taken.has(name); n++) name = `${plain}_${n}`;
@@ -239,8 +269,3 @@ function cloneJson(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneJson(v)]));
 }
 
-function inputHash(records: ModelRecord[]): string {
-  const hash = createHash('sha256');
-  for (const r of records) hash.update(`${r.name}@${r.version}\n${r.text.length}\n${r.text}`);
-  return hash.digest('hex');
-}

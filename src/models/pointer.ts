@@ -7,7 +7,8 @@
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   const body = pointer.startsWith('/') ? pointer.slice(1) : pointer;
-  return body.split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = body.split('/');
+  return pointer.includes('~') ? segments.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : segments;
 }
 
 /** Escapes one segment for use in a JSON pointer. */

@@ -5,7 +5,7 @@ import { glob } from 'tinyglobby';
 import { MetarepoError } from '../errors.js';
 import { bundleModel, type BundledModel } from './bundle.js';
 import type { JsonWithPositions, TextPosition } from './json-positions.js';
-import { SchemaIndex, idKeyword } from './schema-index.js';
+import { SchemaIndex, idKeyword, type SchemaLocation } from './schema-index.js';
 import { problemsError, validateSchemaDocument, type LocatedProblem } from './validate.js';
 import type { ModelRecord } from './types.js';
 
@@ -25,6 +25,8 @@ export const MODEL_FILE_SUFFIX = '.schema.json';
 export class ModelRegistry {
   private readonly byName = new Map<string, ModelRecord[]>();
   private readonly index: SchemaIndex;
+  private readonly resolved = new Map<string, SchemaLocation>();
+  private readonly digests = new WeakMap<ModelRecord, string>();
 
   private constructor(
     /** Absolute path of the workspace root. */
@@ -130,6 +132,8 @@ export class ModelRegistry {
     return bundleModel(record, {
       index: this.index,
       locate: (r, pointer) => this.locate(r, pointer),
+      resolved: this.resolved,
+      digests: this.digests,
     });
   }
 
