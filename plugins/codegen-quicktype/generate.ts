@@ -10,8 +10,7 @@
 import path from 'node:path';
 import { pascalCase } from 'change-case';
 import { MetarepoError } from '../../src/errors.js';
-import type { CodegenInput, GeneratedFile } from '../../src/plugins/api.js';
-import { generatedNotice } from '../codegen-typescript/notice.js';
+import { generatedNotice, type CodegenInput, type GeneratedFile } from '../../src/plugins/api.js';
 import { QUICKTYPE_LANGUAGES, type QuicktypeLanguage } from './languages.js';
 
 /** Options of the `quicktype` generator (the target's `options` in `metarepo.yaml`). */

@@ -4,10 +4,9 @@
  * {@link indentDeclarations} (instead of Prettier, which is slow).
  */
 import { MetarepoError } from '../../src/errors.js';
-import type { CodegenInput, GeneratedFile } from '../../src/plugins/api.js';
+import { generatedNotice, type CodegenInput, type GeneratedFile } from '../../src/plugins/api.js';
 import { indentDeclarations } from './indent.js';
 import { normalizeForTypescript } from './normalize.js';
-import { generatedNotice } from './notice.js';
 
 /** Options of the `typescript` generator (the target's `options` in `metarepo.yaml`). */
 export interface TypescriptOptions {

@@ -1,4 +1,4 @@
-import { MetarepoError } from '../errors.js';
+import { MetarepoError, type SourceLocation } from '../errors.js';
 import type { CodegenGenerator, CodegenInput } from '../plugins/api.js';
 import { loadBuiltinPlugins } from '../plugins/host.js';
 import { ModelRegistry } from '../models/registry.js';
@@ -19,9 +19,9 @@ export interface PlannedTarget {
   modelId: string;
 }
 
-/** Name of a target: its `name`, or `<model name>-<generator>`. */
+/** Name of a target: its `name`, or its output path (unique, since two targets may not share an output). */
 export function targetName(t: TargetConfig): string {
-  return t.name ?? `${t.model.split('@')[0]}-${t.generator}`;
+  return t.name ?? t.output;
 }
 
 /** Resolves every target's model and generator and hashes its inputs. */
@@ -31,21 +31,24 @@ export async function plan(ws: Workspace): Promise<PlannedTarget[]> {
   const [registry, plugins] = await Promise.all([ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), loadBuiltinPlugins()]);
   const loaded = new Set<string>();
   const outputs = new Map<string, string>();
+  const names = new Set<string>();
   return targets.map((t, i) => {
     const name = targetName(t);
-    const where = { file: 'metarepo.yaml' };
+    const at = (key: string) => ws.document.locate(`/targets/${i}/${key}`);
+    if (names.has(name)) throw new MetarepoError(`Two targets are called "${name}".`, { location: at('name'), hint: 'Give each target a unique name.' });
+    names.add(name);
     const generator = plugins.codegen.get(t.generator);
     if (!generator) {
-      throw new MetarepoError(`Target ${name} (targets[${i}]) uses unknown generator "${t.generator}".`, {
-        location: where,
+      throw new MetarepoError(`Target ${name} uses unknown generator "${t.generator}".`, {
+        location: at('generator'),
         hint: `Known codegen generators: ${[...plugins.codegen.keys()].sort().join(', ')}.`,
       });
     }
-    const output = safeRelativePath(t.output, `target ${name}`);
+    const output = withLocation(() => safeRelativePath(t.output, `target ${name}`), at('output'));
     const other = outputs.get(output);
-    if (other) throw new MetarepoError(`Targets ${other} and ${name} both write ${output}.`, { location: where, hint: 'Give each target its own output path.' });
+    if (other) throw new MetarepoError(`Targets ${other} and ${name} both write ${output}.`, { location: at('output'), hint: 'Give each target its own output path.' });
     outputs.set(output, name);
-    const record = registry.resolve(t.model);
+    const record = withLocation(() => registry.resolve(t.model), at('model'));
     const bundled = registry.bundle(record);
     const modelId = `${record.name}@${record.version}`;
     if (!loaded.has(modelId)) {
@@ -58,3 +61,15 @@ export async function plan(ws: Workspace): Promise<PlannedTarget[]> {
   });
 }
 
+
+/** Runs `fn`; a MetarepoError without a location gets `location` (where in metarepo.yaml the value stands). */
+function withLocation<T>(fn: () => T, location: SourceLocation): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof MetarepoError && !e.location) {
+      throw new MetarepoError(e.message, { location, hint: e.hint, exitCode: e.exitCode, details: e.details, cause: e.cause });
+    }
+    throw e;
+  }
+}

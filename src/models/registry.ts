@@ -5,7 +5,7 @@ import { glob } from 'tinyglobby';
 import { MetarepoError } from '../errors.js';
 import { bundleModel, type BundledModel } from './bundle.js';
 import type { JsonWithPositions, TextPosition } from './json-positions.js';
-import { SchemaIndex, idKeyword, type SchemaLocation } from './schema-index.js';
+import { SchemaIndex, idKeyword } from './schema-index.js';
 import { problemsError, validateSchemaDocument, type LocatedProblem } from './validate.js';
 import type { ModelRecord } from './types.js';
 
@@ -25,7 +25,8 @@ export const MODEL_FILE_SUFFIX = '.schema.json';
 export class ModelRegistry {
   private readonly byName = new Map<string, ModelRecord[]>();
   private readonly index: SchemaIndex;
-  private readonly resolved = new Map<string, SchemaLocation>();
+  /** Normalised subschemas and text digests, shared by every bundle of this registry. */
+  private readonly normalized = new Map<string, unknown>();
   private readonly digests = new WeakMap<ModelRecord, string>();
 
   private constructor(
@@ -132,7 +133,7 @@ export class ModelRegistry {
     return bundleModel(record, {
       index: this.index,
       locate: (r, pointer) => this.locate(r, pointer),
-      resolved: this.resolved,
+      cache: this.normalized,
       digests: this.digests,
     });
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MetarepoError } from '../errors.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
 import { CONFIG_FILE } from './root.js';
-import { describeAjvError, loadDocument } from './document.js';
+import { describeAjvError, loadDocument, type PositionedDocument } from './document.js';
 import { metaModelPath } from './meta-models.js';
 
 export type { WorkspaceConfig };
@@ -16,11 +16,11 @@ export const WORKSPACE_SCHEMA_VERSION = '1.0.0';
 /**
  * Reads and validates `metarepo.yaml` against `meta-models/workspace/<version>.schema.json` with ajv.
  * @param root - absolute workspace root.
- * @returns the config with defaults applied.
+ * @returns the config with defaults applied, and the parsed document (to locate values for later errors).
  * @throws MetarepoError (exit 2) for a YAML syntax error or a schema violation, naming file, line, column,
  *   what was expected, and listing every violation in `details`.
  */
-export async function loadConfig(root: string): Promise<WorkspaceConfig> {
+export async function loadConfig(root: string): Promise<{ config: WorkspaceConfig; document: PositionedDocument }> {
   const file = path.join(root, CONFIG_FILE);
   let text: string;
   try {
@@ -41,7 +41,7 @@ export async function loadConfig(root: string): Promise<WorkspaceConfig> {
       details: described.map((d) => `${d.location.file}:${d.location.line}:${d.location.column}: ${d.message}`),
     });
   }
-  return value as WorkspaceConfig;
+  return { config: value as WorkspaceConfig, document: doc };
 }
 
 async function compileWorkspaceValidator() {

@@ -25,7 +25,7 @@ export async function runHealthChecks(cwd: string): Promise<HealthResult[]> {
   const root = requireWorkspaceRoot(cwd);
   let modelsDir: string | undefined;
   const config = await attempt('config', async () => {
-    const c = await loadConfig(root);
+    const { config: c } = await loadConfig(root);
     modelsDir = c.modelsDir;
     return `${c.name}: ${c.targets?.length ?? 0} targets, ${c.projects?.length ?? 0} projects`;
   });

@@ -3,12 +3,15 @@ import type { Bus } from '../events/bus.js';
 import { InProcessBus } from '../events/in-process-bus.js';
 import { EventLog } from '../events/log.js';
 import { loadConfig, type WorkspaceConfig } from './config.js';
+import type { PositionedDocument } from './document.js';
 import { STATE_DIR, requireWorkspaceRoot } from './root.js';
 
 /** An opened workspace: its root, validated config and the bus every step publishes on. */
 export interface Workspace {
   root: string;
   config: WorkspaceConfig;
+  /** metarepo.yaml as parsed: `document.locate('/targets/0/model')` gives file, line, column for errors. */
+  document: PositionedDocument;
   bus: Bus;
 }
 
@@ -31,11 +34,11 @@ export function createBus(root: string, config?: WorkspaceConfig): Bus {
  */
 export async function openWorkspace(cwd: string, command: string): Promise<Workspace> {
   const root = requireWorkspaceRoot(cwd);
-  const config = await loadConfig(root);
+  const { config, document } = await loadConfig(root);
   const bus = createBus(root, config);
   bus.publish('core:system:startup', { command, pid: process.pid });
   bus.publish('core:workspace:loaded', { root, name: config.name, targets: config.targets?.length ?? 0, projects: config.projects?.length ?? 0 });
-  return { root, config, bus };
+  return { root, config, document, bus };
 }
 
 /** Publishes `core:system:shutdown` and closes the bus. */

@@ -33,7 +33,8 @@ function workspace(): string {
   return dir;
 }
 
-function writeModel(dir: string, name: string, version: string, schema: unknown): void {
+function writeModel(dir: string, name: string, version: string, schema: Record<string, unknown>): void {
+  if (typeof schema.$id === 'string') schema = { ...schema, $id: schema.$id.replace(/\/[^/]+$/, `/${version}`) };
   fs.mkdirSync(path.join(dir, 'models', name), { recursive: true });
   fs.writeFileSync(path.join(dir, 'models', name, `${version}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
 }

@@ -1,0 +1,154 @@
+import { MetarepoError } from '../errors.js';
+import type { TextPosition } from './json-positions.js';
+import { DEFINITION_CONTAINERS, isObjectSchema, isSchema, keywordKind } from './keywords.js';
+import { getAtPointer, joinPointer, parsePointer } from './pointer.js';
+import { applyId, idKeyword, withoutFragment, type SchemaIndex, type SchemaLocation } from './schema-index.js';
+import type { ModelRecord } from './types.js';
+
+/** A resolved reference inside a normalised schema; a bundle turns it into a local `$ref`. */
+export class ResolvedRef {
+  constructor(readonly target: SchemaLocation) {}
+}
+
+/** What normalisation needs from the registry, and the cache it fills (one per registry). */
+export interface NormalizeContext {
+  index: SchemaIndex;
+  /** Line and column of a JSON pointer in a model's file. */
+  locate(record: ModelRecord, pointer: string): TextPosition;
+  /** Normalised subschemas by {@link locationKey}. They depend only on the workspace. */
+  cache: Map<string, unknown>;
+}
+
+/**
+ * Keywords dropped from the output: sample data and comments (`examples`, `example`, `$comment`),
+ * vendor extensions (`x-*`), identifiers that mean nothing once every reference is local (`$id`,
+ * anchors), and `$schema` below a document's root. `title`, `description` and `default` are kept.
+ */
+const DROPPED = new Set(['examples', 'example', '$comment', '$id', '$anchor', '$dynamicAnchor']);
+
+/** Reference keywords. `$dynamicRef` is resolved statically, like `$ref`. */
+const REFS = new Set(['$ref', '$dynamicRef']);
+
+/** Identity of a subschema: `<absolute file>#<JSON pointer>`. */
+export function locationKey(location: SchemaLocation): string {
+  return `${location.record.file}#${location.pointer}`;
+}
+
+/**
+ * The subschema at `location`, normalised for codegen (cached in `ctx.cache`):
+ * - keyword-aware: keys under `properties`, `definitions`, `patternProperties`, `dependencies`...
+ *   are names; `enum`, `const`, `default` and unknown keywords are data, kept as they are (shared
+ *   with the source document: callers copy before handing out);
+ * - `$ref` and `$dynamicRef` become `$ref` holding a {@link ResolvedRef};
+ * - `definitions` / `$defs` are left out (a bundle adds what is referenced), as are the keywords in
+ *   {@link DROPPED}, `x-*`, and `$schema` anywhere but at the document root.
+ *
+ * References resolve offline against the base URI in effect (RFC 3986 through `URL`; an embedded
+ * `$id` changes it for everything beneath): JSON pointers (with `~0`/`~1` and %-escapes),
+ * plain-name anchors, `$id` URIs of any model, and relative file refs. A relative ref that misses
+ * under an `$id` base is retried against the referring model's own file, so file refs keep working
+ * in models that have an `$id`. `$dynamicRef` is read statically as a reference to the
+ * `$dynamicAnchor` (or `$anchor`) of that name in the same resource; the dynamic-scope override of
+ * 2020-12 §8.2.3.2 is not modelled, which is what codegen wants for e.g. OpenAPI 3.1's `#meta`.
+ * @throws MetarepoError (exit 2) for a reference that is not a URI, names no schema in the
+ *   workspace, or whose pointer or anchor does not exist; located at the `$ref` in its model.
+ */
+export function normalized(location: SchemaLocation, ctx: NormalizeContext): unknown {
+  const key = locationKey(location);
+  let result = ctx.cache.get(key);
+  if (result === undefined) {
+    const node = getAtPointer(location.record.schema, location.pointer);
+    result = normalize(node, location, ctx.index.outerBase(location.record, location.pointer), ctx);
+    ctx.cache.set(key, result);
+  }
+  return result;
+}
+
+function normalize(node: unknown, at: SchemaLocation, outer: string, ctx: NormalizeContext): unknown {
+  if (!isObjectSchema(node)) return node;
+  const base = applyId(node, at.record, outer);
+  const id = idKeyword(at.record.draft);
+  const out: Record<string, unknown> = {};
+  for (const [keyword, value] of Object.entries(node)) {
+    if (keyword === '$schema' ? at.pointer !== '' : DROPPED.has(keyword) || keyword === id || keyword.startsWith('x-')) continue;
+    if ((DEFINITION_CONTAINERS as readonly string[]).includes(keyword)) continue;
+    const here = joinPointer(at.pointer, keyword);
+    if (REFS.has(keyword) && typeof value === 'string') {
+      out.$ref = new ResolvedRef(resolveRef(value, base, { record: at.record, pointer: here }, ctx));
+      continue;
+    }
+    const child = (sub: unknown, ...segments: string[]): unknown =>
+      normalize(sub, { record: at.record, pointer: joinPointer(here, ...segments) }, base, ctx);
+    switch (keywordKind(keyword, value)) {
+      case 'single':
+        out[keyword] = child(value);
+        break;
+      case 'array':
+        out[keyword] = (value as unknown[]).map((v, i) => child(v, String(i)));
+        break;
+      case 'map':
+        out[keyword] = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, child(v, k)]));
+        break;
+      default:
+        out[keyword] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Where `ref` (written at `at`, the pointer of the `$ref` keyword) leads.
+ * @throws MetarepoError when it leads nowhere in the workspace.
+ */
+function resolveRef(ref: string, base: string, at: SchemaLocation, ctx: NormalizeContext): SchemaLocation {
+  const fail = (reason: string, hint: string): never => {
+    const { line, column } = ctx.locate(at.record, at.pointer);
+    throw new MetarepoError(`Cannot resolve $ref "${ref}" in ${at.record.relFile}: ${reason}.`, {
+      location: { file: at.record.file, line, column },
+      hint: `${hint} metarepo resolves references offline and never fetches schemas from the network.`,
+    });
+  };
+  const relativePath = !/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith('#');
+  const bases = relativePath ? [base, ctx.index.fileUri(at.record)] : [base];
+  let found: { uri: string; fragment: string; resource?: SchemaLocation } | undefined;
+  for (const b of bases) {
+    try {
+      const url = new URL(ref, b);
+      const uri = withoutFragment(url);
+      found = { uri, fragment: decodeURIComponent(url.hash.slice(1)), resource: ctx.index.resource(uri) };
+    } catch {
+      continue;
+    }
+    if (found.resource) break;
+  }
+  if (!found) {
+    return fail('it is not a valid URI reference', 'Write a JSON pointer ("#/definitions/x"), a relative file or an $id URI.');
+  }
+  const { uri, fragment, resource } = found;
+  if (!resource) {
+    return uri.startsWith('file:')
+      ? fail(
+          'the file it names is not a model in the workspace',
+          'Point at another model file, e.g. "../other/1.0.0.schema.json#/definitions/x", relative to this model.',
+        )
+      : fail(`no model in the workspace has $id "${uri}"`, 'Add the schema as a model with that $id, or fix the URI.');
+  }
+  if (fragment === '') return resource;
+  if (fragment.startsWith('/')) {
+    const pointer = joinPointer(resource.pointer, ...parsePointer(fragment));
+    if (!isSchema(getAtPointer(resource.record.schema, pointer))) {
+      fail(
+        `${resource.record.relFile} has no schema at "${pointer}"`,
+        'Check the JSON pointer after "#": keys are case-sensitive, "~1" stands for "/" and "~0" for "~".',
+      );
+    }
+    return { record: resource.record, pointer };
+  }
+  return (
+    ctx.index.anchor(uri, fragment) ??
+    fail(
+      `${resource.record.relFile} declares no anchor "${fragment}"`,
+      'Add "$anchor" (or "$dynamicAnchor") with that name to the target schema, or use a JSON pointer.',
+    )
+  );
+}
