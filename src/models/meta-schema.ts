@@ -43,10 +43,10 @@ const validators = new Map<Draft, ValidateFunction>();
 const require = createRequire(import.meta.url);
 
 /**
- * Checks a schema against its draft's meta-schema with Ajv (plus ajv-formats, so `pattern` must be a
- * valid regex and `$ref` a URI reference). Unknown keywords are allowed; wrong values of known
- * keywords (`"type": "strin"`, `"required": "x"`) are problems. The meta-schema validator of each
- * draft is compiled once per process, on first use.
+ * Checks a schema against its draft's meta-schema with Ajv, plus the `regex` format of ajv-formats
+ * so `pattern` and `patternProperties` keys must be valid regular expressions. Unknown keywords are
+ * allowed; wrong values of known keywords (`"type": "strin"`, `"required": "x"`) are problems.
+ * The meta-schema validator of each draft is compiled once per process, on first use.
  * @returns the problems, most specific first per location; empty when the schema is valid.
  */
 export function checkMetaSchema(schema: unknown, draft: Draft): MetaSchemaProblem[] {
@@ -64,7 +64,16 @@ export function checkMetaSchema(schema: unknown, draft: Draft): MetaSchemaProble
  * itself with format validation off, which would let `"pattern": "([a-z"` through.
  */
 function compileMetaValidator(draft: Draft): ValidateFunction {
-  const options: Options = { strict: false, allErrors: true, meta: false, validateSchema: false };
+  const options: Options = {
+    strict: false,
+    allErrors: true,
+    meta: false,
+    validateSchema: false,
+    logger: false,
+    // URIs are left to the bundler, which names what it cannot resolve; tools commonly emit refs
+    // such as "#/definitions/Record<string,any>" that strict RFC 3986 would reject.
+    formats: { uri: true, 'uri-reference': true },
+  };
   let ajv: Ajv;
   let metaSchemas: string[];
   if (draft === '2020-12') {
@@ -83,7 +92,7 @@ function compileMetaValidator(draft: Draft): ValidateFunction {
     metaSchemas = [`ajv/dist/refs/json-schema-${draft}.json`];
   }
   const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
-  addFormats(ajv);
+  addFormats(ajv, ['regex']);
   const [main, ...parts] = metaSchemas.map((m) => require(m) as AnySchemaObject);
   for (const part of parts) ajv.addSchema(part);
   return ajv.compile(main!);

@@ -55,7 +55,7 @@ export class ModelRegistry {
    *   at the offending keyword); or two schemas with the same `$id`.
    */
   static async load(root: string, opts: { modelsDir?: string } = {}): Promise<ModelRegistry> {
-    const modelsDir = (opts.modelsDir ?? 'models').replace(/\\/g, '/').replace(/\/+$/, '');
+    const modelsDir = path.posix.normalize((opts.modelsDir ?? 'models').replace(/\\/g, '/')).replace(/\/+$/, '');
     const dir = path.resolve(root, modelsDir);
     const files = (await glob(`**/*${MODEL_FILE_SUFFIX}`, { cwd: dir, onlyFiles: true })).sort();
     const problems: LocatedProblem[] = [];

@@ -18,7 +18,7 @@ describe('prepareModelAdd', () => {
   });
 
   it('uses the registry models folder', async () => {
-    const registry = await ModelRegistry.load(workspace({}), { modelsDir: 'schemas' });
+    const registry = await ModelRegistry.load(workspace({}), { modelsDir: './schemas/' });
     expect(prepareModelAdd(registry, 'a', '{}\n', 'a.json').path).toBe('schemas/a/1.0.0.schema.json');
   });
 

@@ -60,6 +60,22 @@ describe('bundle: local references', () => {
     expect((schema.definitions as Record<string, unknown>).name_2).toEqual({ $ref: '#/definitions/name' });
     expectSelfContained(schema);
   });
+
+  it('accepts refs that generators write without percent-encoding', async () => {
+    const { schema } = await bundled(
+      {
+        'models/ts/1.0.0.schema.json': {
+          properties: { m: { $ref: '#/definitions/Record<string,any>' } },
+          definitions: { 'Record<string,any>': { type: 'object' } },
+        },
+      },
+      'ts',
+    );
+    expect(schema).toEqual({
+      properties: { m: { $ref: '#/definitions/Record_string_any_' } },
+      definitions: { 'Record_string_any_': { type: 'object' } },
+    });
+  });
 });
 
 describe('bundle: cross-model references', () => {
