@@ -1,13 +1,10 @@
 import { createRequire } from 'node:module';
-import type { Document, Node } from 'yaml';
+import type { Document } from 'yaml';
 import { MetarepoError } from '../errors.js';
+import { locateSegments, type TextPosition } from '../positions.js';
 import { parsePointer } from './pointer.js';
 
-/** A 1-based line and column in a text file. */
-export interface TextPosition {
-  line: number;
-  column: number;
-}
+export type { TextPosition };
 
 /** Parsed JSON plus a way back from a JSON pointer to where it sits in the text. */
 export interface JsonWithPositions {
@@ -64,32 +61,8 @@ class PositionMap {
   }
 
   locate(pointer: string): TextPosition {
-    const { isMap, isScalar, isSeq } = this.yaml;
-    let node: unknown = this.doc.contents;
-    let offset = rangeStart(node) ?? 0;
-    for (const seg of parsePointer(pointer)) {
-      if (isMap(node)) {
-        // Last duplicate wins, as in JSON.parse.
-        const pair = [...node.items].reverse().find((p) => isScalar(p.key) && String(p.key.value) === seg);
-        if (!pair) break;
-        offset = rangeStart(pair.key) ?? offset;
-        node = pair.value;
-      } else if (isSeq(node)) {
-        const item = /^(0|[1-9][0-9]*)$/.test(seg) ? node.items[Number(seg)] : undefined;
-        if (item === undefined) break;
-        offset = rangeStart(item) ?? offset;
-        node = item;
-      } else {
-        break;
-      }
-    }
-    const { line, col } = this.lines.linePos(offset);
-    return { line, column: col };
+    return locateSegments(this.yaml, this.doc, this.lines, parsePointer(pointer), true);
   }
-}
-
-function rangeStart(node: unknown): number | undefined {
-  return (node as Node | null | undefined)?.range?.[0];
 }
 
 /** Turns a `JSON.parse` failure into a located MetarepoError. */

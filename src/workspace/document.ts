@@ -1,5 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { parsePointer } from '../models/pointer.js';
+import { locateSegments } from '../positions.js';
 import { MetarepoError, type SourceLocation } from '../errors.js';
 
 /** A parsed YAML or JSON document that can say where a value stands in its text. */
@@ -30,37 +32,13 @@ export function loadDocument(text: string, file: string, kind: 'yaml' | 'json'):
     });
   }
   const value = doc.toJS({ maxAliasCount: 100 });
-  const at = (offset: number) => {
-    const p = lineCounter.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
   return {
     value,
     file,
     locate(pointer, opts = {}) {
-      let node: unknown = doc.contents;
-      let keyNode: unknown = null;
-      for (const segment of pointer.split('/').slice(1).map(unescapePointer)) {
-        if (isMap(node)) {
-          const pair = node.items.find((it) => (isScalar(it.key) ? String(it.key.value) : String(it.key)) === segment);
-          if (!pair) break;
-          keyNode = pair.key;
-          node = pair.value;
-        } else if (isSeq(node)) {
-          const item = node.items[Number(segment)];
-          if (item === undefined) break;
-          keyNode = null;
-          node = item;
-        } else break;
-      }
-      const target = (opts.key && keyNode ? keyNode : node) as Node | null;
-      return at(target?.range?.[0] ?? 0);
+      return { file, ...locateSegments({ isMap, isScalar, isSeq }, doc, lineCounter, parsePointer(pointer), !!opts.key) };
     },
   };
-}
-
-function unescapePointer(s: string): string {
-  return decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function firstLine(s: string): string {
