@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { AnySchemaObject, Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import { loadPrecompiled } from '../generated/precompiled.js';
 
 /** JSON Schema drafts a model may be written in. */
 export type Draft = 'draft-04' | 'draft-06' | 'draft-07' | '2020-12';
@@ -64,7 +65,24 @@ export function checkMetaSchema(schema: unknown, draft: Draft): MetaSchemaProble
  * itself with format validation off, which would let `"pattern": "([a-z"` through.
  */
 function compileMetaValidator(draft: Draft): ValidateFunction {
+  const precompiled = loadPrecompiled(metaValidatorName(draft));
+  if (precompiled) return precompiled;
+  const { ajv, schema } = createMetaAjv(draft);
+  return ajv.compile(schema);
+}
+
+/** File name of a draft's precompiled meta-schema validator. */
+export function metaValidatorName(draft: Draft): string {
+  return `meta-${draft}`;
+}
+
+/**
+ * The Ajv instance (meta-schema parts added) and main meta-schema that check models of a draft.
+ * Also used at build time, with `extra.code.source`, to precompile the validators.
+ */
+export function createMetaAjv(draft: Draft, extra: Options = {}): { ajv: Ajv; schema: AnySchemaObject } {
   const options: Options = {
+    ...extra,
     strict: false,
     allErrors: true,
     meta: false,
@@ -95,7 +113,7 @@ function compileMetaValidator(draft: Draft): ValidateFunction {
   addFormats(ajv, ['regex']);
   const [main, ...parts] = metaSchemas.map((m) => require(m) as AnySchemaObject);
   for (const part of parts) ajv.addSchema(part);
-  return ajv.compile(main!);
+  return { ajv, schema: main! };
 }
 
 /**

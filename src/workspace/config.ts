@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Ajv, AnySchemaObject, Options, ValidateFunction } from 'ajv';
 import { MetarepoError } from '../errors.js';
+import { loadPrecompiled } from '../generated/precompiled.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
 import { CONFIG_FILE } from './root.js';
 import { describeAjvError, loadDocument, type PositionedDocument } from './document.js';
@@ -44,9 +46,19 @@ export async function loadConfig(root: string): Promise<{ config: WorkspaceConfi
   return { config: value as WorkspaceConfig, document: doc };
 }
 
-async function compileWorkspaceValidator() {
+/** Name of the precompiled workspace validator (see `scripts/build-validators.mjs`). */
+export const WORKSPACE_VALIDATOR = `workspace-${WORKSPACE_SCHEMA_VERSION}`;
+
+async function compileWorkspaceValidator(): Promise<ValidateFunction> {
+  const precompiled = loadPrecompiled(WORKSPACE_VALIDATOR);
+  if (precompiled) return precompiled;
+  const { ajv, schema } = await createWorkspaceAjv();
+  return ajv.compile(schema);
+}
+
+/** The Ajv instance and schema that validate metarepo.yaml; `extra` is used at build time to precompile. */
+export async function createWorkspaceAjv(extra: Options = {}): Promise<{ ajv: Ajv; schema: AnySchemaObject }> {
   const { default: Ajv } = await import('ajv');
   const schema = JSON.parse(fs.readFileSync(metaModelPath('workspace', WORKSPACE_SCHEMA_VERSION), 'utf8'));
-  const ajv = new Ajv.default({ allErrors: true, useDefaults: true, strict: false });
-  return ajv.compile(schema);
+  return { ajv: new Ajv.default({ ...extra, allErrors: true, useDefaults: true, strict: false }), schema };
 }

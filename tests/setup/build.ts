@@ -8,4 +8,5 @@ export default function setup(): void {
   if (process.env.METAREPO_SKIP_BUILD === '1') return;
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'scripts/build-validators.mjs')], { cwd: root, stdio: 'inherit' });
 }
