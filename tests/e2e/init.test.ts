@@ -65,3 +65,24 @@ describe('metarepo init', () => {
     expect(since).toHaveLength(1);
   });
 });
+
+describe('metarepo events --follow', () => {
+  it('prints events of a later run as they are logged', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = tempDir();
+    metarepo(dir, ['init']);
+    const child = spawn(process.execPath, [BIN, 'events', '--follow', '--type', 'core:workspace:*', '--json'], { cwd: dir });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(metarepo(dir, ['status']).code).toBe(0);
+      const deadline = Date.now() + 10_000;
+      while (!out.includes('core:workspace:loaded') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      child.kill();
+    }
+    const events = out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(['core:workspace:loaded']);
+  });
+});
