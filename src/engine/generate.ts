@@ -7,7 +7,7 @@ import { commitChanges, writeFileAtomic } from './commit.js';
 import { sha256 } from './hash.js';
 import { MANIFEST_FILE, readManifest, serializeManifest, type Manifest, type ManifestEntry } from './manifest.js';
 import { safeRelativePath } from './paths.js';
-import { plan, targetName, type PlannedTarget } from './plan.js';
+import { plan, targetName, validateOptions, type PlannedTarget } from './plan.js';
 import { Tree, type FileChange } from './tree.js';
 
 /** Flags of `metarepo generate`. */
@@ -89,6 +89,7 @@ async function run(ws: Workspace, opts: GenerateOptions, started: number): Promi
       outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'up-to-date', files: filesOfTarget(manifest, p.name) });
     } else toRender.push(p);
   }
+  await validateOptions(ws, toRender);
   bus.publish('core:generate:planned', { render: toRender.map((p) => p.name), upToDate: planned.length - toRender.length });
 
   const rendered = await render(ws, toRender);

@@ -17,6 +17,8 @@ export interface PlannedTarget {
   input: CodegenInput;
   inputHash: string;
   modelId: string;
+  /** Position of the target in `metarepo.yaml` (`targets[index]`), for errors. */
+  index: number;
 }
 
 /** Name of a target: its `name`, or its output path (unique, since two targets may not share an output). */
@@ -57,7 +59,7 @@ export async function plan(ws: Workspace): Promise<PlannedTarget[]> {
     }
     const input: CodegenInput = { model: { name: record.name, version: record.version, schema: bundled.schema }, options: t.options ?? {}, output };
     const inputHash = sha256(stableStringify({ tool: TOOL_VERSION, generator: `${generator.name}@${generator.version}`, input }));
-    return { name, config: t, output, generator, input, inputHash, modelId };
+    return { name, config: t, output, generator, input, inputHash, modelId, index: i };
   });
 }
 
@@ -71,5 +73,32 @@ function withLocation<T>(fn: () => T, location: SourceLocation): T {
       throw new MetarepoError(e.message, { location, hint: e.hint, exitCode: e.exitCode, details: e.details, cause: e.cause });
     }
     throw e;
+  }
+}
+
+/**
+ * Validates each target's `options` against its generator's `optionsSchema` (with ajv, loaded only here).
+ * Called for targets about to render: an up-to-date target's options were valid when it last rendered, and a
+ * generator whose schema changed has a new version, which changes the input hash.
+ * @throws MetarepoError (exit 2) naming metarepo.yaml, line and column of the offending option.
+ */
+export async function validateOptions(ws: Workspace, targets: PlannedTarget[]): Promise<void> {
+  const withSchema = targets.filter((t) => t.generator.optionsSchema);
+  if (withSchema.length === 0) return;
+  const { default: Ajv } = await import('ajv');
+  const { describeAjvError } = await import('../workspace/document.js');
+  const ajv = new Ajv.default({ allErrors: true, strict: false, useDefaults: false });
+  const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
+  for (const t of withSchema) {
+    let validate = compiled.get(t.generator.name);
+    if (!validate) compiled.set(t.generator.name, (validate = ajv.compile(t.generator.optionsSchema!)));
+    if (validate(t.input.options)) continue;
+    const prefix = `/targets/${t.index}/options`;
+    const problems = (validate.errors ?? []).map((e) => describeAjvError({ ...e, instancePath: `${prefix}${e.instancePath}` }, ws.document));
+    throw new MetarepoError(`Target ${t.name}: invalid options for generator ${t.generator.name}: ${problems[0].message}.`, {
+      location: problems[0].location,
+      hint: `See the options of "${t.generator.name}" in docs/generate.md.`,
+      details: problems.map((p) => `${p.location.file}:${p.location.line}:${p.location.column}: ${p.message}`),
+    });
   }
 }

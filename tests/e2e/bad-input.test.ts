@@ -76,3 +76,19 @@ describe('bad input', () => {
     expect(metarepo(dir, ['generate', '--nope']).code).toBe(2);
   });
 });
+
+describe('target options', () => {
+  it('are validated against the generator options schema, with position', () => {
+    const dir = tempDir();
+    expect(metarepo(dir, ['init']).code).toBe(0);
+    fs.mkdirSync(path.join(dir, 'models/user'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'models/user/1.0.0.schema.json'), '{ "type": "object" }\n');
+    const yaml = fs.readFileSync(path.join(dir, 'metarepo.yaml'), 'utf8').replace('targets: []\n', '');
+    fs.writeFileSync(path.join(dir, 'metarepo.yaml'), `${yaml}targets:\n  - model: user\n    generator: quicktype\n    output: gen/user.cobol\n    options:\n      lang: cobol\n`);
+    const before = snapshotTree(dir);
+    const r = metarepo(dir, ['generate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/metarepo\.yaml:\d+:\d+: .*lang/);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+});
