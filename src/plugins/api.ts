@@ -102,16 +102,108 @@ export interface ScaffoldPrompt {
   validateMessage?: string;
 }
 
-/** What a plugin's `setup` receives. */
-export interface PluginApi {
-  registerCodegen(generator: CodegenGenerator): void;
-  registerScaffold(generator: ScaffoldGenerator): void;
+/** Severity of a check finding. An `error` vetoes the commit of a generate run and fails `metarepo check`. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One result of a check. `file` is relative to the workspace root; `line`/`column` are 1-based. */
+export interface Finding {
+  severity: Severity;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Filled in by metarepo: the check that reported it. */
+  check?: string;
 }
 
-/** A plugin definition. */
+/** A pending change as checks see it (serialisable, so `process` plugins receive it too). */
+export interface PendingChange {
+  type: 'create' | 'modify' | 'delete';
+  path: string;
+  content?: string;
+}
+
+/** What a check runs against. Plain data, so it crosses to plugin processes unchanged. */
+export interface CheckContext {
+  /** Absolute workspace root. */
+  root: string;
+  /** metarepo.yaml, validated. */
+  workspace: Record<string, unknown>;
+  /** Changes a generate run is about to commit; empty for `metarepo check` (the workspace as it is). */
+  changes: PendingChange[];
+}
+
+/** A consistency rule run on the tree before commit and by `metarepo check`. */
+export interface Check {
+  name: string;
+  description: string;
+  run(ctx: CheckContext): Finding[] | Promise<Finding[]>;
+}
+
+/** A CLI command a plugin adds (`metarepo <name> …`). */
+export interface PluginCommand {
+  name: string;
+  description: string;
+  /** Positional arguments in commander syntax, e.g. `<model> [more...]`. */
+  arguments?: string;
+  /** Options in commander syntax, e.g. `{ flags: '--lang <lang>', description: 'target language' }`. */
+  options?: Array<{ flags: string; description: string }>;
+  /** @returns the exit code (default 0). Print with `ctx.print` so `--json` and process plugins work. */
+  run(ctx: CommandContext): number | void | Promise<number | void>;
+}
+
+/** What a plugin command receives. */
+export interface CommandContext {
+  /** Workspace root, or `null` outside a workspace. */
+  root: string | null;
+  args: string[];
+  options: Record<string, unknown>;
+  print(text: string): void;
+}
+
+/** An event as handlers receive it: a CloudEvents 1.0 envelope (see docs/events.md). */
+export interface PluginEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  data: unknown;
+  runid: string;
+  sequence?: number;
+}
+
+/**
+ * What a plugin's `setup` receives. Everything registered through it is owned by the plugin and goes away
+ * when the plugin is disabled or unloaded: contributions, event subscriptions, timers from `setInterval` /
+ * `setTimeout` here, child processes from `spawn` here, and `onDispose` callbacks (run last, in reverse order).
+ */
+export interface PluginApi {
+  /** The plugin's configuration (metarepo.yaml `plugins.<name>.config`), validated against its `configSchema`. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Workspace root, or `null` outside a workspace. */
+  readonly root: string | null;
+  registerCodegen(generator: CodegenGenerator): void;
+  registerScaffold(generator: ScaffoldGenerator): void;
+  registerCheck(check: Check): void;
+  registerCommand(command: PluginCommand): void;
+  /** Subscribes to events whose type matches `pattern` (`core:file:*`). */
+  onEvent(pattern: string, handler: (event: PluginEvent) => void | Promise<void>): void;
+  /** Publishes an event with this plugin as `source`. Types should be declared in `contributes.events`. */
+  publish(type: string, data: unknown): void;
+  setInterval(fn: () => void, ms: number): void;
+  setTimeout(fn: () => void, ms: number): void;
+  /** Starts a child process owned by the plugin (killed on disable). Needs `permissions.childProcess`. */
+  spawn(command: string, args: string[], options?: { cwd?: string }): import('node:child_process').ChildProcess;
+  /** Runs `fn` when the plugin is disabled or unloaded. */
+  onDispose(fn: () => void | Promise<void>): void;
+  log(message: string): void;
+}
+
+/** A plugin definition. `setup` may be async. */
 export interface Plugin {
   name: string;
-  setup(api: PluginApi): void;
+  setup(api: PluginApi): void | Promise<void>;
 }
 
 /**

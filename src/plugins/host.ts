@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MetarepoError } from '../errors.js';
 import { CODE_EXT, CODE_ROOT } from '../workspace/meta-models.js';
-import type { CodegenGenerator, Plugin, ScaffoldGenerator } from './api.js';
+import type { CodegenGenerator, Plugin, PluginApi, ScaffoldGenerator } from './api.js';
 
 /** What the loaded plugins contribute, by name. */
 export interface Contributions {
@@ -22,10 +22,11 @@ export async function loadBuiltinPlugins(): Promise<Contributions> {
   const contributions: Contributions = { codegen: new Map(), scaffold: new Map() };
   for (const name of names) {
     const mod = (await import(pathToFileURL(path.join(dir, name, `index${CODE_EXT}`)).href)) as { default: Plugin };
-    mod.default.setup({
-      registerCodegen: (g) => add(contributions.codegen, g, mod.default.name),
-      registerScaffold: (g) => add(contributions.scaffold, g, mod.default.name),
-    });
+    // Interim until the plugin host (issue 3) provides the whole API: built-ins only register generators.
+    await mod.default.setup({
+      registerCodegen: (g: CodegenGenerator) => add(contributions.codegen, g, mod.default.name),
+      registerScaffold: (g: ScaffoldGenerator) => add(contributions.scaffold, g, mod.default.name),
+    } as unknown as PluginApi);
   }
   return contributions;
 }
