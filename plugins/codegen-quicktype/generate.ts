@@ -12,6 +12,7 @@ import { pascalCase } from 'change-case';
 import { MetarepoError } from '../../src/errors.js';
 import { generatedNotice, type CodegenInput, type GeneratedFile } from '../../src/plugins/api.js';
 import { QUICKTYPE_LANGUAGES, type QuicktypeLanguage } from './languages.js';
+import { normalizeForQuicktype } from './normalize.js';
 
 /** Options of the `quicktype` generator (the target's `options` in `metarepo.yaml`). */
 export interface QuicktypeOptions {
@@ -24,9 +25,11 @@ export interface QuicktypeOptions {
 }
 
 /**
- * Generates code for `input.model` with quicktype. Deterministic: quicktype writes no timestamps, and
- * the schema never leaves the process (a schema store that refuses every fetch stands behind the
- * bundled document, so no `$ref` can reach the file system or network).
+ * Generates code for `input.model` with quicktype, after {@link normalizeForQuicktype} (fixes for
+ * constructs quicktype cannot type or would narrow; date and similar formats stay strings).
+ * Deterministic: quicktype writes no timestamps, and the schema never leaves the process (a schema
+ * store that refuses every fetch stands behind the bundled document, so no `$ref` can reach the file
+ * system or network).
  * @throws MetarepoError (exit 2) for bad options or a schema quicktype rejects. A stack overflow
  *   (quicktype recurses per schema level) is rethrown as is, for the worker to report.
  */
@@ -44,7 +47,7 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
 
   try {
     const schemaInput = new JSONSchemaInput(new BundledOnlyStore());
-    await schemaInput.addSource({ name: options.topLevel, schema: JSON.stringify(input.model.schema) });
+    await schemaInput.addSource({ name: options.topLevel, schema: JSON.stringify(normalizeForQuicktype(input.model.schema)) });
     const inputData = new InputData();
     inputData.addInput(schemaInput);
     const results = await quicktypeMultiFile({

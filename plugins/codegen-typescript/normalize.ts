@@ -1,7 +1,7 @@
 /**
  * Rewrites a bundled JSON Schema before json-schema-to-typescript sees it, so that the generated
- * types accept every instance the schema accepts (soundness). It fixes what that library narrows by
- * default (checked against json-schema-to-typescript 16):
+ * types accept every instance the schema accepts (soundness) and the library's own checks only ever
+ * see schema keywords. Checked against json-schema-to-typescript 16:
  * - a schema that constrains no type (`{}`, `{ description }`, `{ minLength }` without `type`, `true`)
  *   becomes `unknown` instead of an object type with an index signature;
  * - tuple `items: [...]` without `additionalItems` allows further elements (draft-07 §9.3.1.2:
@@ -9,24 +9,65 @@
  * - 2020-12 `prefixItems` (+ `items` for the rest) become draft-07 `items` + `additionalItems`,
  *   which the library understands;
  * - `patternProperties` without `additionalProperties` keep the object open to other keys instead of
- *   typing every key like the pattern's values.
+ *   typing every key like the pattern's values;
+ * - `if`/`then`/`else` with both branches becomes `anyOf: [then, else]` (an instance that passes
+ *   `if` and `then`, or fails `if` and passes `else`, passes one of the two), so OpenAPI 3.1's
+ *   `parameter-or-reference` types as `Reference | Parameter` instead of `unknown`;
+ * - keywords the library does not turn into types but still walks are removed: assertion-only
+ *   applicators (`not`, a lone `then`/`else`, `dependentSchemas`, ...; dropping an assertion only
+ *   widens the type) and any other keyword holding an object or array. The library's validator reads
+ *   such values as schemas, so e.g. `then: { properties: { deprecated: {...} } }` failed with
+ *   "deprecated must be a boolean": a *property named* `deprecated` taken for the keyword;
+ * - `deprecated` that is not a boolean (an annotation) is removed, and `const` becomes a one-value
+ *   `enum` (what the library does itself, but after its validator has walked the value).
  * Open objects for absent `additionalProperties` are the library option `additionalProperties: true`.
  * Known looseness kept on purpose: object keywords without `type` (`{ properties }`) still give an
  * object type, as authors mean, although such a schema also accepts non-objects.
  */
+import { isObjectSchema, keywordKind } from '../../src/plugins/api.js';
 
 type Schema = Record<string, unknown>;
 
-/** Keywords whose value is one subschema. */
-const SINGLE = ['additionalProperties', 'additionalItems', 'items', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems'];
-/** Keywords whose value is an array of subschemas. */
-const ARRAY = ['allOf', 'anyOf', 'oneOf', 'items', 'prefixItems'];
-/** Keywords whose value maps names to subschemas. */
-const MAP = ['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas', 'dependencies'];
+/** Subschema keywords the library does not type: they only narrow, so the type may ignore them. */
+const ASSERTION_ONLY = new Set([
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'dependencies',
+  'dependentSchemas',
+  'dependentRequired',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'contentSchema',
+]);
+/** Keywords whose object or array value the library reads (everything else of that shape is dropped). */
+const STRUCTURED_KEPT = new Set([
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'items',
+  'additionalItems',
+  'prefixItems',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'definitions',
+  '$defs',
+  'required',
+  'type',
+  'enum',
+  'const',
+  'default',
+  'extends',
+  'tsEnumNames',
+]);
 /** Keywords for which a boolean schema means "allowed or not" to the library; they stay booleans. */
-const BOOLEAN_KEPT = new Set(['additionalProperties', 'additionalItems', 'unevaluatedProperties', 'unevaluatedItems']);
+const BOOLEAN_KEPT = new Set(['additionalProperties', 'additionalItems']);
 /** Keywords that give json-schema-to-typescript a type to emit; a schema with none of them is `unknown`. */
-const SHAPING = ['type', 'enum', 'const', '$ref', 'tsType', 'extends', 'properties', 'patternProperties', 'additionalProperties', 'items', 'additionalItems', 'prefixItems', 'allOf', 'anyOf', 'oneOf'];
+const SHAPING = ['type', 'enum', '$ref', 'tsType', 'extends', 'properties', 'patternProperties', 'additionalProperties', 'items', 'additionalItems', 'allOf', 'anyOf', 'oneOf'];
 
 /**
  * Returns a normalised copy of `schema` (the input is not changed).
@@ -39,20 +80,23 @@ export function normalizeForTypescript(schema: unknown, unknownType: 'unknown' |
 function visit(node: unknown, unknownType: string): Schema {
   if (node === true) return { tsType: unknownType };
   if (node === false) return { tsType: 'never' };
-  if (!isObject(node)) return node as Schema; // not a schema; the library reports it
-  const out: Schema = { ...node };
-  for (const key of SINGLE) {
-    const value = out[key];
-    if (isObject(value) || (typeof value === 'boolean' && !BOOLEAN_KEPT.has(key))) out[key] = visit(value, unknownType);
+  if (!isObjectSchema(node)) return node as Schema; // not a schema; the library reports it
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (ASSERTION_ONLY.has(key) || (key === 'deprecated' && typeof value !== 'boolean')) continue;
+    if (typeof value === 'object' && value !== null && !STRUCTURED_KEPT.has(key)) continue;
+    out[key] = visitKeyword(key, value, unknownType);
   }
-  for (const key of ARRAY) {
-    const value = out[key];
-    if (Array.isArray(value)) out[key] = value.map((v) => visit(v, unknownType));
+  if ('const' in out) {
+    // `enum` next to `const` can only list more values: keeping it is wider, hence still sound.
+    if (!('enum' in out)) out.enum = [out.const];
+    delete out.const;
   }
-  for (const key of MAP) {
-    const value = out[key];
-    // `dependencies` values may be property-name arrays (draft-07), which are not schemas.
-    if (isObject(value)) out[key] = mapValues(value, (v) => (Array.isArray(v) ? v : visit(v, unknownType)));
+  if ('then' in node && 'else' in node) {
+    const branches = [visit(node.then, unknownType), visit(node.else, unknownType)];
+    // A schema with its own anyOf must match both: the branches join through allOf then.
+    if (Array.isArray(out.anyOf)) out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), { anyOf: branches }];
+    else out.anyOf = branches;
   }
   if (Array.isArray(out.prefixItems)) {
     out.additionalItems = out.items ?? true;
@@ -61,15 +105,21 @@ function visit(node: unknown, unknownType: string): Schema {
   } else if (Array.isArray(out.items) && !('additionalItems' in out)) {
     out.additionalItems = true;
   }
-  if (isObject(out.patternProperties) && !('additionalProperties' in out)) out.additionalProperties = true;
+  if (isObjectSchema(out.patternProperties) && !('additionalProperties' in out)) out.additionalProperties = true;
   if (!SHAPING.some((key) => key in out)) out.tsType = unknownType;
   return out;
 }
 
-function isObject(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function mapValues(record: Schema, fn: (value: unknown) => unknown): Schema {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v)]));
+/** The value of one keyword with its subschemas normalised. */
+function visitKeyword(key: string, value: unknown, unknownType: string): unknown {
+  switch (keywordKind(key, value)) {
+    case 'single':
+      return typeof value === 'boolean' && BOOLEAN_KEPT.has(key) ? value : visit(value, unknownType);
+    case 'array':
+      return (value as unknown[]).map((v) => visit(v, unknownType));
+    case 'map':
+      return Object.fromEntries(Object.entries(value as Schema).map(([name, v]) => [name, visit(v, unknownType)]));
+    case 'none':
+      return value;
+  }
 }

@@ -219,3 +219,10 @@ export function generatedNotice(model: Pick<CodegenModel, 'name' | 'version'>): 
 export function definePlugin(plugin: Plugin): Plugin {
   return plugin;
 }
+
+/**
+ * Schema-walking helpers for codegen plugins that normalise schemas before handing them to a library: which
+ * keywords hold subschemas (single, array or map of them) per JSON Schema draft-07 and 2020-12, so property
+ * names are never mistaken for keywords.
+ */
+export { forEachSubschema, isObjectSchema, keywordKind } from '../models/keywords.js';

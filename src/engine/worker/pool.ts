@@ -46,7 +46,9 @@ export interface CodegenPool {
   readonly size: number;
   /**
    * Runs `generator` on `input` in a worker. Never rejects for a failure of the generator: a throw,
-   * a stack overflow, running out of memory or time all resolve to `{ ok: false, reason }`.
+   * a stack overflow, running out of memory or time all resolve to `{ ok: false, reason }`. What the
+   * generator prints never reaches the terminal; the reason of a job that failed in the worker ends
+   * with the start of it, as `(printed: ...)`.
    * @param options.timeoutMs - this job's time limit, overriding the pool's.
    * @throws MetarepoError (exit 1) if the pool is closed.
    */
@@ -105,7 +107,7 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
       if (reply.ok) {
         settle(slot, { ok: true, files: reply.files });
       } else {
-        const reason = workerFailureReason(job.generator, reply.kind, reply.message, limits);
+        const reason = workerFailureReason(job.generator, reply.kind, reply.message, limits, reply.output);
         settle(slot, reply.hint === undefined ? { ok: false, reason } : { ok: false, reason, hint: reply.hint });
         // A stack overflow can leave broken promise chains behind; start the next job on a fresh thread.
         if (reply.kind === 'stack') retire(slot);

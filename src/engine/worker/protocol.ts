@@ -5,7 +5,6 @@
  */
 import type { CodegenInput, GeneratedFile } from '../../plugins/api.js';
 
-
 /** Main → worker: run one generate function. */
 export interface JobRequest {
   /** Job number, echoed back so a late reply can never be taken for another job's. */
@@ -32,4 +31,12 @@ export type FailureKind = 'load' | 'error' | 'stack' | 'output';
 /** Worker → main: the outcome of one job. */
 export type JobReply =
   | { id: number; ok: true; files: GeneratedFile[] }
-  | { id: number; ok: false; kind: FailureKind; message: string; hint?: string };
+  | {
+      id: number;
+      ok: false;
+      kind: FailureKind;
+      message: string;
+      hint?: string;
+      /** What the job printed (console, stdout, stderr) as one line of at most 300 characters, if anything. */
+      output?: string;
+    };

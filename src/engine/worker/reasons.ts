@@ -42,8 +42,15 @@ export interface ReasonLimits {
 /**
  * Words a failure the worker reported.
  * @param generator - generator name, e.g. `quicktype`.
+ * @param output - what the job printed, quoted after the reason when not empty, e.g.
+ *   `generator x failed: bad schema (printed: [ 'Error at key "a" ...' ])`.
  */
-export function workerFailureReason(generator: string, kind: FailureKind, message: string, limits: ReasonLimits): string {
+export function workerFailureReason(generator: string, kind: FailureKind, message: string, limits: ReasonLimits, output = ''): string {
+  const reason = failureReason(generator, kind, message, limits);
+  return output === '' ? reason : `${reason} (printed: ${output})`;
+}
+
+function failureReason(generator: string, kind: FailureKind, message: string, limits: ReasonLimits): string {
   switch (kind) {
     case 'load':
       return `could not load generator ${generator}: ${message}`;

@@ -3,20 +3,27 @@
  * generator's module, and the heavy libraries it imports lazily, load once per worker. Jobs arrive one
  * at a time; every failure that can be caught becomes a {@link JobReply} instead of killing the
  * thread. What cannot be caught (out of memory, a stack overflow in a promise callback) ends the
- * thread, and the pool reports it.
+ * thread, and the pool reports it. Nothing the generator prints reaches the terminal: output is
+ * captured (see {@link captureThreadOutput}) and quoted in the reply of a job that fails.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import type { CodegenFunction, CodegenInput, GeneratedFile } from '../../plugins/api.js';
+import { captureThreadOutput } from './capture.js';
 import type { JobReply, JobRequest } from './protocol.js';
 import { errorHint, errorMessage, isStackOverflow } from './reasons.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js is the entry point of a worker thread; start it through createCodegenPool().');
+const output = captureThreadOutput();
 
 port.on('message', (request: JobRequest) => {
-  void runJob(request).then((reply) => port.postMessage(reply));
+  output.take(); // drop what an earlier job printed after its reply
+  void runJob(request).then((reply) => {
+    const printed = output.take();
+    port.postMessage(reply.ok || printed === '' ? reply : { ...reply, output: printed });
+  });
 });
 
 async function runJob(request: JobRequest): Promise<JobReply> {

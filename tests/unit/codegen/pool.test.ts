@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetarepoError } from '../../../src/errors.js';
 import type { CodegenInput } from '../../../src/plugins/api.js';
+import { EXCERPT_LENGTH } from '../../../src/engine/worker/capture.js';
 import { createCodegenPool, type CodegenPool, type CodegenPoolOptions } from '../../../src/engine/worker/pool.js';
 import { distUrl, fixture, fixturePath } from './dist.js';
 
@@ -32,6 +35,40 @@ describe('createCodegenPool', () => {
   it('reports a thrown error as the first line of its message, with its hint', async () => {
     const result = await open().run({ name: 'thrower', module: fixture('throws') }, input);
     expect(result).toEqual({ ok: false, reason: 'generator thrower failed: the model has no properties', hint: 'Add properties to the model.' });
+  });
+
+  it('quotes what a failing generator printed in its reason, without colour codes, one line', async () => {
+    const p = open({ size: 1 });
+    const printer = { name: 'printer', module: fixture('prints') };
+    expect(await p.run(printer, { ...input, options: { fail: true } })).toEqual({
+      ok: false,
+      reason: `generator printer failed: library gave up (printed: working on user [ 'Error at key "properties": deprecated must be a boolean' ] raw write)`,
+    });
+    // A job that succeeds returns its files only; its output is dropped, not carried into the next reason.
+    expect(await p.run(printer, input)).toEqual({ ok: true, files: [{ path: 'gen/user.txt', content: 'done' }] });
+    expect(await p.run({ name: 'thrower', module: fixture('throws') }, input)).toEqual({
+      ok: false,
+      reason: 'generator thrower failed: the model has no properties',
+      hint: 'Add properties to the model.',
+    });
+  });
+
+  it('cuts a long printed excerpt to its limit', async () => {
+    const result = await open().run({ name: 'chatty', module: fixture('prints'), exportName: 'flood' }, input);
+    const printed = !result.ok && /\(printed: (.*)\)$/.exec(result.reason)?.[1];
+    expect(printed).toMatch(/^line 0 line 1 line 2 .*…$/);
+    expect((printed as string).length).toBe(EXCERPT_LENGTH);
+  });
+
+  it('never lets a generator write to the terminal', () => {
+    const runner = fileURLToPath(new URL('./fixtures/run-printer.mjs', import.meta.url));
+    const child = spawnSync(process.execPath, [runner, distUrl('src/engine/worker/pool.js').href], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stderr).toBe('');
+    const lines = child.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1); // only the runner's own JSON line
+    const results = JSON.parse(lines[0]!) as Array<{ ok: boolean; reason?: string }>;
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
+    expect(results[1]!.reason).toContain('(printed: working on user');
   });
 
   it('terminates a job that runs past the time limit and serves the next job on a fresh worker', async () => {

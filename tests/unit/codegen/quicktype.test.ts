@@ -7,6 +7,7 @@ import { createCodegenPool } from '../../../src/engine/worker/pool.js';
 import plugin from '../../../plugins/codegen-quicktype/index.js';
 import { generate } from '../../../plugins/codegen-quicktype/generate.js';
 import { QUICKTYPE_LANGUAGES } from '../../../plugins/codegen-quicktype/languages.js';
+import { normalizeForQuicktype } from '../../../plugins/codegen-quicktype/normalize.js';
 import { distUrl } from './dist.js';
 
 const userSchema = {
@@ -85,6 +86,62 @@ describe('quicktype generator', () => {
   });
 });
 
+describe('quicktype normalisation', () => {
+  // Each of these failed in quicktype-core 26 before normalisation; each stays a sound (wider) schema.
+  const impossibleForQuicktype: Record<string, Record<string, unknown>> = {
+    'allOf of a date-time string and a plain string (octokit committer.date)': {
+      type: 'object',
+      properties: { author: { allOf: [{ $ref: '#/definitions/committer' }, { type: 'object', required: ['date'], properties: { date: { type: 'string' } } }] } },
+      definitions: { committer: { type: 'object', properties: { date: { type: 'string', format: 'date-time' } }, additionalProperties: false } },
+    },
+    'allOf of a date and a date-time string': { type: 'object', properties: { at: { allOf: [{ type: 'string', format: 'date-time' }, { type: 'string', format: 'date' }] } } },
+    'false property schema': { type: 'object', properties: { gone: false, name: { type: 'string' } } },
+    'false items': { type: 'object', properties: { none: { type: 'array', items: false } } },
+    'untyped const null': { type: 'object', properties: { nothing: { const: null } } },
+    'const object': { type: 'object', properties: { fixed: { const: { a: 1 } } } },
+    'enum of objects': { type: 'object', properties: { pick: { enum: [{ a: 1 }, [1]] } } },
+    'empty enum and type list': { type: 'object', properties: { e: { enum: [] }, t: { type: [] } } },
+  };
+
+  it.each(Object.entries(impossibleForQuicktype))('generates python and go for: %s', async (_name, schema) => {
+    for (const lang of ['python', 'go']) {
+      const files = await generate(inputFor(schema, { lang }));
+      expect(files[0]!.content).toContain('UserProfile');
+    }
+  });
+
+  it('keeps date formats as plain strings and leaves other keywords alone', () => {
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        at: { type: 'string', format: 'date-time' },
+        id: { type: 'string', format: 'uuid' },
+        mail: { type: 'string', format: 'email' },
+        format: { type: 'string', format: 'uri' },
+        any: true,
+        kind: { const: 'user' },
+      },
+      dependencies: { at: ['id'], id: { required: ['at'] } },
+      items: [false],
+    };
+    expect(normalizeForQuicktype(schema)).toEqual({
+      type: 'object',
+      additionalProperties: false,
+      properties: { at: { type: 'string' }, id: { type: 'string' }, mail: { type: 'string', format: 'email' }, format: { type: 'string' }, any: {}, kind: { enum: ['user'] } },
+      dependencies: { at: ['id'], id: { required: ['at'] } },
+      items: [{}],
+    });
+    expect(schema.properties.at.format).toBe('date-time'); // the input is not changed
+  });
+
+  it('types date-time strings as strings, not as parsed dates', async () => {
+    const [file] = await generate(inputFor({ type: 'object', properties: { at: { type: 'string', format: 'date-time' } } }, { lang: 'python' }));
+    expect(file!.content).toMatch(/at: str \| None/);
+    expect(file!.content).not.toContain('datetime');
+  });
+});
+
 describe('quicktype in the codegen worker', () => {
   it('fails a schema nested too deeply for its recursion within the limits, without crashing', async () => {
     let schema: Record<string, unknown> = { type: 'string' };
@@ -106,10 +163,10 @@ describe('quicktype in the codegen worker', () => {
 });
 
 describe('codegen-quicktype plugin', () => {
-  it('registers generator quicktype 1.0.0 with the language list in its options schema', () => {
+  it('registers generator quicktype 1.1.0 with the language list in its options schema', () => {
     const registered: CodegenGenerator[] = [];
     plugin.setup({ registerCodegen: (g) => registered.push(g), registerScaffold: () => undefined });
-    expect(registered.map((g) => [g.name, g.version])).toEqual([['quicktype', '1.0.0']]);
+    expect(registered.map((g) => [g.name, g.version])).toEqual([['quicktype', '1.1.0']]);
     expect(registered[0]!.module).toMatch(/^file:.*\/plugins\/codegen-quicktype\/generate\.js$/);
     expect((registered[0]!.optionsSchema!.properties as Record<string, { enum?: string[] }>).lang!.enum).toEqual([...QUICKTYPE_LANGUAGES]);
   });

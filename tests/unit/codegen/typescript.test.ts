@@ -96,6 +96,48 @@ const cases: Array<{ name: string; schema: Record<string, unknown> | boolean; va
     invalid: [{ a: 's' }, 3],
   },
   {
+    name: 'if/then/else as a union, with a property named deprecated in a branch',
+    schema: {
+      definitions: { reference: { type: 'object', required: ['$ref'], properties: { $ref: { type: 'string' } } } },
+      if: { type: 'object', required: ['$ref'] },
+      then: { $ref: '#/definitions/reference' },
+      else: { type: 'object', required: ['in'], properties: { in: { enum: ['query', 'path'] }, deprecated: { type: 'boolean', default: false } } },
+    },
+    valid: [{ $ref: '#/x' }, { in: 'query', deprecated: true }, { in: 'path', extra: 1 }],
+    invalid: [{ in: 'body' }, { $ref: 1 }, 'text'],
+  },
+  {
+    name: 'if/then/else beside its own anyOf',
+    schema: { anyOf: [{ type: 'string' }, { type: 'number' }], if: { type: 'string' }, then: { maxLength: 3 }, else: { minimum: 0 } },
+    valid: ['abc', 5],
+    invalid: [true, null],
+  },
+  {
+    name: 'assertion-only keywords are ignored, never narrowing',
+    schema: {
+      type: 'object',
+      properties: { a: { type: 'string', not: { enum: ['x'] } }, b: { type: 'array', contains: { type: 'number' } } },
+      propertyNames: { maxLength: 3 },
+      dependentSchemas: { a: { required: ['b'], properties: { deprecated: { type: 'string' } } } },
+      unevaluatedProperties: false,
+      if: { required: ['a'] },
+      then: { properties: { deprecated: { type: 'integer' } } },
+    },
+    valid: [{ a: 'y', b: [1, 'x'] }, { b: [2], c: 1 }],
+    invalid: [{ a: 1 }, { b: 'not an array' }],
+  },
+  {
+    name: 'annotations that only look like keywords',
+    schema: {
+      type: 'object',
+      deprecated: 'use v2',
+      discriminator: { propertyName: 'kind', mapping: { deprecated: { deprecated: 'x' } } },
+      properties: { kind: { const: { deprecated: 'no' } }, list: { type: 'array', const: [1, 2] } },
+    },
+    valid: [{ kind: { deprecated: 'no' } }, { list: [1, 2] }, {}],
+    invalid: [{ kind: 'no' }],
+  },
+  {
     name: 'recursive schema',
     schema: {
       definitions: {
