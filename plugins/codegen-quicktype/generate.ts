@@ -97,3 +97,8 @@ function badOption(name: string, expected: string): MetarepoError {
     hint: `Fix options.${name} of this target in metarepo.yaml.`,
   });
 }
+
+/** Loads quicktype-core ahead of the first job (the codegen pool calls it while the engine plans). */
+export async function warm(): Promise<void> {
+  await import('quicktype-core');
+}

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MetarepoError } from '../errors.js';
 import type { GeneratedFile } from '../plugins/api.js';
+import { loadBuiltinPlugins } from '../plugins/host.js';
+import type { CodegenPool } from './worker/pool.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { commitChanges, writeFileAtomic } from './commit.js';
 import { sha256 } from './hash.js';
@@ -74,25 +76,39 @@ export async function generate(ws: Workspace, opts: GenerateOptions = {}): Promi
 }
 
 async function run(ws: Workspace, opts: GenerateOptions, started: number): Promise<GenerateReport> {
+  const manifest = readManifest(ws.root);
+  const pool = new LazyPool(ws);
+  if (likelyToRender(ws)) await pool.warmFor(ws);
+  try {
+    return await runWithPool(ws, opts, started, manifest, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number, manifest: Manifest, pool: LazyPool): Promise<GenerateReport> {
   const { root, bus } = ws;
-  const manifest = readManifest(root);
-  const planned = await plan(ws);
   const outcomes = new Map<string, TargetOutcome>();
   const disk = new DiskCache(root);
 
-  // A target is up to date when its inputs hash as recorded and its output is as metarepo wrote it.
+  // A target is up to date when its inputs hash as recorded and its output is as metarepo wrote it. The others
+  // start rendering in the workers as soon as they are planned, while the main thread bundles the next model.
   const toRender: PlannedTarget[] = [];
-  for (const p of planned) {
+  const jobs = new Map<string, Promise<RenderResult>>();
+  const planned = await plan(ws, (p) => {
     const prior = manifest.files[p.output];
-    const current = disk.hash(p.output);
-    if (prior && prior.inputHash === p.inputHash && current === prior.outputHash) {
+    if (prior && prior.inputHash === p.inputHash && disk.hash(p.output) === prior.outputHash) {
       outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'up-to-date', files: filesOfTarget(manifest, p.name) });
-    } else toRender.push(p);
-  }
+      return;
+    }
+    toRender.push(p);
+    jobs.set(p.name, render(pool, p));
+  });
   await validateOptions(ws, toRender);
   bus.publish('core:generate:planned', { render: toRender.map((p) => p.name), upToDate: planned.length - toRender.length });
+  const rendered = new Map<string, RenderResult>();
+  for (const [name, job] of jobs) rendered.set(name, await job);
 
-  const rendered = await render(ws, toRender);
   const tree = new Tree(root);
   const next: Manifest = { version: 1, files: { ...manifest.files } };
   const produced = new Set<string>();
@@ -167,26 +183,66 @@ async function run(ws: Workspace, opts: GenerateOptions, started: number): Promi
 
 type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string };
 
-/** Renders targets in the worker pool (time and memory limited), in parallel; never throws for one bad target. */
-async function render(ws: Workspace, targets: PlannedTarget[]): Promise<Map<string, RenderResult>> {
-  const out = new Map<string, RenderResult>();
-  if (targets.length === 0) return out;
-  const { createCodegenPool } = await import('./worker/pool.js');
-  const pool = createCodegenPool({
-    timeoutMs: (ws.config.codegen?.timeoutSeconds ?? 60) * 1000,
-    maxOldGenerationSizeMb: ws.config.codegen?.memoryLimitMb ?? 1024,
-  });
-  try {
-    await Promise.all(
-      targets.map(async (t) => {
-        const r = await pool.run(t.generator, t.input);
-        out.set(t.name, r.ok ? r : { ok: false, reason: `${t.modelId} via ${t.generator.name}: ${r.reason}` });
+/** Renders one target in the worker pool (time and memory limited); never rejects for a bad target. */
+async function render(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
+  const r = await (await pool.get()).run(t.generator, t.input);
+  return r.ok ? r : { ok: false, reason: `${t.modelId} via ${t.generator.name}: ${r.reason}` };
+}
+
+/** The codegen worker pool, created on first use (a no-op run never starts a worker thread). */
+class LazyPool {
+  private pool?: Promise<CodegenPool>;
+  constructor(private readonly ws: Workspace) {}
+
+  get(): Promise<CodegenPool> {
+    this.pool ??= import('./worker/pool.js').then(({ createCodegenPool }) =>
+      createCodegenPool({
+        timeoutMs: (this.ws.config.codegen?.timeoutSeconds ?? 60) * 1000,
+        maxOldGenerationSizeMb: this.ws.config.codegen?.memoryLimitMb ?? 1024,
       }),
     );
-  } finally {
-    await pool.close();
+    return this.pool;
   }
-  return out;
+
+  /** Starts the workers and has them load the targets' generators while the main thread plans. */
+  async warmFor(ws: Workspace): Promise<void> {
+    const { codegen } = await loadBuiltinPlugins();
+    const generators = [...new Set((ws.config.targets ?? []).map((t) => codegen.get(t.generator)))].filter((g) => g !== undefined);
+    (await this.get()).warm(generators);
+  }
+
+  async close(): Promise<void> {
+    if (this.pool) await (await this.pool).close();
+  }
+}
+
+/**
+ * A cheap guess, from file times only, whether this run will render anything: no manifest yet, or a model or
+ * metarepo.yaml changed after it was written. Only decides whether to warm the workers early; correctness never
+ * depends on it.
+ */
+function likelyToRender(ws: Workspace): boolean {
+  const stamp = mtime(path.join(ws.root, MANIFEST_FILE));
+  if (stamp === 0) return (ws.config.targets ?? []).length > 0;
+  if (mtime(path.join(ws.root, 'metarepo.yaml')) > stamp) return true;
+  const modelsDir = path.join(ws.root, ws.config.modelsDir ?? 'models');
+  try {
+    for (const name of fs.readdirSync(modelsDir)) {
+      if (mtime(path.join(modelsDir, name)) > stamp) return true; // a folder's time changes when a version is added
+      for (const file of fs.readdirSync(path.join(modelsDir, name))) if (mtime(path.join(modelsDir, name, file)) > stamp) return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+function mtime(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 export function filesOfTarget(m: Manifest, target: string): string[] {

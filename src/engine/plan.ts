@@ -26,8 +26,13 @@ export function targetName(t: TargetConfig): string {
   return t.name ?? t.output;
 }
 
-/** Resolves every target's model and generator and hashes its inputs. */
-export async function plan(ws: Workspace): Promise<PlannedTarget[]> {
+/**
+ * Resolves every target's model and generator and hashes its inputs. `onPlanned` is called as each target is
+ * planned, so the caller can start rendering it while the next one is bundled.
+ * The input hash covers metarepo's version, the generator's name and version, the options, the output path, and
+ * the texts of the model and of every model it references (the bundle's hash): bundling is a function of those.
+ */
+export async function plan(ws: Workspace, onPlanned: (p: PlannedTarget) => void = () => undefined): Promise<PlannedTarget[]> {
   const targets = ws.config.targets ?? [];
   if (targets.length === 0) return [];
   const [registry, plugins] = await Promise.all([ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), loadBuiltinPlugins()]);
@@ -58,8 +63,10 @@ export async function plan(ws: Workspace): Promise<PlannedTarget[]> {
       ws.bus.publish('core:model:loaded', { name: record.name, version: record.version, file: record.relFile, dependencies: bundled.dependencies.map((d) => `${d.name}@${d.version}`) });
     }
     const input: CodegenInput = { model: { name: record.name, version: record.version, schema: bundled.schema }, options: t.options ?? {}, output };
-    const inputHash = sha256(stableStringify({ tool: TOOL_VERSION, generator: `${generator.name}@${generator.version}`, input }));
-    return { name, config: t, output, generator, input, inputHash, modelId, index: i };
+    const inputHash = sha256(stableStringify({ tool: TOOL_VERSION, generator: `${generator.name}@${generator.version}`, options: input.options, output, model: bundled.hash }));
+    const planned = { name, config: t, output, generator, input, inputHash, modelId, index: i };
+    onPlanned(planned);
+    return planned;
   });
 }
 
@@ -83,7 +90,8 @@ function withLocation<T>(fn: () => T, location: SourceLocation): T {
  * @throws MetarepoError (exit 2) naming metarepo.yaml, line and column of the offending option.
  */
 export async function validateOptions(ws: Workspace, targets: PlannedTarget[]): Promise<void> {
-  const withSchema = targets.filter((t) => t.generator.optionsSchema);
+  // An empty options object can only fail a schema that requires something: skip loading ajv otherwise.
+  const withSchema = targets.filter((t) => t.generator.optionsSchema && (Object.keys(t.input.options).length > 0 || 'required' in t.generator.optionsSchema));
   if (withSchema.length === 0) return;
   const { default: Ajv } = await import('ajv');
   const { describeAjvError } = await import('../workspace/document.js');

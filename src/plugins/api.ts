@@ -60,7 +60,10 @@ export interface CodegenGenerator {
   optionsSchema?: Record<string, unknown>;
   /** Module (file URL) that exports the generate function; it is loaded inside the worker. */
   module: string;
-  /** Export name of the `(input: CodegenInput) => Promise<GeneratedFile[]>` function. Default `generate`. */
+  /**
+   * Export name of the `(input: CodegenInput) => Promise<GeneratedFile[]>` function. Default `generate`.
+   * The module may also export `warm(): Promise<void>`, which loads its heavy libraries ahead of the first job.
+   */
   exportName?: string;
 }
 

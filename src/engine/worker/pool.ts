@@ -53,6 +53,11 @@ export interface CodegenPool {
    * @throws MetarepoError (exit 1) if the pool is closed.
    */
   run(generator: CodegenJobGenerator, input: CodegenInput, options?: { timeoutMs?: number }): Promise<CodegenJobResult>;
+  /**
+   * Starts every worker now and has each import the generators' modules (and run their optional `warm()`
+   * export), so thread start-up and library loading overlap with the caller's own work.
+   */
+  warm(generators: CodegenJobGenerator[]): void;
   /** Terminates every worker; jobs still queued or running resolve as cancelled. */
   close(): Promise<void>;
 }
@@ -180,6 +185,15 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
         queue.push({ request, generator: generator.name, timeoutMs: runOptions.timeoutMs ?? limits.timeoutMs, resolve });
         dispatch();
       });
+    },
+    warm(generators) {
+      const modules = [...new Set(generators.map((g) => g.module))];
+      if (closed || modules.length === 0) return;
+      for (let i = slots.size; i < size; i++) {
+        const request: JobRequest = { id: nextId++, module: modules[0], input: '', warm: modules };
+        queue.push({ request, generator: 'warm-up', timeoutMs: limits.timeoutMs, resolve: () => undefined });
+      }
+      dispatch();
     },
     async close() {
       closed = true;

@@ -19,6 +19,11 @@ export interface JobRequest {
    * here, in `JSON.stringify`, instead of crashing the clone inside `postMessage`.
    */
   input: string;
+  /**
+   * A warm-up job instead: import these modules and call their optional `warm()` export (which loads the
+   * heavy library the generator uses), so the first real job does not pay for it. `input` is empty then.
+   */
+  warm?: string[];
 }
 
 /**

@@ -28,6 +28,7 @@ port.on('message', (request: JobRequest) => {
 
 async function runJob(request: JobRequest): Promise<JobReply> {
   const { id } = request;
+  if (request.warm) return warmUp(id, request.warm);
   let generate: CodegenFunction;
   try {
     generate = await loadFunction(request.module, request.exportName ?? 'generate');
@@ -45,6 +46,18 @@ async function runJob(request: JobRequest): Promise<JobReply> {
     return { id, ok: false, kind: 'output', message: 'it did not return an array of { path, content } strings' };
   }
   return { id, ok: true, files };
+}
+
+async function warmUp(id: number, modules: string[]): Promise<JobReply> {
+  try {
+    for (const m of modules) {
+      const loaded = (await import(path.isAbsolute(m) ? pathToFileURL(m).href : m)) as { warm?: () => Promise<void> };
+      if (typeof loaded.warm === 'function') await loaded.warm();
+    }
+  } catch {
+    // A module that fails to load will fail its real job with a clear reason; warming is only an optimisation.
+  }
+  return { id, ok: true, files: [] };
 }
 
 async function loadFunction(module: string, exportName: string): Promise<CodegenFunction> {
