@@ -28,18 +28,23 @@ export function targetName(t: TargetConfig): string {
 
 /**
  * Resolves every target's model and generator and hashes its inputs. `onPlanned` is called as each target is
- * planned, so the caller can start rendering it while the next one is bundled.
+ * planned, so the caller can start rendering it while the next one is bundled. Without `onInvalid`, the first
+ * invalid target throws; with it, invalid targets are passed to it and left out.
  * The input hash covers metarepo's version, the generator's name and version, the options, the output path, and
  * the texts of the model and of every model it references (the bundle's hash): bundling is a function of those.
  */
-export async function plan(ws: Workspace, onPlanned: (p: PlannedTarget) => void = () => undefined): Promise<PlannedTarget[]> {
+export async function plan(
+  ws: Workspace,
+  onPlanned: (p: PlannedTarget) => void = () => undefined,
+  onInvalid?: (target: TargetConfig, index: number, error: MetarepoError) => void,
+): Promise<PlannedTarget[]> {
   const targets = ws.config.targets ?? [];
   if (targets.length === 0) return [];
   const [registry, plugins] = await Promise.all([ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), loadBuiltinPlugins()]);
   const loaded = new Set<string>();
   const outputs = new Map<string, string>();
   const names = new Set<string>();
-  return targets.map((t, i) => {
+  const planOne = (t: TargetConfig, i: number): PlannedTarget => {
     const name = targetName(t);
     const at = (key: string) => ws.document.locate(`/targets/${i}/${key}`);
     if (names.has(name)) throw new MetarepoError(`Two targets are called "${name}".`, { location: at('name'), hint: 'Give each target a unique name.' });
@@ -67,7 +72,18 @@ export async function plan(ws: Workspace, onPlanned: (p: PlannedTarget) => void 
     const planned = { name, config: t, output, generator, input, inputHash, modelId, index: i };
     onPlanned(planned);
     return planned;
+  };
+  const out: PlannedTarget[] = [];
+  targets.forEach((t, i) => {
+    try {
+      out.push(planOne(t, i));
+    } catch (e) {
+      // With `onInvalid`, one bad target is reported and the others are still planned (status, check).
+      if (!onInvalid || !(e instanceof MetarepoError)) throw e;
+      onInvalid(t, i, e);
+    }
   });
+  return out;
 }
 
 

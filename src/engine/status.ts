@@ -1,32 +1,39 @@
+import type { TargetSummary } from '../plugins/api.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { DiskCache, filesOfTarget, isEdited } from './generate.js';
 import { readManifest } from './manifest.js';
-import { plan } from './plan.js';
+import { plan, targetName } from './plan.js';
 
-/** State of one target without rendering it. */
-export interface TargetStatus {
-  target: string;
-  model: string;
-  generator: string;
-  output: string;
-  /** `up-to-date`: inputs and output as recorded; `stale`: inputs changed or output missing; `never-generated`. */
-  state: 'up-to-date' | 'stale' | 'never-generated';
-  /** Files of this target whose content differs from what metarepo wrote. */
-  edited: string[];
+/** State of one target without rendering it: the public {@link TargetSummary} plus the resolved model version. */
+export interface TargetStatus extends TargetSummary {
+  /** `name@version` the range resolved to (absent for an invalid target). */
+  resolved?: string;
 }
 
 /**
- * Compares each target's input hash and its files on disk with the manifest. Cheap: renders nothing.
- * @throws MetarepoError like {@link plan} (unknown model or generator, unsafe path).
+ * Compares each target's input hash and its files on disk with the manifest. Cheap: renders nothing, and
+ * never throws for one bad target (it is `invalid`, with the reason).
+ * @param pending - paths a generate run is about to write: their targets count as up to date, their files as not edited.
  */
-export async function targetStatuses(ws: Workspace): Promise<TargetStatus[]> {
+export async function targetStatuses(ws: Workspace, pending: Set<string> = new Set()): Promise<TargetStatus[]> {
   const manifest = readManifest(ws.root);
   const disk = new DiskCache(ws.root);
-  return (await plan(ws)).map((p) => {
-    const files = filesOfTarget(manifest, p.name);
-    const edited = files.filter((f) => isEdited(manifest.files[f], disk.hash(f)));
-    const prior = manifest.files[p.output];
-    const state = !prior ? 'never-generated' : prior.inputHash === p.inputHash && disk.hash(p.output) !== null ? 'up-to-date' : 'stale';
-    return { target: p.name, model: p.modelId, generator: p.generator.name, output: p.output, state, edited };
+  const byIndex = new Map<number, TargetStatus>();
+  const planned = await plan(ws, undefined, (t, i, error) => {
+    byIndex.set(i, { name: targetName(t), model: t.model, generator: t.generator, output: t.output, state: 'invalid', reason: error.message, edited: [] });
   });
+  for (const p of planned) {
+    const files = filesOfTarget(manifest, p.name);
+    const edited = files.filter((f) => !pending.has(f) && isEdited(manifest.files[f], disk.hash(f)));
+    const prior = manifest.files[p.output];
+    const state = pending.has(p.output)
+      ? 'up-to-date'
+      : !prior
+        ? 'never-generated'
+        : prior.inputHash === p.inputHash && disk.hash(p.output) !== null
+          ? 'up-to-date'
+          : 'stale';
+    byIndex.set(p.index, { name: p.name, model: p.config.model, resolved: p.modelId, generator: p.generator.name, output: p.output, state, edited });
+  }
+  return [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
 }

@@ -115,6 +115,11 @@ export interface Finding {
   file?: string;
   line?: number;
   column?: number;
+  /**
+   * A JSON pointer to the offending value inside `file` (e.g. `/targets/0/model` in metarepo.yaml); metarepo
+   * turns it into `line` and `column` for metarepo.yaml and model files.
+   */
+  pointer?: string;
   /** Filled in by metarepo: the check that reported it. */
   check?: string;
 }
@@ -126,12 +131,42 @@ export interface PendingChange {
   content?: string;
 }
 
+/** One model version as checks see it. */
+export interface ModelSummary {
+  name: string;
+  version: string;
+  /** Path of the schema file, relative to the workspace root. */
+  file: string;
+  title?: string;
+  description?: string;
+}
+
+/** One target as checks see it. */
+export interface TargetSummary {
+  name: string;
+  /** The model range as written, e.g. `user@^1`. */
+  model: string;
+  generator: string;
+  output: string;
+  /**
+   * `stale`: inputs changed since the output was written; `invalid`: the target cannot be planned (its model
+   * range matches no model, unknown generator, unsafe output path): `reason` says why.
+   */
+  state: 'up-to-date' | 'stale' | 'never-generated' | 'invalid';
+  reason?: string;
+  /** Generated files of this target that differ from what metarepo wrote. */
+  edited: string[];
+}
+
 /** What a check runs against. Plain data, so it crosses to plugin processes unchanged. */
 export interface CheckContext {
   /** Absolute workspace root. */
   root: string;
   /** metarepo.yaml, validated. */
   workspace: Record<string, unknown>;
+  models: ModelSummary[];
+  /** For `metarepo check`: each target's state on disk. During a generate run: as it will be after the commit. */
+  targets: TargetSummary[];
   /** Changes a generate run is about to commit; empty for `metarepo check` (the workspace as it is). */
   changes: PendingChange[];
 }

@@ -1,0 +1,66 @@
+/**
+ * Built-in plugin `checks-core`: the consistency checks every workspace gets. Uses only the public plugin API.
+ * - `targets-resolve`: every target can be planned (model range resolves, generator known, output path safe).
+ * - `models-documented`: every model version has a `title` and a `description`.
+ * - `generated-up-to-date`: no target is stale and no generated file was edited by hand (`metarepo check` only;
+ *   during a generate run the outputs are being brought up to date).
+ * - `unique-outputs`: no two targets write the same path.
+ */
+import { definePlugin, type Check, type Finding } from '../../src/plugins/api.js';
+
+const CONFIG = 'metarepo.yaml';
+
+const targetsResolve: Check = {
+  name: 'targets-resolve',
+  description: "Every target can be planned: its model range resolves, its generator exists, its output path is safe.",
+  run: (ctx) =>
+    ctx.targets.flatMap((t, i): Finding[] =>
+      t.state === 'invalid'
+        ? [{ severity: 'error', file: CONFIG, pointer: `/targets/${i}/model`, message: `target ${t.name}: ${t.reason}` }]
+        : [],
+    ),
+};
+
+const modelsDocumented: Check = {
+  name: 'models-documented',
+  description: 'Every model version has a title and a description.',
+  run: (ctx) =>
+    ctx.models.flatMap((m): Finding[] => {
+      const missing = (['title', 'description'] as const).filter((k) => !m[k]?.trim());
+      return missing.length ? [{ severity: 'warning', file: m.file, pointer: '', message: `${m.name}@${m.version} has no ${missing.join(' and no ')}` }] : [];
+    }),
+};
+
+const generatedUpToDate: Check = {
+  name: 'generated-up-to-date',
+  description: 'Generated files are up to date and not edited by hand.',
+  run: (ctx) =>
+    ctx.changes.length > 0
+      ? []
+      : ctx.targets.flatMap((t): Finding[] => [
+          ...(t.state === 'stale' || t.state === 'never-generated'
+            ? [{ severity: 'error' as const, file: t.output, message: `${t.output} is ${t.state === 'stale' ? 'out of date' : 'not generated yet'} (target ${t.name}); run metarepo generate` }]
+            : []),
+          ...t.edited.map((f) => ({ severity: 'error' as const, file: f, message: `${f} was edited by hand; move the change into the model, or run metarepo generate --force` })),
+        ]),
+};
+
+const uniqueOutputs: Check = {
+  name: 'unique-outputs',
+  description: 'No two targets write the same path.',
+  run: (ctx) => {
+    const seen = new Map<string, string>();
+    return ctx.targets.flatMap((t, i): Finding[] => {
+      const first = seen.get(t.output);
+      seen.set(t.output, first ?? t.name);
+      return first ? [{ severity: 'error', file: CONFIG, pointer: `/targets/${i}/output`, message: `targets ${first} and ${t.name} both write ${t.output}` }] : [];
+    });
+  },
+};
+
+export default definePlugin({
+  name: 'checks-core',
+  setup(api) {
+    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs]) api.registerCheck(check);
+  },
+});

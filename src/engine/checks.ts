@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Check, CheckContext, Finding, ModelSummary, PendingChange, TargetSummary } from '../plugins/api.js';
+import { ModelRegistry } from '../models/registry.js';
+import { parseJsonWithPositions } from '../models/json-positions.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { targetStatuses } from './status.js';
+
+/** A check together with the plugin that contributed it. */
+export interface ContributedCheck {
+  plugin: string;
+  check: Check;
+}
+
+/** A finding with its check and plugin filled in, and `line`/`column` resolved from `pointer` where possible. */
+export type ReportedFinding = Finding & { check: string; plugin: string };
+
+/**
+ * Runs every check against `ctx`, one after another. A check that throws or rejects becomes an `error` finding
+ * naming its plugin; it never stops the other checks. Findings are sorted by file, line, check.
+ */
+export async function runChecks(ws: Workspace, checks: ContributedCheck[], ctx: CheckContext): Promise<ReportedFinding[]> {
+  const out: ReportedFinding[] = [];
+  for (const { plugin, check } of checks) {
+    ws.bus.publish('core:check:started', { check: check.name, plugin });
+    let findings: Finding[];
+    try {
+      findings = await check.run(ctx);
+    } catch (e) {
+      findings = [{ severity: 'error', message: `check ${check.name} of plugin ${plugin} failed: ${(e as Error).message ?? String(e)}` }];
+    }
+    for (const f of findings) out.push(locate(ws, { ...f, check: check.name, plugin }));
+    ws.bus.publish('core:check:finished', { check: check.name, plugin, errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length });
+  }
+  return out.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.check.localeCompare(b.check));
+}
+
+/** Resolves a finding's JSON pointer to line and column in metarepo.yaml or a JSON file of the workspace. */
+function locate(ws: Workspace, f: ReportedFinding): ReportedFinding {
+  if (f.pointer === undefined || f.line !== undefined || !f.file) return f;
+  if (f.file === 'metarepo.yaml') {
+    const { line, column } = ws.document.locate(f.pointer);
+    return { ...f, line, column };
+  }
+  if (!f.file.endsWith('.json')) return f;
+  try {
+    const text = fs.readFileSync(path.join(ws.root, f.file), 'utf8');
+    return { ...f, ...parseJsonWithPositions(text, f.file).locate(f.pointer) };
+  } catch {
+    return f;
+  }
+}
+
+/**
+ * The data checks run against: the workspace config, every model version, every target's state.
+ * Tolerant: a target whose range matches no model is `unresolved` (a check reports it) instead of an error.
+ * @param changes - pending changes of a generate run (targets are then described as after the commit).
+ */
+export async function buildCheckContext(ws: Workspace, changes: PendingChange[] = []): Promise<CheckContext> {
+  const registry = await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir });
+  const models: ModelSummary[] = registry.list().map((m) => ({
+    name: m.name,
+    version: m.version,
+    file: m.relFile,
+    ...(typeof m.schema.title === 'string' ? { title: m.schema.title } : {}),
+    ...(typeof m.schema.description === 'string' ? { description: m.schema.description } : {}),
+  }));
+  const targets: TargetSummary[] = (await targetStatuses(ws, new Set(changes.map((c) => c.path)))).map(({ resolved: _resolved, ...t }) => t);
+  return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes };
+}
