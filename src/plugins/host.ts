@@ -26,6 +26,7 @@ export async function loadBuiltinPlugins(): Promise<Contributions> {
     await mod.default.setup({
       registerCodegen: (g: CodegenGenerator) => add(contributions.codegen, g, mod.default.name),
       registerScaffold: (g: ScaffoldGenerator) => add(contributions.scaffold, g, mod.default.name),
+      registerCheck: () => undefined,
     } as unknown as PluginApi);
   }
   return contributions;
