@@ -16,7 +16,7 @@ const tsc = (args: string[], cwd: string) =>
 describe('metarepo new (built-in generators)', () => {
   it('lists the generators', () => {
     const r = metarepo(initWorkspace(), ['new', '--json']);
-    expect(JSON.parse(r.stdout).generators.map((g: { name: string }) => g.name)).toEqual(['generator', 'model', 'node-service', 'ts-library']);
+    expect(JSON.parse(r.stdout).generators.map((g: { name: string }) => g.name)).toEqual(['generator', 'model', 'node-service', 'plugin', 'ts-library']);
   });
 
   it('ts-library: files from flags, registered in metarepo.yaml and npm workspaces, answers recorded, sources compile', () => {
@@ -59,6 +59,16 @@ describe('metarepo new (built-in generators)', () => {
     const run = metarepo(dir, ['new', 'widget', '--set', 'name=fancy-button', '--json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).changes.length).toBeGreaterThan(0);
+  });
+
+  it('plugin scaffolds a workspace plugin whose own test passes', () => {
+    const dir = initWorkspace();
+    expect(metarepo(dir, ['new', 'plugin', 'readme-police']).code).toBe(0);
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'plugins/readme-police/package.json'), 'utf8'));
+    expect(pkg.metarepo.contributes.checks).toEqual(['readme-police-readme']);
+    const test = spawnSync(process.execPath, ['--test'], { cwd: path.join(dir, 'plugins/readme-police'), encoding: 'utf8' });
+    expect(test.stdout).toMatch(/# pass 2/);
+    expect(test.status).toBe(0);
   });
 
   it('missing answers without a TTY: exit 2 naming each, nothing written', () => {

@@ -19,8 +19,8 @@ async function scaffold(name: string, answers: Record<string, unknown>, root = t
 }
 
 describe('built-in scaffold generators', () => {
-  it('registers ts-library, node-service, model and generator through the plugin API', () => {
-    expect(builtins().map((g) => g.name)).toEqual(['ts-library', 'node-service', 'model', 'generator']);
+  it('registers ts-library, node-service, model, generator and plugin through the plugin API', () => {
+    expect(builtins().map((g) => g.name)).toEqual(['ts-library', 'node-service', 'model', 'generator', 'plugin']);
   });
 
   it('ts-library writes a scoped package with case helpers rendered, and nothing to disk', async () => {

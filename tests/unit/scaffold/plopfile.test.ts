@@ -202,6 +202,7 @@ describe('workspace plopfile discovery', () => {
       'generator:builtin',
       'model:workspace',
       'node-service:builtin',
+      'plugin:builtin',
       'ts-library:builtin',
     ]);
   });
@@ -226,6 +227,6 @@ describe('workspace plopfile discovery', () => {
 
   it('names the generators there are when the requested one does not exist', async () => {
     const err = await metarepoError(findScaffoldGenerator(tempWorkspace(), 'nope', builtins()));
-    expect(err.hint).toContain('generator, model, node-service, ts-library');
+    expect(err.hint).toContain('generator, model, node-service, plugin, ts-library');
   });
 });
