@@ -10,11 +10,15 @@ const dist = (p) => path.join(root, 'dist/src', p);
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
 const { createMetaAjv, metaValidatorName } = await import(dist('models/meta-schema.js'));
 const { createWorkspaceAjv, WORKSPACE_VALIDATOR } = await import(dist('workspace/config.js'));
+const { createPluginManifestAjv, PLUGIN_MANIFEST_VALIDATOR } = await import(dist('plugins/manifest.js'));
 
 const outDir = dist('generated/validators');
 fs.mkdirSync(outDir, { recursive: true });
 const code = { source: true };
-const builds = [[WORKSPACE_VALIDATOR, await createWorkspaceAjv({ code })]];
+const builds = [
+  [WORKSPACE_VALIDATOR, await createWorkspaceAjv({ code })],
+  [PLUGIN_MANIFEST_VALIDATOR, await createPluginManifestAjv({ code })],
+];
 for (const draft of ['draft-04', 'draft-06', 'draft-07', '2020-12']) builds.push([metaValidatorName(draft), createMetaAjv(draft, { code })]);
 for (const [name, { ajv, schema }] of builds) {
   const validate = ajv.compile(schema);

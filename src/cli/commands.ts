@@ -72,6 +72,11 @@ export function registerCommands(program: Command, globals: Globals): void {
     .action(act(async () => (await import('./status.js')).statusCommand));
 
   program
+    .command('check')
+    .description("run every plugin's consistency checks on the workspace; exit 1 on errors")
+    .action(act(async () => (await import('./check.js')).checkCommand));
+
+  program
     .command('health')
     .description('check config, models, templates and an event round trip')
     .action(act(async () => (await import('./health.js')).healthCommand));

@@ -12,7 +12,7 @@ async function withRegistry<T>(g: GlobalOptions, command: string, fn: (ws: Works
   const ws = await openWorkspace(g.cwd, command);
   let code = 1;
   try {
-    const registry = await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir });
+    const registry = await ws.models();
     const result = await fn(ws, registry);
     code = 0;
     return result;

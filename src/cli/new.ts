@@ -4,7 +4,6 @@ import { MetarepoError } from '../errors.js';
 import { commitChanges } from '../engine/commit.js';
 import { findScaffoldGenerator, listScaffoldGenerators, runScaffold } from '../engine/scaffold/run.js';
 import { Tree } from '../engine/tree.js';
-import { loadBuiltinPlugins } from '../plugins/host.js';
 import { TOOL_VERSION } from '../version.js';
 import { recordAnswers, registerProject } from '../workspace/projects.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
@@ -22,7 +21,7 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
   const ws = await openWorkspace(g.cwd, 'new');
   let code = 1;
   try {
-    const builtins = [...(await loadBuiltinPlugins()).scaffold.values()];
+    const builtins = await (await ws.plugins()).scaffolds();
     if (!generatorName) {
       const all = await listScaffoldGenerators(ws.root, builtins);
       emit(g, { generators: all.map(({ name, description, source }) => ({ name, description, source })) }, () =>

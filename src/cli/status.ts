@@ -1,6 +1,5 @@
 import pc from 'picocolors';
 import { targetStatuses } from '../engine/status.js';
-import { ModelRegistry } from '../models/registry.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -8,7 +7,7 @@ export async function statusCommand(g: GlobalOptions): Promise<number> {
   const ws = await openWorkspace(g.cwd, 'status');
   let code = 1;
   try {
-    const registry = await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir });
+    const registry = await ws.models();
     const models = new Map<string, string[]>();
     for (const m of registry.list()) models.set(m.name, [...(models.get(m.name) ?? []), m.version]);
     const targets = await targetStatuses(ws);

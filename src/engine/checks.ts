@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Check, CheckContext, Finding, ModelSummary, PendingChange, TargetSummary } from '../plugins/api.js';
-import { ModelRegistry } from '../models/registry.js';
 import { parseJsonWithPositions } from '../models/json-positions.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { targetStatuses } from './status.js';
@@ -57,7 +56,7 @@ function locate(ws: Workspace, f: ReportedFinding): ReportedFinding {
  * @param changes - pending changes of a generate run (targets are then described as after the commit).
  */
 export async function buildCheckContext(ws: Workspace, changes: PendingChange[] = []): Promise<CheckContext> {
-  const registry = await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir });
+  const registry = await ws.models();
   const models: ModelSummary[] = registry.list().map((m) => ({
     name: m.name,
     version: m.version,

@@ -1,16 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
-import type { GeneratedFile } from '../plugins/api.js';
-import { loadBuiltinPlugins } from '../plugins/host.js';
+import { MetarepoError, formatLocation } from '../errors.js';
+import { buildCheckContext, runChecks, type ReportedFinding } from './checks.js';
+import type { CodegenGenerator, GeneratedFile } from '../plugins/api.js';
 import type { CodegenPool } from './worker/pool.js';
+import type { DirectCodegen } from '../plugins/process-runtime.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { commitChanges, writeFileAtomic } from './commit.js';
 import { sha256 } from './hash.js';
-import { MANIFEST_FILE, readManifest, serializeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { MANIFEST_FILE, readManifest, serializeManifest, type Manifest } from './manifest.js';
 import { safeRelativePath } from './paths.js';
-import { plan, targetName, validateOptions, type PlannedTarget } from './plan.js';
+import { codegenGenerators, plan, targetName, validateOptions, type PlannedTarget } from './plan.js';
 import { Tree, type FileChange } from './tree.js';
+import { DiskCache, filesOfTarget, isEdited } from './disk.js';
 
 /** Flags of `metarepo generate`. */
 export interface GenerateOptions {
@@ -42,6 +44,8 @@ export interface GenerateReport {
   edited: string[];
   /** Whether anything was written. */
   written: boolean;
+  /** What the plugins' checks found in the changes (warnings and infos; an error vetoes the run). */
+  findings: ReportedFinding[];
   durationMs: number;
 }
 
@@ -158,6 +162,7 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
     changes,
     edited: [...edited].sort(),
     written: false,
+    findings: [],
     durationMs: 0,
   };
   const blocking = report.edited.filter((f) => changes.some((c) => c.path === f));
@@ -168,6 +173,7 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
       details: blocking.map((f) => `edited: ${f}`),
     });
   }
+  if (changes.length > 0 && !opts.check) report.findings = await vetoingChecks(ws, report, opts);
   if (!opts.dryRun && !opts.check) {
     commitChanges(root, changes);
     for (const c of changes) {
@@ -183,10 +189,42 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
 
 type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string };
 
+/**
+ * The check phase (plan → check → commit): runs every plugin's checks against the pending changes, with targets
+ * described as they will be after the commit. An error finding vetoes the commit.
+ * @throws MetarepoError (exit 1) listing the error findings; nothing is written then.
+ */
+async function vetoingChecks(ws: Workspace, report: GenerateReport, opts: GenerateOptions): Promise<ReportedFinding[]> {
+  const checks = await (await ws.plugins()).checks();
+  if (checks.length === 0) return [];
+  const changes = report.changes.map(({ type, path: p, content }) => ({ type, path: p, ...(content === undefined ? {} : { content }) }));
+  const findings = await runChecks(ws, checks, await buildCheckContext(ws, changes));
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0 && !opts.dryRun) {
+    throw new MetarepoError(`${errors.length === 1 ? 'A check' : `${errors.length} checks`} failed; nothing was written.`, {
+      exitCode: 1,
+      details: errors.map((f) => `${f.file ? `${formatLocation({ file: f.file, line: f.line, column: f.column })}: ` : ''}${f.message} (${f.plugin}/${f.check})`),
+      hint: 'Fix what the checks report, or disable the plugin in metarepo.yaml (plugins.<name>.enabled: false).',
+    });
+  }
+  return findings;
+}
+
 /** Renders one target in the worker pool (time and memory limited); never rejects for a bad target. */
 async function render(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
-  const r = await (await pool.get()).run(t.generator, t.input);
+  const r = await runGenerator(pool, t);
   return r.ok ? r : { ok: false, reason: `${t.modelId} via ${t.generator.name}: ${r.reason}` };
+}
+
+/** A generator of a `process` plugin runs in that plugin's process (bounded there); any other in the pool. */
+async function runGenerator(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
+  const direct = (t.generator as Partial<DirectCodegen>).run;
+  if (!direct) return (await pool.get()).run(t.generator, t.input);
+  try {
+    return { ok: true, files: await direct(t.input) };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
 }
 
 /** The codegen worker pool, created on first use (a no-op run never starts a worker thread). */
@@ -206,8 +244,7 @@ class LazyPool {
 
   /** Starts the workers and has them load the targets' generators while the main thread plans. */
   async warmFor(ws: Workspace): Promise<void> {
-    const { codegen } = await loadBuiltinPlugins();
-    const generators = [...new Set((ws.config.targets ?? []).map((t) => codegen.get(t.generator)))].filter((g) => g !== undefined);
+    const generators = [...(await codegenGenerators(ws)).values()].filter((g): g is CodegenGenerator => !(g instanceof MetarepoError) && !('run' in g));
     (await this.get()).warm(generators);
   }
 
@@ -245,36 +282,6 @@ function mtime(file: string): number {
   }
 }
 
-export function filesOfTarget(m: Manifest, target: string): string[] {
-  return Object.keys(m.files).filter((f) => m.files[f].target === target).sort();
-}
-
-export function isEdited(prior: ManifestEntry | undefined, current: string | null): boolean {
-  return !!prior && current !== null && current !== prior.outputHash;
-}
-
 function count(changes: FileChange[], type: FileChange['type']): number {
   return changes.filter((c) => c.type === type).length;
-}
-
-/** Reads and hashes workspace files once per run. */
-export class DiskCache {
-  private readonly texts = new Map<string, string | null>();
-  constructor(private readonly root: string) {}
-  read(rel: string): string | null {
-    if (!this.texts.has(rel)) {
-      let text: string | null = null;
-      try {
-        text = fs.readFileSync(path.join(this.root, rel), 'utf8');
-      } catch {
-        text = null;
-      }
-      this.texts.set(rel, text);
-    }
-    return this.texts.get(rel)!;
-  }
-  hash(rel: string): string | null {
-    const t = this.read(rel);
-    return t === null ? null : sha256(t);
-  }
 }

@@ -1,7 +1,5 @@
 import { MetarepoError, type SourceLocation } from '../errors.js';
 import type { CodegenGenerator, CodegenInput } from '../plugins/api.js';
-import { loadBuiltinPlugins } from '../plugins/host.js';
-import { ModelRegistry } from '../models/registry.js';
 import type { TargetConfig } from '../workspace/config.js';
 import { TOOL_VERSION } from '../version.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -40,7 +38,7 @@ export async function plan(
 ): Promise<PlannedTarget[]> {
   const targets = ws.config.targets ?? [];
   if (targets.length === 0) return [];
-  const [registry, plugins] = await Promise.all([ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), loadBuiltinPlugins()]);
+  const [registry, generators] = await Promise.all([ws.models(), codegenGenerators(ws)]);
   const loaded = new Set<string>();
   const outputs = new Map<string, string>();
   const names = new Set<string>();
@@ -49,11 +47,12 @@ export async function plan(
     const at = (key: string) => ws.document.locate(`/targets/${i}/${key}`);
     if (names.has(name)) throw new MetarepoError(`Two targets are called "${name}".`, { location: at('name'), hint: 'Give each target a unique name.' });
     names.add(name);
-    const generator = plugins.codegen.get(t.generator);
-    if (!generator) {
-      throw new MetarepoError(`Target ${name} uses unknown generator "${t.generator}".`, {
+    const generator = generators.get(t.generator);
+    if (!generator || generator instanceof MetarepoError) {
+      throw new MetarepoError(generator?.message ?? `Target ${name} uses unknown generator "${t.generator}".`, {
         location: at('generator'),
-        hint: `Known codegen generators: ${[...plugins.codegen.keys()].sort().join(', ')}.`,
+        exitCode: generator?.exitCode,
+        hint: generator?.hint ?? `Known codegen generators: ${generators.known.join(', ')}.`,
       });
     }
     const output = withLocation(() => safeRelativePath(t.output, `target ${name}`), at('output'));
@@ -86,6 +85,25 @@ export async function plan(
   return out;
 }
 
+
+/**
+ * The codegen generators the targets name, activating the plugins that contribute them (lazily: only those).
+ * A generator whose plugin failed maps to the error; `known` lists every declared generator name.
+ */
+export async function codegenGenerators(ws: Workspace): Promise<Map<string, CodegenGenerator | MetarepoError> & { known: string[] }> {
+  const host = await ws.plugins();
+  const out = Object.assign(new Map<string, CodegenGenerator | MetarepoError>(), { known: host.declared('codegen') });
+  for (const name of new Set((ws.config.targets ?? []).map((t) => t.generator))) {
+    try {
+      const g = await host.codegen(name);
+      if (g) out.set(name, g);
+    } catch (e) {
+      if (!(e instanceof MetarepoError)) throw e;
+      out.set(name, e);
+    }
+  }
+  return out;
+}
 
 /** Runs `fn`; a MetarepoError without a location gets `location` (where in metarepo.yaml the value stands). */
 function withLocation<T>(fn: () => T, location: SourceLocation): T {

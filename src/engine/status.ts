@@ -1,6 +1,6 @@
 import type { TargetSummary } from '../plugins/api.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { DiskCache, filesOfTarget, isEdited } from './generate.js';
+import { DiskCache, filesOfTarget, isEdited } from './disk.js';
 import { readManifest } from './manifest.js';
 import { plan, targetName } from './plan.js';
 

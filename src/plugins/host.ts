@@ -1,38 +1,293 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MetarepoError } from '../errors.js';
-import { CODE_EXT, CODE_ROOT } from '../workspace/meta-models.js';
-import type { CodegenGenerator, Plugin, PluginApi, ScaffoldGenerator } from './api.js';
+import type { Bus } from '../events/bus.js';
+import type { WorkspaceConfig } from '../generated/workspace.js';
+import { TOOL_VERSION } from '../version.js';
+import type { PositionedDocument } from '../workspace/document.js';
+import { CODE_EXT, CODE_ROOT, PACKAGE_ROOT } from '../workspace/meta-models.js';
+import type { Check, CodegenGenerator, Plugin, PluginCommand, ScaffoldGenerator } from './api.js';
+import { validatePluginConfig } from './config.js';
+import { createPluginContext, type PluginContext } from './context.js';
+import { ContributionRegistry, type ContributionKind } from './contributions.js';
+import { discoverPlugins, type DiscoveryProblem } from './discovery.js';
+import { PluginLifecycle, publishTransitions, type PluginState } from './lifecycle.js';
+import type { PluginContributes, PluginManifest } from './manifest.js';
+import { resolvePlugins } from './resolution.js';
 
-/** What the loaded plugins contribute, by name. */
-export interface Contributions {
-  codegen: Map<string, CodegenGenerator>;
-  scaffold: Map<string, ScaffoldGenerator>;
+/** Where a kind of contribution is declared in a manifest's `contributes`. */
+const DECLARED_IN: Record<ContributionKind, keyof PluginContributes> = {
+  codegen: 'generators',
+  scaffold: 'scaffolds',
+  check: 'checks',
+  command: 'commands',
+};
+
+/** One plugin as the host tracks it. */
+export interface PluginRecord {
+  manifest: PluginManifest;
+  lifecycle: PluginLifecycle;
+  /** `false` when metarepo.yaml says `enabled: false`: resolved, but never loaded. */
+  enabledInConfig: boolean;
+  /** What activation would cost nothing to undo: the in-process context, or the plugin's host process. */
+  runtime?: PluginRuntime;
+}
+
+/** A loaded plugin: in process (a context) or in its own process (see `process/host.ts`). */
+export interface PluginRuntime {
+  /** Takes back everything the plugin registered; never throws. */
+  dispose(): Promise<MetarepoError[]>;
+}
+
+/** What {@link PluginHost.open} needs. */
+export interface PluginHostOptions {
+  /** Absolute workspace root, or `null` outside a workspace (built-ins only). */
+  root: string | null;
+  config?: WorkspaceConfig;
+  document?: PositionedDocument;
+  bus: Bus;
+  /** Folder of the built-in plugins' package.json files. Default: the package's `plugins/`. */
+  builtinDir?: string;
+  /** Loads a `process` plugin; injected so that in-process runs never import the process host. */
+  startProcessPlugin?: (record: PluginRecord, config: Record<string, unknown>, host: PluginHost) => Promise<PluginRuntime>;
 }
 
 /**
- * Loads the built-in plugins (`plugins/<name>/index`) and collects their contributions through the public
- * plugin API. Plugin modules only register descriptors; heavy libraries load when a contribution runs.
- * @throws MetarepoError if two plugins contribute the same generator name.
+ * The plugin host: discovers every plugin (reading package.json files only), resolves versions and dependency
+ * order, and activates a plugin lazily — when one of its declared contributions is first needed, or an
+ * activation event (`onStartup`, `onEvent:<pattern>`) fires — so a command that needs nothing from a plugin pays
+ * nothing for it. Each plugin's lifecycle is an explicit state machine whose transitions are published as
+ * `core:plugin:<state>` events. A plugin that fails (resolution, config, setup) is `failed` with its reason and
+ * never stops the others.
  */
-export async function loadBuiltinPlugins(): Promise<Contributions> {
-  const dir = path.join(CODE_ROOT, 'plugins');
-  const names = fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, `index${CODE_EXT}`))).sort();
-  const contributions: Contributions = { codegen: new Map(), scaffold: new Map() };
-  for (const name of names) {
-    const mod = (await import(pathToFileURL(path.join(dir, name, `index${CODE_EXT}`)).href)) as { default: Plugin };
-    // Interim until the plugin host (issue 3) provides the whole API: built-ins only register generators.
-    await mod.default.setup({
-      registerCodegen: (g: CodegenGenerator) => add(contributions.codegen, g, mod.default.name),
-      registerScaffold: (g: ScaffoldGenerator) => add(contributions.scaffold, g, mod.default.name),
-      registerCheck: () => undefined,
-    } as unknown as PluginApi);
+export class PluginHost {
+  readonly registry = new ContributionRegistry();
+  readonly records = new Map<string, PluginRecord>();
+  /** Plugins that could not even be discovered (bad manifest, missing package). */
+  readonly problems: DiscoveryProblem[] = [];
+  private readonly order: string[] = [];
+  private readonly activating = new Map<string, Promise<boolean>>();
+  private readonly configs = new Map<string, Record<string, unknown>>();
+  private readonly unsubscribes: Array<() => void> = [];
+
+  private constructor(readonly opts: PluginHostOptions) {}
+
+  /** Discovers and resolves plugins, and arms their activation events. Imports no plugin code by itself. */
+  static async open(opts: PluginHostOptions): Promise<PluginHost> {
+    const host = new PluginHost(opts);
+    await host.discover();
+    return host;
   }
-  return contributions;
+
+  private async discover(): Promise<void> {
+    const { root, config, document, bus } = this.opts;
+    const found = await discoverPlugins({ root, builtinDir: this.opts.builtinDir ?? path.join(PACKAGE_ROOT, 'plugins'), config, document });
+    this.problems.push(...found.problems);
+    for (const [name, c] of found.configs) this.configs.set(name, c);
+    const resolution = resolvePlugins(found.manifests, { metarepoVersion: TOOL_VERSION, disabled: found.disabled });
+    for (const manifest of found.manifests) {
+      const lifecycle = new PluginLifecycle(manifest.name);
+      publishTransitions(lifecycle, bus);
+      this.records.set(manifest.name, { manifest, lifecycle, enabledInConfig: !found.disabled.has(manifest.name) });
+    }
+    for (const f of resolution.failed) this.records.get(f.name)?.lifecycle.transition('failed', f.reason);
+    for (const m of resolution.order) {
+      this.records.get(m.name)!.lifecycle.transition('resolved');
+      this.order.push(m.name);
+    }
+    for (const name of this.order) this.armActivationEvents(this.records.get(name)!);
+  }
+
+  private armActivationEvents(record: PluginRecord): void {
+    if (!record.enabledInConfig) return;
+    for (const event of record.manifest.activationEvents) {
+      if (event === 'onStartup') {
+        void this.activate(record.manifest.name);
+        continue;
+      }
+      const pattern = event.slice('onEvent:'.length);
+      const unsubscribe = this.opts.bus.subscribe(pattern, () => {
+        unsubscribe();
+        void this.activate(record.manifest.name);
+      });
+      this.unsubscribes.push(unsubscribe);
+    }
+  }
+
+  /** Every plugin in a stable order: resolved ones in load order, then failed ones by name. */
+  list(): PluginRecord[] {
+    const rest = [...this.records.keys()].filter((n) => !this.order.includes(n)).sort();
+    return [...this.order, ...rest].map((n) => this.records.get(n)!);
+  }
+
+  /** The plugin called `name`. @throws MetarepoError (exit 2) naming the plugins there are. */
+  get(name: string): PluginRecord {
+    const record = this.records.get(name);
+    if (!record) {
+      throw new MetarepoError(`There is no plugin called "${name}".`, { hint: `Plugins: ${[...this.records.keys()].sort().join(', ')}. See \`metarepo plugin list\`.` });
+    }
+    return record;
+  }
+
+  /** Names declared for a kind of contribution by plugins that can still run, without loading any of them. */
+  declared(kind: ContributionKind): string[] {
+    return this.usable()
+      .flatMap((r) => r.manifest.contributes[DECLARED_IN[kind]].map((d) => (typeof d === 'string' ? d : d.name)))
+      .sort();
+  }
+
+  /** Commands declared by plugins that can still run (for CLI registration and help), without loading them. */
+  declaredCommands(): Array<{ plugin: string; name: string; description: string }> {
+    return this.usable().flatMap((r) => r.manifest.contributes.commands.map((c) => ({ plugin: r.manifest.name, name: c.name, description: c.description })));
+  }
+
+  /** The codegen generator called `name`, activating the plugin that declares it. */
+  async codegen(name: string): Promise<CodegenGenerator | undefined> {
+    return (await this.contribution('codegen', name))?.item;
+  }
+
+  /** The plugin command called `name`, activating the plugin that declares it. */
+  async command(name: string): Promise<PluginCommand | undefined> {
+    return (await this.contribution('command', name))?.item;
+  }
+
+  /** Every scaffold generator (activates the plugins that declare any). */
+  async scaffolds(): Promise<ScaffoldGenerator[]> {
+    await this.activateDeclaring('scaffold');
+    return this.registry.list('scaffold').map((c) => c.item);
+  }
+
+  /** Every check with its plugin (activates the plugins that declare any). */
+  async checks(): Promise<Array<{ plugin: string; check: Check }>> {
+    await this.activateDeclaring('check');
+    return this.registry.list('check').map((c) => ({ plugin: c.plugin, check: c.item }));
+  }
+
+  /**
+   * Activates a plugin and, first, its dependencies: loaded (module imported, or host process started), config
+   * validated, `setup` run, enabled. Idempotent and safe to call concurrently.
+   * @returns whether the plugin is enabled afterwards; a failure is recorded on its lifecycle, not thrown.
+   */
+  activate(name: string): Promise<boolean> {
+    const record = this.records.get(name);
+    if (!record) return Promise.resolve(false);
+    if (record.lifecycle.state === 'enabled') return Promise.resolve(true);
+    let pending = this.activating.get(name);
+    if (!pending) {
+      pending = this.doActivate(record).finally(() => this.activating.delete(name));
+      this.activating.set(name, pending);
+    }
+    return pending;
+  }
+
+  private async doActivate(record: PluginRecord): Promise<boolean> {
+    const { manifest, lifecycle } = record;
+    if (!record.enabledInConfig || !['resolved', 'disabled'].includes(lifecycle.state)) return false;
+    for (const dep of Object.keys(manifest.dependencies)) {
+      if (!(await this.activate(dep))) return this.fail(record, `its dependency ${dep} could not be enabled: ${this.records.get(dep)?.lifecycle.reason ?? 'not enabled'}`);
+    }
+    for (const dep of Object.keys(manifest.optionalDependencies)) if (this.records.has(dep)) await this.activate(dep);
+    try {
+      if (lifecycle.state === 'resolved') {
+        record.runtime = await this.load(record);
+        lifecycle.transition('loaded');
+      } else if (!record.runtime) {
+        record.runtime = await this.load(record);
+      }
+      lifecycle.transition('enabled');
+      return true;
+    } catch (e) {
+      if (record.runtime) await record.runtime.dispose();
+      record.runtime = undefined;
+      return this.fail(record, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** Loads one plugin: validates its config, then imports it in process or starts its host process. */
+  private async load(record: PluginRecord): Promise<PluginRuntime> {
+    const { manifest } = record;
+    const config = await validatePluginConfig({ manifest, config: this.configs.get(manifest.name), document: this.opts.document });
+    if (manifest.isolation === 'process') {
+      if (!this.opts.startProcessPlugin) throw new MetarepoError(`Plugin ${manifest.name} needs a separate process, which this run cannot start.`);
+      return this.opts.startProcessPlugin(record, config, this);
+    }
+    const mod = (await import(pathToFileURL(moduleOf(manifest)).href)) as { default?: Plugin };
+    const plugin = mod.default;
+    if (!plugin || typeof plugin.setup !== 'function') {
+      throw new MetarepoError(`Plugin ${manifest.name}: ${moduleOf(manifest)} has no default export with a setup function.`, {
+        hint: 'Export the plugin as the default export: `export default definePlugin({ name, setup(api) { … } })`.',
+      });
+    }
+    const context: PluginContext = createPluginContext({ manifest, config, root: this.opts.root, bus: this.opts.bus, sink: this.registry });
+    try {
+      await plugin.setup(context.api);
+    } catch (e) {
+      await context.dispose();
+      throw new MetarepoError(`Plugin ${manifest.name} failed in setup: ${(e as Error).message ?? String(e)}`, { cause: e });
+    }
+    return context;
+  }
+
+  /** Disables an enabled plugin: its contributions, subscriptions, timers and child processes go away. */
+  async disable(name: string): Promise<MetarepoError[]> {
+    const record = this.get(name);
+    if (record.lifecycle.state !== 'enabled') return [];
+    const errors = (await record.runtime?.dispose()) ?? [];
+    record.runtime = undefined;
+    record.lifecycle.transition('disabled');
+    return errors;
+  }
+
+  /** Re-enables a disabled plugin (a fresh load, so changed code takes effect). */
+  async enable(name: string): Promise<boolean> {
+    return this.activate(name);
+  }
+
+  /** Disables and unloads every plugin (reverse load order), and stops listening for activation events. */
+  async close(): Promise<void> {
+    for (const u of this.unsubscribes.splice(0)) u();
+    for (const name of [...this.order].reverse()) {
+      const record = this.records.get(name)!;
+      if (record.lifecycle.state === 'enabled') await this.disable(name);
+      if (record.lifecycle.state === 'disabled') record.lifecycle.transition('unloaded');
+    }
+  }
+
+  private fail(record: PluginRecord, reason: string): false {
+    if (record.lifecycle.state !== 'failed') record.lifecycle.transition('failed', reason);
+    return false;
+  }
+
+  private usable(): PluginRecord[] {
+    return this.list().filter((r) => r.enabledInConfig && r.lifecycle.state !== 'failed');
+  }
+
+  private async contribution<K extends ContributionKind>(kind: K, name: string) {
+    const existing = this.registry.get(kind, name);
+    if (existing) return existing;
+    const owner = this.usable().find((r) => r.manifest.contributes[DECLARED_IN[kind]].some((d) => (typeof d === 'string' ? d : d.name) === name));
+    if (!owner) return undefined;
+    if (!(await this.activate(owner.manifest.name))) {
+      throw new MetarepoError(`${kind} "${name}" is unavailable: plugin ${owner.manifest.name} failed: ${owner.lifecycle.reason}`, {
+        exitCode: 1,
+        hint: `See \`metarepo plugin info ${owner.manifest.name}\`.`,
+      });
+    }
+    return this.registry.get(kind, name);
+  }
+
+  private async activateDeclaring(kind: ContributionKind): Promise<void> {
+    for (const r of this.usable()) if (r.manifest.contributes[DECLARED_IN[kind]].length > 0) await this.activate(r.manifest.name);
+  }
 }
 
-function add<T extends { name: string }>(map: Map<string, T>, item: T, plugin: string): void {
-  if (map.has(item.name)) throw new MetarepoError(`Plugin ${plugin} contributes "${item.name}", which another plugin already contributes.`);
-  map.set(item.name, item);
+/** The module to import for a plugin: built-ins run from the compiled tree (or TS sources under vitest). */
+export function moduleOf(manifest: PluginManifest): string {
+  if (manifest.source !== 'builtin') return manifest.main;
+  return path.join(CODE_ROOT, 'plugins', path.basename(manifest.dir), `index${CODE_EXT}`);
+}
+
+/** A plugin's current state for display: `disabled` when metarepo.yaml turned it off. */
+export function displayState(record: PluginRecord): PluginState | 'disabled' {
+  return !record.enabledInConfig && record.lifecycle.state === 'resolved' ? 'disabled' : record.lifecycle.state;
 }

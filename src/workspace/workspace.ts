@@ -5,6 +5,9 @@ import { EventLog } from '../events/log.js';
 import { loadConfig, type WorkspaceConfig } from './config.js';
 import type { PositionedDocument } from './document.js';
 import { STATE_DIR, requireWorkspaceRoot } from './root.js';
+import { openPluginHost } from '../plugins/open.js';
+import type { PluginHost } from '../plugins/host.js';
+import { ModelRegistry } from '../models/registry.js';
 
 /** An opened workspace: its root, validated config and the bus every step publishes on. */
 export interface Workspace {
@@ -13,6 +16,12 @@ export interface Workspace {
   /** metarepo.yaml as parsed: `document.locate('/targets/0/model')` gives file, line, column for errors. */
   document: PositionedDocument;
   bus: Bus;
+  /** The plugin host, opened on first use (discovery reads package.json files only; plugins load lazily). */
+  plugins(): Promise<PluginHost>;
+  /** Set once {@link Workspace.plugins} was called, so closing unloads only what was opened. */
+  pluginHost?: Promise<PluginHost>;
+  /** The model registry, loaded (and validated) once per run on first use. */
+  models(): Promise<ModelRegistry>;
 }
 
 /** Absolute path of the event log folder of a workspace. */
@@ -38,11 +47,21 @@ export async function openWorkspace(cwd: string, command: string): Promise<Works
   const bus = createBus(root, config);
   bus.publish('core:system:startup', { command, pid: process.pid });
   bus.publish('core:workspace:loaded', { root, name: config.name, targets: config.targets?.length ?? 0, projects: config.projects?.length ?? 0 });
-  return { root, config, document, bus };
+  let registry: Promise<ModelRegistry> | undefined;
+  const ws: Workspace = {
+    root,
+    config,
+    document,
+    bus,
+    plugins: () => (ws.pluginHost ??= openPluginHost({ root, config, document, bus })),
+    models: () => (registry ??= ModelRegistry.load(root, { modelsDir: config.modelsDir })),
+  };
+  return ws;
 }
 
-/** Publishes `core:system:shutdown` and closes the bus. */
+/** Publishes `core:system:shutdown`, unloads the plugins that were loaded, and closes the bus. */
 export async function closeWorkspace(ws: Workspace, exitCode: number): Promise<void> {
+  if (ws.pluginHost) await (await ws.pluginHost).close();
   ws.bus.publish('core:system:shutdown', { exitCode });
   await ws.bus.close();
 }

@@ -1,0 +1,68 @@
+import { MetarepoError } from '../errors.js';
+import type { CodegenFunction, CodegenGenerator } from './api.js';
+import type { Contribution } from './contributions.js';
+import type { PluginHost, PluginRecord, PluginRuntime } from './host.js';
+import { ProcessPlugin } from './process/host.js';
+
+/** A codegen generator whose work runs through `run` (a plugin process) instead of the codegen worker pool. */
+export type DirectCodegen = CodegenGenerator & { run: CodegenFunction };
+
+/** A `process` plugin's runtime: its host process, plus the proxies it registered with the host. */
+export interface ProcessRuntime extends PluginRuntime {
+  /** Restarts the plugin's process (hot reload) and re-registers its contributions. */
+  reload(): Promise<void>;
+}
+
+/**
+ * Starts a `process` plugin in its own Node process (permission flags from its manifest) and registers proxies
+ * of its checks, commands and codegen generators with the host; calling a proxy runs the plugin's code there,
+ * bounded by a timeout. A crash while idle marks the plugin failed.
+ */
+export async function startProcessRuntime(record: PluginRecord, config: Record<string, unknown>, host: PluginHost): Promise<ProcessRuntime> {
+  const { manifest } = record;
+  const plugin = new ProcessPlugin({
+    manifest,
+    config,
+    root: host.opts.root,
+    bus: host.opts.bus,
+    onCrash: (reason) => {
+      if (record.lifecycle.state !== 'failed') record.lifecycle.transition('failed', reason);
+      unregister();
+    },
+  });
+  let registered: Contribution[] = [];
+  const unregister = () => {
+    for (const c of registered) host.registry.remove(c);
+    registered = [];
+  };
+  const register = () => {
+    const { checks, commands, codegen } = plugin.contributions;
+    const all: Contribution[] = [
+      ...checks.map((item): Contribution => ({ kind: 'check', plugin: manifest.name, item })),
+      ...commands.map((item): Contribution => ({ kind: 'command', plugin: manifest.name, item })),
+      ...codegen.map(({ generate, ...g }): Contribution => ({ kind: 'codegen', plugin: manifest.name, item: { ...g, module: '', run: generate } as DirectCodegen })),
+    ];
+    for (const c of all) {
+      host.registry.add(c);
+      registered.push(c);
+    }
+  };
+  await plugin.start();
+  register();
+  return {
+    async dispose() {
+      unregister();
+      try {
+        await plugin.stop();
+        return [];
+      } catch (e) {
+        return [new MetarepoError(`Plugin ${manifest.name} did not stop cleanly: ${(e as Error).message}`)];
+      }
+    },
+    async reload() {
+      unregister();
+      await plugin.restart();
+      register();
+    },
+  };
+}
