@@ -22,6 +22,26 @@ function globals(): GlobalOptions {
 }
 
 registerCommands(program, globals);
+const requested = requestedCommand(process.argv.slice(2));
+const versionOnly = process.argv.includes('-V') || process.argv.includes('--version');
+if (!versionOnly && (requested === undefined || !program.commands.some((c) => c.name() === requested))) {
+  const { registerPluginCommands } = await import('./plugin-commands.js');
+  await registerPluginCommands(program, globals, cwdOption(process.argv.slice(2)) ?? process.cwd());
+}
+
+/** The first word of the command line that is not an option (or an option's value). */
+function requestedCommand(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '-C' || argv[i] === '--cwd') i++;
+    else if (!argv[i].startsWith('-')) return argv[i];
+  }
+  return undefined;
+}
+
+function cwdOption(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '-C' || a === '--cwd');
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--cwd='))?.slice(6);
+}
 
 try {
   await program.parseAsync(process.argv);

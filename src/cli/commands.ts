@@ -71,6 +71,36 @@ export function registerCommands(program: Command, globals: Globals): void {
     .description('workspace, projects, models, targets (up to date or not), hand-edited generated files')
     .action(act(async () => (await import('./status.js')).statusCommand));
 
+  const plugin = program.command('plugin').description('plugins: list, info, install, uninstall, enable, disable, dev');
+  plugin
+    .command('list')
+    .description('every plugin with its state, version, source, contributions and failure reason')
+    .action(act(async () => (await import('./plugin.js')).pluginListCommand));
+  plugin
+    .command('info <name>')
+    .description("a plugin's manifest and state")
+    .action(act(async () => (await import('./plugin.js')).pluginInfoCommand));
+  plugin
+    .command('install <spec>')
+    .description('install from a local path, a git URL (git+…, …/x.git) or an npm package, and record it in metarepo.yaml')
+    .action(act(async () => (await import('./plugin.js')).pluginInstallCommand));
+  plugin
+    .command('uninstall <name>')
+    .description('remove an installed plugin and its metarepo.yaml entry')
+    .action(act(async () => (await import('./plugin.js')).pluginUninstallCommand));
+  plugin
+    .command('enable <name>')
+    .description('enable a plugin (metarepo.yaml)')
+    .action(act(async () => (await import('./plugin.js')).pluginToggleCommand(true)));
+  plugin
+    .command('disable <name>')
+    .description('disable a plugin (metarepo.yaml): it is discovered but never loaded')
+    .action(act(async () => (await import('./plugin.js')).pluginToggleCommand(false)));
+  plugin
+    .command('dev <path>')
+    .description("run a local plugin in its own process and reload it whenever its files change")
+    .action(act(async () => (await import('./plugin-dev.js')).pluginDevCommand));
+
   program
     .command('check')
     .description("run every plugin's consistency checks on the workspace; exit 1 on errors")

@@ -85,9 +85,32 @@ export interface WorkspaceConfig {
     keepSegments?: number;
   };
   /**
-   * Plugins and their configuration.
+   * Plugins by package name: where each comes from (npm package, local path or git URL), whether it is enabled, its configuration. An entry with no source configures or disables a built-in or workspace plugin.
    */
   plugins?: {
-    [k: string]: unknown;
+    [k: string]: {
+      /**
+       * npm package, resolved from <root>/node_modules/<package>.
+       */
+      package?: string;
+      /**
+       * Folder of a local plugin, relative to the workspace root.
+       */
+      path?: string;
+      /**
+       * Git URL; installed into .metarepo/plugins/<name>/.
+       */
+      git?: string;
+      /**
+       * false keeps the plugin discovered but never loads it.
+       */
+      enabled?: boolean;
+      /**
+       * The plugin's configuration, validated against its configSchema.
+       */
+      config?: {
+        [k: string]: unknown;
+      };
+    };
   };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError, formatLocation } from '../errors.js';
 import type { Bus } from '../events/bus.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
 import { TOOL_VERSION } from '../version.js';
@@ -157,10 +157,17 @@ export class PluginHost {
     return this.registry.list('scaffold').map((c) => c.item);
   }
 
-  /** Every check with its plugin (activates the plugins that declare any). */
+  /**
+   * Every check with its plugin (activates the plugins that declare any). A plugin declaring checks that failed
+   * (to resolve or to load) contributes one check that reports its failure as an error finding, so a broken
+   * plugin can never make `metarepo check` or a generate run pass silently.
+   */
   async checks(): Promise<Array<{ plugin: string; check: Check }>> {
     await this.activateDeclaring('check');
-    return this.registry.list('check').map((c) => ({ plugin: c.plugin, check: c.item }));
+    const failed = this.list()
+      .filter((r) => r.enabledInConfig && r.lifecycle.state === 'failed' && r.manifest.contributes.checks.length > 0)
+      .map((r) => ({ plugin: r.manifest.name, check: failedPluginCheck(r) }));
+    return [...this.registry.list('check').map((c) => ({ plugin: c.plugin, check: c.item })), ...failed];
   }
 
   /**
@@ -199,7 +206,8 @@ export class PluginHost {
     } catch (e) {
       if (record.runtime) await record.runtime.dispose();
       record.runtime = undefined;
-      return this.fail(record, e instanceof Error ? e.message : String(e));
+      const where = e instanceof MetarepoError && e.location ? `${formatLocation(e.location)}: ` : '';
+      return this.fail(record, `${where}${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -281,6 +289,15 @@ export class PluginHost {
   }
 }
 
+/** A stand-in check that reports why a plugin that declares checks could not run them. */
+function failedPluginCheck(record: PluginRecord): Check {
+  return {
+    name: 'plugin-failed',
+    description: `Plugin ${record.manifest.name} could not be loaded.`,
+    run: () => [{ severity: 'error', file: path.join(record.manifest.dir, 'package.json'), message: `plugin ${record.manifest.name} failed: ${record.lifecycle.reason}` }],
+  };
+}
+
 /** The module to import for a plugin: built-ins run from the compiled tree (or TS sources under vitest). */
 export function moduleOf(manifest: PluginManifest): string {
   if (manifest.source !== 'builtin') return manifest.main;
@@ -288,6 +305,7 @@ export function moduleOf(manifest: PluginManifest): string {
 }
 
 /** A plugin's current state for display: `disabled` when metarepo.yaml turned it off. */
-export function displayState(record: PluginRecord): PluginState | 'disabled' {
-  return !record.enabledInConfig && record.lifecycle.state === 'resolved' ? 'disabled' : record.lifecycle.state;
+export function displayState(record: PluginRecord): PluginState {
+  const untouched = record.lifecycle.state === 'discovered' || record.lifecycle.state === 'resolved';
+  return !record.enabledInConfig && untouched ? 'disabled' : record.lifecycle.state;
 }

@@ -1,11 +1,20 @@
 import { MetarepoError } from '../errors.js';
 import type { CodegenFunction, CodegenGenerator } from './api.js';
 import type { Contribution } from './contributions.js';
-import type { PluginHost, PluginRecord, PluginRuntime } from './host.js';
+import type { Bus } from '../events/bus.js';
+import type { ContributionSink } from './contributions.js';
+import type { PluginRecord, PluginRuntime } from './host.js';
 import { ProcessPlugin } from './process/host.js';
 
 /** A codegen generator whose work runs through `run` (a plugin process) instead of the codegen worker pool. */
 export type DirectCodegen = CodegenGenerator & { run: CodegenFunction };
+
+/** Where a process runtime registers its proxies and bridges its events (the plugin host, or `plugin dev`). */
+export interface RuntimeHost {
+  root: string | null;
+  bus: Bus;
+  registry: ContributionSink;
+}
 
 /** A `process` plugin's runtime: its host process, plus the proxies it registered with the host. */
 export interface ProcessRuntime extends PluginRuntime {
@@ -18,13 +27,13 @@ export interface ProcessRuntime extends PluginRuntime {
  * of its checks, commands and codegen generators with the host; calling a proxy runs the plugin's code there,
  * bounded by a timeout. A crash while idle marks the plugin failed.
  */
-export async function startProcessRuntime(record: PluginRecord, config: Record<string, unknown>, host: PluginHost): Promise<ProcessRuntime> {
+export async function startProcessRuntime(record: PluginRecord, config: Record<string, unknown>, host: RuntimeHost): Promise<ProcessRuntime> {
   const { manifest } = record;
   const plugin = new ProcessPlugin({
     manifest,
     config,
-    root: host.opts.root,
-    bus: host.opts.bus,
+    root: host.root,
+    bus: host.bus,
     onCrash: (reason) => {
       if (record.lifecycle.state !== 'failed') record.lifecycle.transition('failed', reason);
       unregister();

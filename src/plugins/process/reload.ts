@@ -4,8 +4,6 @@
  * VS Code reloads extension hosts and Backstage restarts plugin backends.
  */
 import path from 'node:path';
-import type { ProcessPlugin } from './host.js';
-import type { RegisteredContributions } from './protocol.js';
 
 /** A running watcher; see {@link watchPlugin}. */
 export interface PluginWatcher {
@@ -55,19 +53,20 @@ export async function watchPlugin(dir: string, onChange: (paths: string[]) => vo
   };
 }
 
-/** The outcome of one reload, for {@link reloadOnChange}'s listener. */
-export type ReloadResult = { ok: true; paths: string[]; contributions: RegisteredContributions } | { ok: false; paths: string[]; error: Error };
+/** The outcome of one reload, for {@link reloadOnChange}'s listener: what `restart` returned, or its error. */
+export type ReloadResult<T> = { ok: true; paths: string[]; value: T } | { ok: false; paths: string[]; error: Error };
 
 /**
- * Restarts `plugin` whenever a file under its folder changes (`metarepo plugin dev`). Restarts never overlap:
+ * Calls `restart` whenever a file under `dir` changes (`metarepo plugin dev`), e.g. `() => plugin.restart()` of a
+ * `ProcessPlugin`, or a runtime's reload that also re-registers contributions. Restarts never overlap:
  * changes during a restart lead to one more restart after it. A failed restart (e.g. a syntax error in the new
  * code) is reported, and the next change tries again.
  * @param onReload - told the outcome of every restart; must not throw.
  */
-export function reloadOnChange(
-  plugin: Pick<ProcessPlugin, 'restart'>,
+export function reloadOnChange<T>(
+  restart: () => Promise<T>,
   dir: string,
-  onReload: (result: ReloadResult) => void,
+  onReload: (result: ReloadResult<T>) => void,
   options: { debounceMs?: number } = {},
 ): Promise<PluginWatcher> {
   let running = false;
@@ -78,9 +77,9 @@ export function reloadOnChange(
       return;
     }
     running = true;
-    let result: ReloadResult;
+    let result: ReloadResult<T>;
     try {
-      result = { ok: true, paths, contributions: await plugin.restart() };
+      result = { ok: true, paths, value: await restart() };
     } catch (error) {
       result = { ok: false, paths, error: error as Error };
     }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RegisteredContributions } from '../../../src/plugins/process/protocol.js';
 import { reloadOnChange, watchPlugin, type ReloadResult } from '../../../src/plugins/process/reload.js';
 import { fixtureDir, onCleanup, processPlugin, tempDir } from './helpers.js';
 
@@ -52,14 +53,14 @@ describe('hot reload', () => {
     const run = async () => plugin.contributions.checks[0].run({ root: '/ws', workspace: {}, changes: [] });
     expect(await run()).toEqual([{ severity: 'info', message: 'v1' }]);
 
-    const results: ReloadResult[] = [];
-    const watcher = await reloadOnChange(plugin, dir, (result) => results.push(result));
+    const results: Array<ReloadResult<RegisteredContributions>> = [];
+    const watcher = await reloadOnChange(() => plugin.restart(), dir, (result) => results.push(result));
     onCleanup(() => watcher.close());
     const main = path.join(dir, 'index.mjs');
     fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace("'v1'", "'v2'"));
 
     await expect.poll(() => results, { timeout: 10_000 }).toHaveLength(1);
-    expect(results[0]).toMatchObject({ ok: true, paths: [main], contributions: { checks: [{ name: 'version' }] } });
+    expect(results[0]).toMatchObject({ ok: true, paths: [main], value: { checks: [{ name: 'version' }] } });
     expect(await run()).toEqual([{ severity: 'info', message: 'v2' }]);
   });
 
@@ -67,8 +68,8 @@ describe('hot reload', () => {
     const dir = copyFixture('reloadable');
     const plugin = await processPlugin(dir);
     await plugin.start();
-    const results: ReloadResult[] = [];
-    const watcher = await reloadOnChange(plugin, dir, (result) => results.push(result));
+    const results: Array<ReloadResult<RegisteredContributions>> = [];
+    const watcher = await reloadOnChange(() => plugin.restart(), dir, (result) => results.push(result));
     onCleanup(() => watcher.close());
     const main = path.join(dir, 'index.mjs');
     const good = fs.readFileSync(main, 'utf8');
