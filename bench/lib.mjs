@@ -76,3 +76,18 @@ export function syntheticWorkspace(n) {
 export function report(name, figures) {
   process.stdout.write(`${JSON.stringify({ bench: name, ...figures })}\n`);
 }
+
+/** Adds `n` workspace plugins (each declares a check and a command, and would import a module if loaded). */
+export function addPlugins(dir, n) {
+  for (let i = 0; i < n; i++) {
+    const name = `bench-plugin-${i}`;
+    const folder = path.join(dir, 'plugins', name);
+    fs.mkdirSync(folder, { recursive: true });
+    const manifest = { engines: { metarepo: '^0.1.0' }, contributes: { checks: [`${name}-check`], commands: [{ name: `${name}-cmd`, description: `command ${i}` }] } };
+    fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.mjs', metarepo: manifest }));
+    fs.writeFileSync(
+      path.join(folder, 'index.mjs'),
+      `export default { name: '${name}', setup(api) { api.registerCheck({ name: '${name}-check', description: 'x', run: () => [] }); api.registerCommand({ name: '${name}-cmd', description: 'x', run: () => 0 }); } };\n`,
+    );
+  }
+}

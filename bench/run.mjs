@@ -1,7 +1,7 @@
 // `npm run bench`: prints one JSON line of figures per benchmark. Run after `npm run build`.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO, medianCli, report, round, syntheticWorkspace, tempDir, timeCli } from './lib.mjs';
+import { REPO, addPlugins, medianCli, report, round, syntheticWorkspace, tempDir, timeCli } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
@@ -15,6 +15,22 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
     statusMedianMs: round(medianCli(ws, ['status'], RUNS)),
     nodeBaselineMs: round(medianCli(ws, ['--version'], RUNS)),
   });
+}
+
+// 1b. The same with 20 workspace plugins installed: lazy activation must keep startup within 10%.
+{
+  const plain = tempDir('metarepo-bench-plain-');
+  timeCli(plain, ['init']);
+  const plugged = tempDir('metarepo-bench-plugins-');
+  timeCli(plugged, ['init']);
+  addPlugins(plugged, 20);
+  const figures = {};
+  for (const [label, args] of [['help', ['--help']], ['status', ['status']]]) {
+    figures[`${label}NoPluginsMs`] = round(medianCli(plain, args, RUNS));
+    figures[`${label}With20PluginsMs`] = round(medianCli(plugged, args, RUNS));
+    figures[`${label}Ratio`] = Math.round((figures[`${label}With20PluginsMs`] / figures[`${label}NoPluginsMs`]) * 100) / 100;
+  }
+  report('cold-start-20-plugins', { runs: RUNS, ...figures });
 }
 
 // 2. generate on 200 models: cold (nothing generated yet) and no-op (everything up to date),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The metarepo CLI entry point. Only commander and the command registrations load here; each command imports
 // what it needs when it runs, so `metarepo --help` stays fast.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { EXIT_BAD_INPUT } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerCommands } from './commands.js';

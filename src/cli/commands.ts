@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from './commander.js';
 import type { GlobalOptions } from './output.js';
 import { reportError } from './output.js';
 
