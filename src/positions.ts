@@ -1,5 +1,6 @@
 import type { Document, LineCounter, Node } from 'yaml';
 import type * as Yaml from 'yaml';
+import { createRequire } from 'node:module';
 
 /** A 1-based line and column in a text file. */
 export interface TextPosition {
@@ -42,4 +43,14 @@ export function locateSegments(
 
 function start(node: unknown): number | undefined {
   return (node as Node | null | undefined)?.range?.[0];
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The `yaml` package, loaded synchronously on first use: positions are needed only to report errors, and most
+ * runs report none, so they never pay for loading the parser.
+ */
+export function loadYaml(): typeof Yaml {
+  return require('yaml') as typeof Yaml;
 }

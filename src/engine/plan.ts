@@ -55,11 +55,11 @@ export async function plan(
         hint: generator?.hint ?? `Known codegen generators: ${generators.known.join(', ')}.`,
       });
     }
-    const output = withLocation(() => safeRelativePath(t.output, `target ${name}`), at('output'));
+    const output = withLocation(() => safeRelativePath(t.output, `target ${name}`), () => at('output'));
     const other = outputs.get(output);
     if (other) throw new MetarepoError(`Targets ${other} and ${name} both write ${output}.`, { location: at('output'), hint: 'Give each target its own output path.' });
     outputs.set(output, name);
-    const record = withLocation(() => registry.resolve(t.model), at('model'));
+    const record = withLocation(() => registry.resolve(t.model), () => at('model'));
     const bundled = registry.bundle(record);
     const modelId = `${record.name}@${record.version}`;
     if (!loaded.has(modelId)) {
@@ -105,13 +105,13 @@ export async function codegenGenerators(ws: Workspace): Promise<Map<string, Code
   return out;
 }
 
-/** Runs `fn`; a MetarepoError without a location gets `location` (where in metarepo.yaml the value stands). */
-function withLocation<T>(fn: () => T, location: SourceLocation): T {
+/** Runs `fn`; a MetarepoError without a location gets `location()` (where in metarepo.yaml the value stands, computed only then). */
+function withLocation<T>(fn: () => T, location: () => SourceLocation): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof MetarepoError && !e.location) {
-      throw new MetarepoError(e.message, { location, hint: e.hint, exitCode: e.exitCode, details: e.details, cause: e.cause });
+      throw new MetarepoError(e.message, { location: location(), hint: e.hint, exitCode: e.exitCode, details: e.details, cause: e.cause });
     }
     throw e;
   }

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import type { Document } from 'yaml';
 import { MetarepoError } from '../errors.js';
-import { locateSegments, type TextPosition } from '../positions.js';
+import { loadYaml, locateSegments, type TextPosition } from '../positions.js';
 import { parsePointer } from './pointer.js';
 
 export type { TextPosition };
@@ -46,9 +45,6 @@ export function parseJsonWithPositions(text: string, file: string): JsonWithPosi
   };
 }
 
-// `yaml` is loaded on first use only (it is needed just to report a position), synchronously.
-const require = createRequire(import.meta.url);
-const loadYaml = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
 
 /** Maps JSON pointers to positions through the YAML node tree of the text. */
 class PositionMap {

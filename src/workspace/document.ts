@@ -1,7 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { parsePointer } from '../models/pointer.js';
-import { locateSegments } from '../positions.js';
+import { loadYaml, locateSegments } from '../positions.js';
 import { MetarepoError, type SourceLocation } from '../errors.js';
 
 /** A parsed YAML or JSON document that can say where a value stands in its text. */
@@ -18,9 +17,26 @@ export interface PositionedDocument {
 /**
  * Parses YAML (or JSON, which is YAML 1.2) keeping node positions, with the `yaml` package.
  * @param file - the name used in error locations.
+ * @param known - the value, when a cache already has it for this exact text: parsing then waits for `locate`.
  * @throws MetarepoError (exit 2) on a syntax error, with the file, line and column the parser reports.
  */
-export function loadDocument(text: string, file: string, kind: 'yaml' | 'json'): PositionedDocument {
+export function loadDocument(text: string, file: string, kind: 'yaml' | 'json', known?: { value: unknown }): PositionedDocument {
+  let parsed: ReturnType<typeof parseWithPositions> | undefined;
+  const parse = () => (parsed ??= parseWithPositions(text, file, kind));
+  // With a value known from a cache, the (slow) parse with positions happens only if an error needs a position.
+  const value = known ? known.value : parse().doc.toJS({ maxAliasCount: 100 });
+  return {
+    value,
+    file,
+    locate(pointer, opts = {}) {
+      const { doc, lineCounter } = parse();
+      return { file, ...locateSegments(loadYaml(), doc, lineCounter, parsePointer(pointer), !!opts.key) };
+    },
+  };
+}
+
+function parseWithPositions(text: string, file: string, kind: 'yaml' | 'json') {
+  const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
@@ -31,14 +47,7 @@ export function loadDocument(text: string, file: string, kind: 'yaml' | 'json'):
       hint: kind === 'yaml' ? 'Fix the YAML syntax at that position (indentation, quotes, colons).' : 'Fix the JSON syntax at that position (commas, quotes, brackets).',
     });
   }
-  const value = doc.toJS({ maxAliasCount: 100 });
-  return {
-    value,
-    file,
-    locate(pointer, opts = {}) {
-      return { file, ...locateSegments({ isMap, isScalar, isSeq }, doc, lineCounter, parsePointer(pointer), !!opts.key) };
-    },
-  };
+  return { doc, lineCounter };
 }
 
 function firstLine(s: string): string {

@@ -31,14 +31,17 @@ export function tempDir(prefix = 'metarepo-e2e-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Every file under `dir` (except .metarepo/events and node_modules) with its content, for "nothing changed" checks. */
+/**
+ * Every file under `dir` with its content, for "nothing changed" checks — except node_modules and metarepo's
+ * machine state that every run may touch: the event log and caches (`.metarepo/events`, `.metarepo/cache`).
+ */
 export function snapshotTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       const rel = path.relative(dir, p);
-      if (rel === 'node_modules' || rel === path.join('.metarepo', 'events')) continue;
+      if (rel === 'node_modules' || rel === path.join('.metarepo', 'events') || rel === path.join('.metarepo', 'cache')) continue;
       if (e.isDirectory()) walk(p);
       else out[rel] = fs.readFileSync(p, 'utf8');
     }
