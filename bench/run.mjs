@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO, addPlugins, medianCli, report, round, syntheticWorkspace, tempDir, timeCli } from './lib.mjs';
+import { REPO, addPlugins, median, medianCli, report, round, syntheticWorkspace, tempDir, timeCli } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
@@ -39,16 +39,19 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 //    beside the same 200 conversions done by json-schema-to-typescript directly in one process.
 {
   const N = 200;
+  // Cold runs and direct loops alternate, so a busy moment of the machine hits both alike.
   const coldRuns = [];
+  const directRuns = [];
   let ws;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     ws = syntheticWorkspace(N);
     coldRuns.push(timeCli(ws, ['generate']));
+    directRuns.push(directLoop(ws));
   }
   const noop = medianCli(ws, ['generate'], 5);
-  const direct = directLoop(ws);
+  const direct = median(directRuns);
   const prebundled = await prebundledLoop(ws, N);
-  const cold = coldRuns.sort((a, b) => a - b)[1];
+  const cold = median(coldRuns);
   report('generate-200', {
     models: N,
     coldMedianMs: round(cold),
@@ -80,13 +83,10 @@ function directLoop(ws) {
   const file = path.join(REPO, 'bench', '.direct-loop.mjs');
   fs.writeFileSync(file, script);
   try {
-    const runs = [0, 1, 2].map(() => {
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`direct loop failed: ${r.stderr}`);
-      return Number(process.hrtime.bigint() - t0) / 1e6;
-    });
-    return runs.sort((a, b) => a - b)[1];
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`direct loop failed: ${r.stderr}`);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
   } finally {
     fs.rmSync(file, { force: true });
   }

@@ -244,6 +244,7 @@ class LazyPool {
 
   /** Starts the workers and has them load the targets' generators while the main thread plans. */
   async warmFor(ws: Workspace): Promise<void> {
+    (await this.get()).start(); // threads boot while the plugins that contribute the generators load
     const generators = [...(await codegenGenerators(ws)).values()].filter((g): g is CodegenGenerator => !(g instanceof MetarepoError) && !('run' in g));
     (await this.get()).warm(generators);
   }
