@@ -170,7 +170,7 @@ describe('metarepo new (a plopfile)', () => {
     const r = metarepo(dir, ['new', 'escape', '--set', `target=${target}`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/leaves the workspace|is absolute/);
-    expect(r.stderr).toContain('escape');
+    expect(r.stderr).toContain('generator escape in plopfile.mjs');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(snapshotTree(dir)).toEqual(before);
     expect(fs.existsSync(path.resolve(dir, target))).toBe(false);

@@ -6,6 +6,7 @@
  * Startup stays cheap: node-plop, inquirer, Handlebars and the action module load on first call.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { MetarepoError } from '../../errors.js';
 import { safeRelativePath } from '../paths.js';
 import type { FileChange, Tree } from '../tree.js';
@@ -133,7 +134,9 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
   messages.push(...answered.messages);
 
   const hb = await scaffoldHandlebars(plop);
-  const ctx: ActionContext = { tree, hb, strict: !plopfile, origin: `scaffold:${name}` };
+  // Errors of an action name where it is defined: the generator, and the plopfile for workspace generators.
+  const where = plopfile ? `generator ${name} in ${path.relative(root, generator.plopfile)}` : `generator ${name}`;
+  const ctx: ActionContext = { tree, hb, strict: !plopfile, origin: where };
   const thrown: unknown[] = [];
   const { createTreeActions } = await import('./actions.js');
   for (const [type, action] of Object.entries(createTreeActions(ctx))) {

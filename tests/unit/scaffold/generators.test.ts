@@ -33,7 +33,7 @@ describe('built-in scaffold generators', () => {
       `${dir}/src/index.ts`,
       `${dir}/tsconfig.json`,
     ]);
-    expect(result.changes.every((c) => c.type === 'create' && c.origin === 'scaffold:ts-library')).toBe(true);
+    expect(result.changes.every((c) => c.type === 'create' && c.origin === 'generator ts-library')).toBe(true);
     const pkg = JSON.parse(files[`${dir}/package.json`]);
     expect(pkg).toMatchObject({
       name: '@acme/string-utils',

@@ -117,7 +117,7 @@ describe('plopfile generators through node-plop into the Tree', () => {
     expect((await metarepoError(runG(refused))).message).toBe('File "a.txt" already exists.');
     const forced = oneGenerator('[]', "[{ type: 'add', path: 'a.txt', template: 'new', force: true }]", files);
     const result = await runG(forced);
-    expect(result.changes).toMatchObject([{ type: 'modify', path: 'a.txt', content: 'new', origin: 'scaffold:g' }]);
+    expect(result.changes).toMatchObject([{ type: 'modify', path: 'a.txt', content: 'new', origin: 'generator g in plopfile.mjs' }]);
     expect(fs.readFileSync(path.join(forced, 'a.txt'), 'utf8')).toBe('old\n');
   });
 
