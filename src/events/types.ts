@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import semver from 'semver';
+import type { PluginManifest } from '../plugins/manifest.js';
+import { PACKAGE_ROOT } from '../workspace/meta-models.js';
+
+/** Absolute path of the folder holding the event schemas: `<package>/meta-models/events`. */
+export const EVENT_SCHEMAS_DIR = path.join(PACKAGE_ROOT, 'meta-models', 'events');
+
+/** Base of the `$id` (and so of `dataschema`) of every event schema; the folder and file name follow. */
+export const EVENT_SCHEMA_BASE_URI = 'https://metarepo.dev/meta-models/events/';
+
+/** Version of the CloudEvents envelope schema, `meta-models/events/envelope/<version>.schema.json`. */
+export const ENVELOPE_SCHEMA_VERSION = '1.0.0';
+
+/** One row of the event type table (`metarepo events types`). */
+export interface EventTypeInfo {
+  /** `domain:entity:action`, e.g. `core:file:created`. */
+  type: string;
+  /** semver version of the payload schema; absent for a plugin type, which has none. */
+  version?: string;
+  /** Absolute path of the payload schema. */
+  schemaFile?: string;
+  /** The schema's `$id`, which envelopes of this type carry as `dataschema`. */
+  dataschema?: string;
+  /** What the event means (the schema's `description`). */
+  description?: string;
+  /** `core`, or the name of the plugin whose manifest declares the type in `contributes.events`. */
+  declaredBy: string;
+}
+
+/** A core event type: all fields known. */
+export type CoreEventType = Required<EventTypeInfo> & { declaredBy: 'core' };
+
+/** Schema folders are named after the type with `:` as `.` (`core.file.created`); `envelope` is not a type. */
+const TYPE_FOLDER = /^[a-z0-9-]+\.[a-z0-9-]+\.[a-z0-9-]+$/;
+const SCHEMA_FILE = /^(.+)\.schema\.json$/;
+
+let cached: { list: CoreEventType[]; byType: Map<string, CoreEventType> } | undefined;
+
+/**
+ * Every core event type with its newest payload schema, sorted by type. Read once per process from the
+ * folders of {@link EVENT_SCHEMAS_DIR} (one folder per type, one `<semver>.schema.json` per version); only
+ * the newest version's file is parsed, for its description. No Ajv involved.
+ * @throws Error when a schema file of the package is not valid JSON (a broken installation).
+ */
+export function coreEventTypes(): CoreEventType[] {
+  return loadCoreTypes().list;
+}
+
+/** The core type named `type`, if it has a schema (a map lookup after the first call). */
+export function coreEventType(type: string): CoreEventType | undefined {
+  return loadCoreTypes().byType.get(type);
+}
+
+function loadCoreTypes(): NonNullable<typeof cached> {
+  if (cached) return cached;
+  const list = fs
+    .readdirSync(EVENT_SCHEMAS_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && TYPE_FOLDER.test(e.name))
+    .flatMap((e) => {
+      const version = newestVersion(path.join(EVENT_SCHEMAS_DIR, e.name));
+      return version ? [describeCoreType(e.name, version)] : [];
+    })
+    .sort((a, b) => compare(a.type, b.type));
+  cached = { list, byType: new Map(list.map((t) => [t.type, t])) };
+  return cached;
+}
+
+/** Absolute path and `$id` of the envelope schema. */
+export function envelopeSchema(): { schemaFile: string; dataschema: string } {
+  return {
+    schemaFile: path.join(EVENT_SCHEMAS_DIR, 'envelope', `${ENVELOPE_SCHEMA_VERSION}.schema.json`),
+    dataschema: `${EVENT_SCHEMA_BASE_URI}envelope/${ENVELOPE_SCHEMA_VERSION}.schema.json`,
+  };
+}
+
+/**
+ * The full type table: the core types plus every type a plugin declares in its manifest's `contributes.events`
+ * (`declaredBy` its name, no schema). A type declared by several (say core and a plugin) has one row per
+ * declarer. Sorted by type, then `core` first, then plugin name.
+ * @param coreTypes - usually {@link coreEventTypes}().
+ * @param pluginManifests - the manifests of the workspace's plugins (only `name` and `contributes.events` are read).
+ */
+export function eventTypeTable(
+  coreTypes: readonly EventTypeInfo[],
+  pluginManifests: ReadonlyArray<Pick<PluginManifest, 'name' | 'contributes'>>,
+): EventTypeInfo[] {
+  const rows = new Map<string, EventTypeInfo>();
+  for (const t of coreTypes) rows.set(`${t.type}\0${t.declaredBy}`, t);
+  for (const m of pluginManifests) {
+    for (const type of m.contributes.events) rows.set(`${type}\0${m.name}`, { type, declaredBy: m.name });
+  }
+  const rank = (r: EventTypeInfo) => (r.declaredBy === 'core' ? '' : r.declaredBy);
+  return [...rows.values()].sort((a, b) => compare(a.type, b.type) || compare(rank(a), rank(b)));
+}
+
+/** The highest semver among `<version>.schema.json` files of a folder; undefined when there is none. */
+function newestVersion(dir: string): string | undefined {
+  const versions = fs
+    .readdirSync(dir)
+    .map((f) => SCHEMA_FILE.exec(f)?.[1])
+    .filter((v): v is string => v !== undefined && semver.valid(v) === v);
+  return versions.sort(semver.rcompare)[0];
+}
+
+function describeCoreType(folder: string, version: string): CoreEventType {
+  const schemaFile = path.join(EVENT_SCHEMAS_DIR, folder, `${version}.schema.json`);
+  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as { description?: string };
+  return {
+    type: folder.replaceAll('.', ':'),
+    version,
+    schemaFile,
+    dataschema: `${EVENT_SCHEMA_BASE_URI}${folder}/${version}.schema.json`,
+    description: schema.description ?? '',
+    declaredBy: 'core',
+  };
+}
+
+// Code-unit order, so the table reads the same in every locale.
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
