@@ -11,6 +11,7 @@ const { default: standaloneCode } = await import('ajv/dist/standalone/index.js')
 const { createMetaAjv, metaValidatorName } = await import(dist('models/meta-schema.js'));
 const { createWorkspaceAjv, WORKSPACE_VALIDATOR } = await import(dist('workspace/config.js'));
 const { createPluginManifestAjv, PLUGIN_MANIFEST_VALIDATOR } = await import(dist('plugins/manifest.js'));
+const { eventValidatorBuilds } = await import(dist('events/validate.js'));
 
 const outDir = dist('generated/validators');
 fs.mkdirSync(outDir, { recursive: true });
@@ -20,6 +21,7 @@ const builds = [
   [PLUGIN_MANIFEST_VALIDATOR, await createPluginManifestAjv({ code })],
 ];
 for (const draft of ['draft-04', 'draft-06', 'draft-07', '2020-12']) builds.push([metaValidatorName(draft), createMetaAjv(draft, { code })]);
+builds.push(...eventValidatorBuilds({ code }));
 for (const [name, { ajv, schema }] of builds) {
   const validate = ajv.compile(schema);
   fs.writeFileSync(path.join(outDir, `${name}.cjs`), standaloneCode(ajv, validate));

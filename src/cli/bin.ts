@@ -13,12 +13,13 @@ const program = new Command('metarepo')
   .option('-C, --cwd <dir>', 'run as if started in <dir>')
   .option('--verbose', 'print stack traces and debug output')
   .option('--json', 'machine-readable JSON output')
+  .option('--strict', 'development mode: an event payload that breaks its schema is an error')
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
 function globals(): GlobalOptions {
-  const o = program.opts<{ cwd?: string; verbose?: boolean; json?: boolean }>();
-  return { cwd: o.cwd ?? process.cwd(), verbose: !!o.verbose, json: !!o.json };
+  const o = program.opts<{ cwd?: string; verbose?: boolean; json?: boolean; strict?: boolean }>();
+  return { cwd: o.cwd ?? process.cwd(), verbose: !!o.verbose, json: !!o.json, strict: !!o.strict };
 }
 
 registerCommands(program, globals);

@@ -6,7 +6,7 @@ import { emit, type GlobalOptions } from './output.js';
 
 /** `metarepo check`: runs every plugin's checks on the workspace; exit 1 on any error finding. */
 export async function checkCommand(g: GlobalOptions): Promise<number> {
-  const ws = await openWorkspace(g.cwd, 'check');
+  const ws = await openWorkspace(g.cwd, 'check', { strict: g.strict });
   let code = 1;
   try {
     const checks = await (await ws.plugins()).checks();

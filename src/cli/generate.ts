@@ -1,16 +1,25 @@
 import pc from 'picocolors';
-import { generate, type GenerateReport } from '../engine/generate.js';
+import { generate, prestartCodegenPool, type GenerateReport } from '../engine/generate.js';
+import { findWorkspaceRoot } from '../workspace/root.js';
 import { describeChanges } from './diff.js';
-import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 
 const VERB = { create: 'create', modify: 'update', delete: 'remove' } as const;
 
 export async function generateCommand(g: GlobalOptions, opts: { dryRun?: boolean; check?: boolean; force?: boolean }): Promise<number> {
-  const ws = await openWorkspace(g.cwd, 'generate');
+  // Worker threads boot while metarepo.yaml is read and validated (only when a render is likely).
+  const pool = await prestartCodegenPool(findWorkspaceRoot(g.cwd));
+  let ws: Workspace;
+  try {
+    ws = await openWorkspace(g.cwd, 'generate', { strict: g.strict });
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
   let code = 1;
   try {
-    const report = await generate(ws, opts);
+    const report = await generate(ws, { ...opts, pool });
     const failed = report.targets.filter((t) => t.status === 'failed');
     const stale = opts.check ? report.changes.map((c) => c.path) : [];
     code = failed.length || stale.length ? 1 : 0;

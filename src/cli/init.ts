@@ -11,7 +11,7 @@ export async function initCommand(g: GlobalOptions, dir: string | undefined, opt
   const tree = planInit(target, opts.name);
   const changes = tree.changes();
   commitChanges(target, changes);
-  const bus = createBus(target);
+  const bus = createBus(target, undefined, { strict: g.strict });
   for (const c of changes) bus.publish('core:file:created', { path: c.path, origin: 'init' });
   await bus.close();
   emit(g, { root: target, created: changes.map((c) => c.path) }, () =>

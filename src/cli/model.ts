@@ -9,7 +9,7 @@ import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/work
 import { emit, type GlobalOptions } from './output.js';
 
 async function withRegistry<T>(g: GlobalOptions, command: string, fn: (ws: Workspace, r: ModelRegistry) => Promise<T> | T): Promise<T> {
-  const ws = await openWorkspace(g.cwd, command);
+  const ws = await openWorkspace(g.cwd, command, { strict: g.strict });
   let code = 1;
   try {
     const registry = await ws.models();

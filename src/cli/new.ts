@@ -18,7 +18,7 @@ interface NewOptions {
 
 /** `metarepo new [generator] [name]`: lists generators, or runs one into a Tree and commits it. */
 export async function newCommand(g: GlobalOptions, generatorName: string | undefined, name: string | undefined, opts: NewOptions): Promise<number> {
-  const ws = await openWorkspace(g.cwd, 'new');
+  const ws = await openWorkspace(g.cwd, 'new', { strict: g.strict });
   let code = 1;
   try {
     const builtins = await (await ws.plugins()).scaffolds();

@@ -7,6 +7,8 @@ export interface GlobalOptions {
   cwd: string;
   verbose: boolean;
   json: boolean;
+  /** Development mode: event payloads that break their schema are errors. */
+  strict: boolean;
 }
 
 /** Prints a command's result: JSON (`--json`) or human text. */

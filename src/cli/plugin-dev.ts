@@ -17,7 +17,7 @@ import type { GlobalOptions } from './output.js';
  * every change to its files restarts that process and does it again. metarepo itself keeps running; Ctrl-C stops.
  */
 export async function pluginDevCommand(g: GlobalOptions, dir: string): Promise<number> {
-  const ws = await openWorkspace(g.cwd, 'plugin dev');
+  const ws = await openWorkspace(g.cwd, 'plugin dev', { strict: g.strict });
   const manifest = { ...(await readPluginManifest(path.resolve(g.cwd, dir), 'path')), isolation: 'process' as const };
   const config = await validatePluginConfig({ manifest, config: ws.config.plugins?.[manifest.name]?.config, document: ws.document });
   const lifecycle = new PluginLifecycle(manifest.name);

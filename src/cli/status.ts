@@ -4,7 +4,7 @@ import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 
 export async function statusCommand(g: GlobalOptions): Promise<number> {
-  const ws = await openWorkspace(g.cwd, 'status');
+  const ws = await openWorkspace(g.cwd, 'status', { strict: g.strict });
   let code = 1;
   try {
     const registry = await ws.models();

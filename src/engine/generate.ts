@@ -22,6 +22,23 @@ export interface GenerateOptions {
   check?: boolean;
   /** Overwrite or delete generated files a person edited. */
   force?: boolean;
+  /** A codegen pool started before the workspace was loaded (see {@link prestartCodegenPool}); closed by the run. */
+  pool?: CodegenPool;
+}
+
+const DEFAULT_MEMORY_MB = 1024;
+
+/**
+ * Starts the codegen worker threads with the default limits before the workspace is even loaded, when a render is
+ * likely (see {@link likelyToRender}): thread start-up then overlaps with reading metarepo.yaml. `generate` adopts
+ * the pool when metarepo.yaml keeps the default memory limit, and replaces it otherwise.
+ */
+export async function prestartCodegenPool(root: string | null): Promise<CodegenPool | undefined> {
+  if (!root || !likelyToRender(root)) return undefined;
+  const { createCodegenPool } = await import('./worker/pool.js');
+  const pool = createCodegenPool({ maxOldGenerationSizeMb: DEFAULT_MEMORY_MB });
+  pool.start();
+  return pool;
 }
 
 /** Outcome of one target. */
@@ -81,8 +98,8 @@ export async function generate(ws: Workspace, opts: GenerateOptions = {}): Promi
 
 async function run(ws: Workspace, opts: GenerateOptions, started: number): Promise<GenerateReport> {
   const manifest = readManifest(ws.root);
-  const pool = new LazyPool(ws);
-  if (likelyToRender(ws)) await pool.warmFor(ws);
+  const pool = new LazyPool(ws, opts.pool);
+  if (opts.pool || likelyToRender(ws.root, ws.config.modelsDir)) await pool.warmFor(ws);
   try {
     return await runWithPool(ws, opts, started, manifest, pool);
   } finally {
@@ -219,7 +236,7 @@ async function render(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
 /** A generator of a `process` plugin runs in that plugin's process (bounded there); any other in the pool. */
 async function runGenerator(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
   const direct = (t.generator as Partial<DirectCodegen>).run;
-  if (!direct) return (await pool.get()).run(t.generator, t.input);
+  if (!direct) return (await pool.get()).run(t.generator, t.input, { timeoutMs: pool.timeoutMs() });
   try {
     return { ok: true, files: await direct(t.input) };
   } catch (e) {
@@ -230,16 +247,26 @@ async function runGenerator(pool: LazyPool, t: PlannedTarget): Promise<RenderRes
 /** The codegen worker pool, created on first use (a no-op run never starts a worker thread). */
 class LazyPool {
   private pool?: Promise<CodegenPool>;
-  constructor(private readonly ws: Workspace) {}
+  constructor(
+    private readonly ws: Workspace,
+    private readonly early?: CodegenPool,
+  ) {}
 
+  /** The pool: the one started early when its memory limit is the configured one, else a new one. */
   get(): Promise<CodegenPool> {
-    this.pool ??= import('./worker/pool.js').then(({ createCodegenPool }) =>
-      createCodegenPool({
-        timeoutMs: (this.ws.config.codegen?.timeoutSeconds ?? 60) * 1000,
-        maxOldGenerationSizeMb: this.ws.config.codegen?.memoryLimitMb ?? 1024,
-      }),
-    );
+    this.pool ??= (async () => {
+      const memory = this.ws.config.codegen?.memoryLimitMb ?? DEFAULT_MEMORY_MB;
+      if (this.early && memory === DEFAULT_MEMORY_MB) return this.early;
+      await this.early?.close();
+      const { createCodegenPool } = await import('./worker/pool.js');
+      return createCodegenPool({ timeoutMs: this.timeoutMs(), maxOldGenerationSizeMb: memory });
+    })();
     return this.pool;
+  }
+
+  /** Time limit of one conversion, from metarepo.yaml (`codegen.timeoutSeconds`). */
+  timeoutMs(): number {
+    return (this.ws.config.codegen?.timeoutSeconds ?? 60) * 1000;
   }
 
   /** Starts the workers and has them load the targets' generators while the main thread plans. */
@@ -259,11 +286,10 @@ class LazyPool {
  * metarepo.yaml changed after it was written. Only decides whether to warm the workers early; correctness never
  * depends on it.
  */
-function likelyToRender(ws: Workspace): boolean {
-  const stamp = mtime(path.join(ws.root, MANIFEST_FILE));
-  if (stamp === 0) return (ws.config.targets ?? []).length > 0;
-  if (mtime(path.join(ws.root, 'metarepo.yaml')) > stamp) return true;
-  const modelsDir = path.join(ws.root, ws.config.modelsDir ?? 'models');
+export function likelyToRender(root: string, modelsFolder = 'models'): boolean {
+  const stamp = mtime(path.join(root, MANIFEST_FILE));
+  if (stamp === 0 || mtime(path.join(root, 'metarepo.yaml')) > stamp) return true;
+  const modelsDir = path.join(root, modelsFolder);
   try {
     for (const name of fs.readdirSync(modelsDir)) {
       if (mtime(path.join(modelsDir, name)) > stamp) return true; // a folder's time changes when a version is added

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dataschemaFor } from './validate.js';
 
 /**
  * A CloudEvents 1.0 envelope in its JSON format (https://github.com/cloudevents/spec, v1.0.2),
@@ -16,6 +17,8 @@ export interface EventEnvelope<T = unknown> {
   /** RFC 3339 timestamp. */
   time: string;
   datacontenttype: 'application/json';
+  /** URI of the JSON Schema `data` follows (core types; see meta-models/events/). */
+  dataschema?: string;
   data: T;
   runid: string;
   sequence?: number;
@@ -23,6 +26,7 @@ export interface EventEnvelope<T = unknown> {
 
 /** Builds an envelope (without `sequence`; the log stamps it). */
 export function createEnvelope<T>(type: string, data: T, source: string, runid: string): EventEnvelope<T> {
+  const dataschema = dataschemaFor(type);
   return {
     specversion: '1.0',
     id: randomUUID(),
@@ -30,6 +34,7 @@ export function createEnvelope<T>(type: string, data: T, source: string, runid: 
     type,
     time: new Date().toISOString(),
     datacontenttype: 'application/json',
+    ...(dataschema ? { dataschema } : {}),
     data,
     runid,
   };

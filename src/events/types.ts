@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import semver from 'semver';
+// The two semver functions alone: the registry is read by every bus, the broker included.
+import rcompare from 'semver/functions/rcompare.js';
+import valid from 'semver/functions/valid.js';
+import { EXIT_FAILURE, MetarepoError } from '../errors.js';
 import type { PluginManifest } from '../plugins/manifest.js';
 import { PACKAGE_ROOT } from '../workspace/meta-models.js';
 
@@ -41,10 +44,10 @@ let cached: { list: CoreEventType[]; byType: Map<string, CoreEventType> } | unde
 /**
  * Every core event type with its newest payload schema, sorted by type. Read once per process from the
  * folders of {@link EVENT_SCHEMAS_DIR} (one folder per type, one `<semver>.schema.json` per version); only
- * the newest version's file is parsed, for its description. No Ajv involved.
- * @throws Error when a schema file of the package is not valid JSON (a broken installation).
+ * the newest version's file is parsed, for its description. No Ajv involved. The list is shared: do not mutate it.
+ * @throws MetarepoError (exit 1) when a schema file cannot be read or parsed (see {@link readEventSchema}).
  */
-export function coreEventTypes(): CoreEventType[] {
+export function coreEventTypes(): readonly CoreEventType[] {
   return loadCoreTypes().list;
 }
 
@@ -95,24 +98,42 @@ export function eventTypeTable(
   return [...rows.values()].sort((a, b) => compare(a.type, b.type) || compare(rank(a), rank(b)));
 }
 
+/**
+ * Reads and parses one of metarepo's own event schemas.
+ * @throws MetarepoError (exit 1, located at the file) when it cannot be read or is not JSON: the installation
+ *   is damaged.
+ */
+export function readEventSchema(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new MetarepoError(`Cannot load the event schema ${file}: ${(e as Error).message}`, {
+      location: { file },
+      hint: "metarepo's meta-models/ folder is damaged; reinstall metarepo.",
+      exitCode: EXIT_FAILURE,
+      cause: e,
+    });
+  }
+}
+
 /** The highest semver among `<version>.schema.json` files of a folder; undefined when there is none. */
 function newestVersion(dir: string): string | undefined {
   const versions = fs
     .readdirSync(dir)
     .map((f) => SCHEMA_FILE.exec(f)?.[1])
-    .filter((v): v is string => v !== undefined && semver.valid(v) === v);
-  return versions.sort(semver.rcompare)[0];
+    .filter((v): v is string => v !== undefined && valid(v) === v);
+  return versions.sort(rcompare)[0];
 }
 
 function describeCoreType(folder: string, version: string): CoreEventType {
   const schemaFile = path.join(EVENT_SCHEMAS_DIR, folder, `${version}.schema.json`);
-  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as { description?: string };
+  const schema = readEventSchema(schemaFile);
   return {
     type: folder.replaceAll('.', ':'),
     version,
     schemaFile,
     dataschema: `${EVENT_SCHEMA_BASE_URI}${folder}/${version}.schema.json`,
-    description: schema.description ?? '',
+    description: typeof schema.description === 'string' ? schema.description : '',
     declaredBy: 'core',
   };
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, AnySchemaObject, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { loadPrecompiled } from '../generated/precompiled.js';
-import { coreEventType, coreEventTypes, envelopeSchema, ENVELOPE_SCHEMA_VERSION, type CoreEventType } from './types.js';
+import { coreEventType, coreEventTypes, envelopeSchema, ENVELOPE_SCHEMA_VERSION, readEventSchema, type CoreEventType } from './types.js';
 
 /**
  * Checks one event: the envelope against `meta-models/events/envelope/<version>.schema.json`, then its `data`
@@ -22,12 +21,12 @@ let sharedAjv: Ajv | undefined;
  * schema and its `data` must follow it; when the envelope names a `dataschema` it must be that schema's `$id`.
  * A plugin's type has no schema, so only its envelope is checked. Each schema is compiled on first use and
  * kept for the process: a validator precompiled at build time (see {@link eventValidatorBuilds}) is loaded
- * when present, else Ajv compiles the schema file.
+ * when present, else Ajv compiles the schema file. The returned function throws only the MetarepoError of
+ * {@link readEventSchema} (a damaged installation).
  */
 export function createPayloadValidator(): PayloadValidator {
   return (envelope) => {
-    const envelopeFile = envelopeSchema().schemaFile;
-    const problems = check(validatorFor(envelopeValidatorName(), envelopeFile), envelope, 'envelope');
+    const problems = check(validatorFor(envelopeValidatorName(), envelopeSchema().schemaFile), envelope, 'envelope');
     if (!isRecord(envelope) || typeof envelope.type !== 'string' || !('data' in envelope)) return problems;
     const { type } = envelope;
     const core = coreEventType(type);
@@ -52,12 +51,13 @@ export function dataschemaFor(type: string): string | undefined {
 }
 
 /**
- * The Ajv instance event schemas are compiled with (draft-07, all errors, formats `date-time` and `uri` from
- * ajv-formats). `extra` is for the build step (`{ code: { source: true } }` to precompile).
+ * The Ajv instance event schemas are compiled with (draft-07, all errors, verbose errors, formats `date-time` and
+ * `uri` from ajv-formats). `extra` is for the build step (`{ code: { source: true } }` to precompile).
  */
 export function createEventAjv(extra: Options = {}): Ajv {
   const { Ajv: AjvDraft07 } = require('ajv') as typeof import('ajv');
-  const ajv = new AjvDraft07({ ...extra, allErrors: true, logger: false });
+  // verbose: errors carry the failing keyword's schema, so a `oneOf` of `required` lists can name the properties.
+  const ajv = new AjvDraft07({ ...extra, allErrors: true, verbose: true, logger: false });
   const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
   addFormats(ajv, ['date-time', 'uri']);
   return ajv;
@@ -71,8 +71,8 @@ export function createEventAjv(extra: Options = {}): Ajv {
 export function eventValidatorBuilds(extra: Options = {}): Array<[string, { ajv: Ajv; schema: AnySchemaObject }]> {
   const ajv = createEventAjv(extra);
   return [
-    [envelopeValidatorName(), { ajv, schema: readSchema(envelopeSchema().schemaFile) }],
-    ...coreEventTypes().map((t): [string, { ajv: Ajv; schema: AnySchemaObject }] => [eventValidatorName(t), { ajv, schema: readSchema(t.schemaFile) }]),
+    [envelopeValidatorName(), { ajv, schema: readEventSchema(envelopeSchema().schemaFile) }],
+    ...coreEventTypes().map((t): [string, { ajv: Ajv; schema: AnySchemaObject }] => [eventValidatorName(t), { ajv, schema: readEventSchema(t.schemaFile) }]),
   ];
 }
 
@@ -87,30 +87,39 @@ function eventValidatorName(t: Pick<CoreEventType, 'type' | 'version'>): string 
 function validatorFor(name: string, schemaFile: string): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    validate = loadPrecompiled(name) ?? (sharedAjv ??= createEventAjv()).compile(readSchema(schemaFile));
+    validate = loadPrecompiled(name) ?? (sharedAjv ??= createEventAjv()).compile(readEventSchema(schemaFile));
     validators.set(name, validate);
   }
   return validate;
 }
 
-function readSchema(file: string): AnySchemaObject {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as AnySchemaObject;
-}
-
 function check(validate: ValidateFunction, value: unknown, label: string): string[] {
   if (validate(value)) return [];
-  // A failed oneOf/anyOf also reports why each branch failed; the summary at its location is enough.
-  const branch = /\/(?:oneOf|anyOf)\/\d+\//;
-  return (validate.errors ?? []).filter((e) => !branch.test(e.schemaPath)).map((e) => `${label}${e.instancePath} ${e.message ?? e.keyword}${detail(e)}`);
+  // A failed oneOf/anyOf/propertyNames also reports the failure inside it; the summary at its location says more.
+  const inner = /\/(?:oneOf|anyOf|propertyNames)\//;
+  return (validate.errors ?? []).filter((e) => !inner.test(e.schemaPath)).map((e) => `${label}${e.instancePath} ${describe(e)}`);
 }
 
-/** The offending or allowed values Ajv keeps in `params` but leaves out of its message. */
-function detail(e: ErrorObject): string {
+/** Ajv's message, with the offending or allowed values it keeps in `params` (or, verbose, in `schema`). */
+function describe(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
-  if (e.keyword === 'additionalProperties') return `: ${String(p.additionalProperty)}`;
-  if (e.keyword === 'enum') return `: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-  if (e.keyword === 'const') return `: ${JSON.stringify(p.allowedValue)}`;
-  return '';
+  const message = e.message ?? e.keyword;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${message}: ${String(p.additionalProperty)}`;
+    case 'propertyNames':
+      return `${message}: ${String(p.propertyName)}`;
+    case 'enum':
+      return `${message}: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `${message}: ${JSON.stringify(p.allowedValue)}`;
+    case 'oneOf': {
+      const names = Array.isArray(e.schema) && e.schema.every((b) => isRecord(b) && Array.isArray(b.required)) ? e.schema.flatMap((b) => b.required) : [];
+      return names.length > 0 ? `must have exactly one of: ${names.join(', ')}` : message;
+    }
+    default:
+      return message;
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

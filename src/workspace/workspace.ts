@@ -30,21 +30,23 @@ export function eventsDir(root: string): string {
 }
 
 /** Creates the in-process bus that logs into the workspace's event log. */
-export function createBus(root: string, config?: WorkspaceConfig): Bus {
+export function createBus(root: string, config?: WorkspaceConfig, options: { strict?: boolean } = {}): Bus {
   return new InProcessBus(
     new EventLog(eventsDir(root), { maxBytes: config?.events?.maxLogBytes, keepSegments: config?.events?.keepSegments }),
+    options,
   );
 }
 
 /**
  * Finds the workspace at or above `cwd`, validates `metarepo.yaml`, creates the bus, and publishes
  * `core:system:startup` (with the command name) and `core:workspace:loaded`.
+ * @param options.strict - event payloads that break their schema throw instead of warning (`--strict`).
  * @throws MetarepoError (exit 2) when there is no workspace or the config is invalid.
  */
-export async function openWorkspace(cwd: string, command: string): Promise<Workspace> {
+export async function openWorkspace(cwd: string, command: string, options: { strict?: boolean } = {}): Promise<Workspace> {
   const root = requireWorkspaceRoot(cwd);
   const { config, document } = await loadConfig(root);
-  const bus = createBus(root, config);
+  const bus = createBus(root, config, options);
   bus.publish('core:system:startup', { command, pid: process.pid });
   bus.publish('core:workspace:loaded', { root, name: config.name, targets: config.targets?.length ?? 0, projects: config.projects?.length ?? 0 });
   let registry: Promise<ModelRegistry> | undefined;

@@ -26,22 +26,22 @@ describe('EventLog', () => {
   it('stamps gap-free sequences that continue across instances', () => {
     const dir = tmp();
     const a = new InProcessBus(new EventLog(dir));
-    a.publish('core:test:one', { n: 1 });
-    a.publish('core:test:two', { n: 2 });
+    a.publish('test:log:one', { n: 1 });
+    a.publish('test:log:two', { n: 2 });
     a.close();
     const b = new InProcessBus(new EventLog(dir));
-    const e = b.publish('core:test:three', { n: 3 });
+    const e = b.publish('test:log:three', { n: 3 });
     b.close();
     expect(e.sequence).toBe(3);
     expect([...readEvents(dir)].map((x) => x.sequence)).toEqual([1, 2, 3]);
-    expect([...readEvents(dir, { since: 2 })].map((x) => x.type)).toEqual(['core:test:three']);
+    expect([...readEvents(dir, { since: 2 })].map((x) => x.type)).toEqual(['test:log:three']);
   });
 
   it('rotates by size, keeps the configured number of segments, and reads in order', () => {
     const dir = tmp();
     const log = new EventLog(dir, { maxBytes: 2048, keepSegments: 2 });
     const bus = new InProcessBus(log);
-    for (let i = 0; i < 100; i++) bus.publish('core:test:tick', { i, pad: 'x'.repeat(100) });
+    for (let i = 0; i < 100; i++) bus.publish('test:log:tick', { i, pad: 'x'.repeat(100) });
     bus.close();
     const segs = segments(dir);
     expect(segs.length).toBeLessThanOrEqual(3); // 2 rotated + live
@@ -49,18 +49,18 @@ describe('EventLog', () => {
     const seqs = [...readEvents(dir)].map((e) => e.sequence!);
     expect(seqs[seqs.length - 1]).toBe(100);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i)); // contiguous
-    const next = new InProcessBus(new EventLog(dir, { maxBytes: 2048 })).publish('core:test:after', {});
+    const next = new InProcessBus(new EventLog(dir, { maxBytes: 2048 })).publish('test:log:after', {});
     expect(next.sequence).toBe(101);
   });
 
   it('skips a half-written last line', () => {
     const dir = tmp();
     const bus = new InProcessBus(new EventLog(dir));
-    bus.publish('core:test:ok', {});
+    bus.publish('test:log:ok', {});
     bus.close();
     fs.appendFileSync(path.join(dir, 'events.jsonl'), '{"type":"core:te');
     expect([...readEvents(dir)]).toHaveLength(1);
-    expect(new InProcessBus(new EventLog(dir)).publish('core:test:next', {}).sequence).toBe(2);
+    expect(new InProcessBus(new EventLog(dir)).publish('test:log:next', {}).sequence).toBe(2);
   });
 
   it('delivers to matching subscribers only, and a throwing subscriber does not reach the publisher', () => {

@@ -79,12 +79,12 @@ describe('createPluginContext', () => {
   it('delivers events until dispose, then unsubscribes', async () => {
     const { api, dispose, bus } = context();
     const got: string[] = [];
-    api.onEvent('core:file:*', (e) => void got.push(e.type));
-    bus.publish('core:file:created', {});
-    bus.publish('core:run:started', {});
+    api.onEvent('test:file:*', (e) => void got.push(e.type));
+    bus.publish('test:file:created', {});
+    bus.publish('test:run:started', {});
     await dispose();
-    bus.publish('core:file:deleted', {});
-    expect(got).toEqual(['core:file:created']);
+    bus.publish('test:file:deleted', {});
+    expect(got).toEqual(['test:file:created']);
   });
 
   it('contains a handler that throws or rejects: the publisher never sees it, the log does', async () => {

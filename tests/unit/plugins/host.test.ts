@@ -59,10 +59,10 @@ describe('PluginHost', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(host.get('early').lifecycle.state).toBe('enabled');
     expect(host.get('late').lifecycle.state).toBe('resolved');
-    bus.publish('core:generate:started', {});
+    bus.publish('core:generate:started', { targets: [], dryRun: false, check: false });
     await new Promise((r) => setTimeout(r, 50));
     expect(host.get('late').lifecycle.state).toBe('resolved');
-    bus.publish('core:generate:finished', {});
+    bus.publish('core:generate:finished', { created: 0, modified: 0, deleted: 0, rendered: 0, skipped: 0, failed: [], written: false, durationMs: 1 });
     await new Promise((r) => setTimeout(r, 50));
     expect(host.get('late').lifecycle.state).toBe('enabled');
     await host.close();

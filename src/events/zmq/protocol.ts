@@ -1,0 +1,82 @@
+/**
+ * The broker's wire protocol (version 1). Every frame is UTF-8 text; envelopes are CloudEvents JSON.
+ *
+ * - **ingest** (broker ROUTER, publishers DEALER): publisher sends `[type, envelope-json]` (no `sequence`);
+ *   the broker answers `[ACK, id, sequence, id, sequence, …]` (one per batch) once the events are logged, or
+ *   `[NAK, id, reason]` for a rejected one. Unacknowledged events are resent; the broker drops duplicates by id.
+ * - **publish** (broker PUB, subscribers SUB): `[type, envelope-json]` with `sequence`, so a SUB prefix filter
+ *   selects by type; every heartbeat interval `[core:broker:heartbeat, envelope-json]` whose `data.latest` is the
+ *   last sequence published (no `sequence` of its own).
+ * - **replay** (broker ROUTER, clients DEALER; REQ works too, its empty delimiter is echoed):
+ *   `[PING, req]` → `[PONG, req, latest]`; `[STATS, req]` → `[STATS, req, stats-json]`;
+ *   `[REPLAY, req, since, limit, prefix…]` → `[MORE|END, req, upTo, latest, first, envelope-json…]`: up to `limit`
+ *   events with `sequence > since` whose type starts with one of the prefixes (none: all), `upTo` the last
+ *   sequence examined (ask again from there while MORE), `first` the oldest sequence still available (older ones
+ *   fell to retention). A malformed request gets `[ERROR, req, reason]`.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Type of the broker's heartbeat events on the publish socket. */
+export const HEARTBEAT_TYPE = 'core:broker:heartbeat';
+
+/** Command and reply words (first frame). */
+export const Cmd = {
+  ack: 'ACK',
+  nak: 'NAK',
+  ping: 'PING',
+  pong: 'PONG',
+  stats: 'STATS',
+  replay: 'REPLAY',
+  more: 'MORE',
+  end: 'END',
+  error: 'ERROR',
+} as const;
+
+/** Counters the broker keeps since it started. */
+export interface BrokerStats {
+  /** Ingest messages received (valid or not). */
+  received: number;
+  /** Events stamped, logged and published. */
+  published: number;
+  /** Messages or envelopes rejected (wrong frame count, invalid JSON, wrong shape). */
+  rejected: number;
+  /** Resent events already logged (acknowledged again, not logged twice). */
+  duplicates: number;
+  /** Replay requests answered. */
+  replays: number;
+  /** Last sequence stamped. */
+  latest: number;
+  /** When the broker started (RFC 3339). */
+  startedAt: string;
+}
+
+/** The envelope attributes the broker requires before it stamps and logs an event. */
+const REQUIRED_STRINGS = ['id', 'source', 'type', 'time', 'runid'] as const;
+const TYPE_SHAPE = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/;
+
+/**
+ * Basic shape check of an ingest message `[type, envelope-json]`: two frames, JSON object, `specversion` 1.0,
+ * non-empty string `id`, `source`, `type` (`a:b[:c…]`, equal to frame 0), `time`, `runid`, and a `data` member.
+ * Payload schemas are not checked here.
+ * @returns the envelope, or the reason it is rejected (with its `id` when one could be read).
+ */
+export function parseIngest(frames: Buffer[]): { envelope: Record<string, unknown> } | { reason: string; id: string } {
+  if (frames.length !== 2) return { reason: `expected 2 frames [type, envelope-json], got ${frames.length}`, id: '' };
+  let value: unknown;
+  try {
+    value = JSON.parse(frames[1]!.toString('utf8'));
+  } catch (e) {
+    return { reason: `envelope is not JSON: ${(e as Error).message}`, id: '' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { reason: 'envelope is not a JSON object', id: '' };
+  const env = value as Record<string, unknown>;
+  const id = typeof env.id === 'string' ? env.id : '';
+  if (env.specversion !== '1.0') return { reason: 'specversion must be "1.0"', id };
+  for (const key of REQUIRED_STRINGS) {
+    if (typeof env[key] !== 'string' || env[key] === '') return { reason: `${key} must be a non-empty string`, id };
+  }
+  if (!TYPE_SHAPE.test(env.type as string)) return { reason: `type "${env.type as string}" is not domain:entity:action`, id };
+  if (env.type !== frames[0]!.toString('utf8')) return { reason: 'frame 0 differs from the envelope type', id };
+  if (!('data' in env)) return { reason: 'data is missing', id };
+  return { envelope: env };
+}

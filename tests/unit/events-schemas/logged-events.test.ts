@@ -1,0 +1,83 @@
+// Drives the built CLI through a session that publishes every core event type, then validates each logged
+// envelope and its data against meta-models/events/: the schemas must describe what the code really publishes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, metarepo, tempDir } from '../../e2e/cli.js';
+import { coreEventTypes } from '../../../src/events/types.js';
+import { createPayloadValidator } from '../../../src/events/validate.js';
+import type { EventEnvelope } from '../../../src/events/envelope.js';
+
+function run(dir: string, args: string[], expectedCode = 0): void {
+  const r = metarepo(dir, args);
+  expect(r.code, `metarepo ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(expectedCode);
+}
+
+function setTargets(dir: string, lines: string[]): void {
+  const file = path.join(dir, 'metarepo.yaml');
+  const text = fs.readFileSync(file, 'utf8').replace(/targets:.*(\n  .*)*/, '');
+  fs.writeFileSync(file, `${text.trimEnd()}\ntargets:${lines.length ? `\n${lines.join('\n')}` : ' []'}\n`);
+}
+
+/** A workspace plugin in plugins/<name>. */
+function writePlugin(dir: string, name: string, metarepoField: Record<string, unknown>, index: string): void {
+  const folder = path.join(dir, 'plugins', name);
+  fs.mkdirSync(folder, { recursive: true });
+  const pkg = { name, version: '1.0.0', type: 'module', main: 'index.mjs', metarepo: { engines: { metarepo: '^0.1.0' }, ...metarepoField } };
+  fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify(pkg, null, 2));
+  fs.writeFileSync(path.join(folder, 'index.mjs'), index);
+}
+
+let events: EventEnvelope[];
+
+beforeAll(() => {
+  const dir = tempDir('metarepo-events-schemas-');
+  run(dir, ['init', '--name', 'demo']);
+  run(dir, ['new', 'ts-library', 'lib1', '--yes']);
+  run(dir, ['new', 'model', 'invoice', '--yes']);
+  const thing = path.join(dir, 'thing.json');
+  fs.writeFileSync(thing, JSON.stringify({ title: 'Thing', description: 'A thing.', type: 'object', properties: { id: { type: 'string', description: 'Key.' } } }));
+  run(dir, ['model', 'add', 'thing', '--from', thing]);
+  setTargets(dir, ['  - model: invoice@^1', '    generator: typescript', '    output: projects/lib1/src/generated/invoice.ts']);
+  run(dir, ['generate']);
+  // A plugin publishing its own declared type from a check, and one whose setup throws (core:plugin:failed).
+  writePlugin(dir, 'emitter', { contributes: { checks: ['emit'], events: ['emitter:check:ran'] } }, [
+    'let api;',
+    "export default { name: 'emitter', setup(a) { api = a; api.registerCheck({ name: 'emit', description: 'x',",
+    "  run: () => { api.publish('emitter:check:ran', { anything: [1, 'goes'] }); return []; } }); } };",
+    '',
+  ].join('\n'));
+  writePlugin(dir, 'broken', { contributes: { checks: ['never'] } }, "export default { name: 'broken', setup() { throw new Error('boom'); } };\n");
+  run(dir, ['check'], 1); // the broken plugin's failure is an error finding
+  run(dir, ['status']);
+  run(dir, ['health']);
+  run(dir, ['plugin', 'list']);
+  run(dir, ['plugin', 'install', path.join(REPO_ROOT, 'examples/plugin-markdown-docs')]);
+  run(dir, ['plugin', 'uninstall', 'markdown-docs']);
+  fs.rmSync(path.join(dir, 'plugins', 'broken'), { recursive: true });
+  setTargets(dir, []);
+  run(dir, ['generate']); // the invoice output is now an orphan: core:file:deleted
+  setTargets(dir, ['  - model: nothing@^1', '    generator: typescript', '    output: out/nothing.ts']);
+  run(dir, ['generate'], 2); // no such model: core:generate:failed
+  const log = fs.readFileSync(path.join(dir, '.metarepo/events/events.jsonl'), 'utf8');
+  events = log.trimEnd().split('\n').map((line) => JSON.parse(line) as EventEnvelope);
+}, 180_000);
+
+describe('the events a real session logs', () => {
+  it('every envelope and its data validate against meta-models/events/', () => {
+    const validate = createPayloadValidator();
+    const problems = events.flatMap((e) => validate(e).map((p) => `#${e.sequence} ${e.type}: ${p} in ${JSON.stringify(e.data)}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('exercises every core type with a schema, and only those', () => {
+    const logged = [...new Set(events.filter((e) => e.source === 'core').map((e) => e.type))].sort();
+    expect(logged).toEqual(coreEventTypes().map((t) => t.type));
+  });
+
+  it("carries the plugin's own type with the plugin as source (accepted without a schema)", () => {
+    const own = events.filter((e) => e.type === 'emitter:check:ran');
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((e) => e.source === 'emitter')).toBe(true);
+  });
+});
