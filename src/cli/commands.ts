@@ -58,13 +58,17 @@ export function registerCommands(program: Command, globals: Globals): void {
     .requiredOption('--from <file>', 'the JSON Schema file')
     .action(act(async () => (await import('./model.js')).modelAddCommand));
 
-  program
+  const events = program
     .command('events')
     .description('print logged events')
     .option('--type <pattern>', 'only types matching the pattern, e.g. core:file:*')
     .option('--since <sequence>', 'only events after this sequence number', (v) => parseSequence(v))
     .option('--follow', 'keep printing new events')
     .action(act(async () => (await import('./events.js')).eventsCommand));
+  events
+    .command('types')
+    .description('every event type with its schema and who declares it (core or a plugin)')
+    .action(act(async () => (await import('./events.js')).eventTypesCommand));
 
   program
     .command('status')

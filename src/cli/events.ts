@@ -4,7 +4,7 @@ import { matchesType, type EventEnvelope } from '../events/envelope.js';
 import { parseLines, readEvents } from '../events/log.js';
 import { eventsDir } from '../workspace/workspace.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
-import type { GlobalOptions } from './output.js';
+import { emit, type GlobalOptions } from './output.js';
 
 /** `metarepo events`: prints logged events, one per line (JSON lines with --json). Reading publishes nothing. */
 export async function eventsCommand(g: GlobalOptions, opts: { type?: string; since?: number; follow?: boolean }): Promise<number> {
@@ -51,5 +51,20 @@ function size(f: string): number {
     return fs.statSync(f).size;
   } catch {
     return 0;
+  }
+}
+
+/** `metarepo events types`: every core type with its schema, and the types plugins declare. */
+export async function eventTypesCommand(g: GlobalOptions): Promise<number> {
+  const { closeWorkspace, openWorkspace } = await import('../workspace/workspace.js');
+  const { coreEventTypes, eventTypeTable } = await import('../events/types.js');
+  const ws = await openWorkspace(g.cwd, 'events types', { strict: g.strict });
+  try {
+    const rows = eventTypeTable(coreEventTypes(), (await ws.plugins()).list().map((r) => r.manifest));
+    const out = rows.map(({ type, version, dataschema, description, declaredBy }) => ({ type, version, dataschema, description, declaredBy }));
+    emit(g, { types: out }, () => out.map((r) => `${r.type.padEnd(28)} ${r.declaredBy.padEnd(16)} ${r.dataschema ?? '(no schema)'}`).join('\n'));
+    return 0;
+  } finally {
+    await closeWorkspace(ws, 0);
   }
 }

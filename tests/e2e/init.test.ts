@@ -86,3 +86,13 @@ describe('metarepo events --follow', () => {
     expect(events.map((e) => e.type)).toEqual(['core:workspace:loaded']);
   });
 });
+
+describe('metarepo events types', () => {
+  it('lists every core type with its schema URI', () => {
+    const dir = tempDir();
+    metarepo(dir, ['init']);
+    const types = JSON.parse(metarepo(dir, ['events', 'types', '--json']).stdout).types as Array<{ type: string; declaredBy: string; dataschema?: string }>;
+    expect(types.find((t) => t.type === 'core:file:created')).toMatchObject({ declaredBy: 'core', dataschema: 'https://metarepo.dev/meta-models/events/core.file.created/1.0.0.schema.json' });
+    expect(types.every((t) => t.declaredBy !== 'core' || t.dataschema)).toBe(true);
+  });
+});
