@@ -58,6 +58,22 @@ export function registerCommands(program: Command, globals: Globals): void {
     .requiredOption('--from <file>', 'the JSON Schema file')
     .action(act(async () => (await import('./model.js')).modelAddCommand));
 
+  const broker = program.command('broker').description('the ZeroMQ event broker: start, stop, status');
+  broker
+    .command('start')
+    .description('start the broker in the background (ipc sockets in .metarepo/; --tcp for 127.0.0.1)')
+    .option('--tcp', 'listen on tcp://127.0.0.1 (ports chosen by the OS)')
+    .option('--port <port>', 'tcp port of the publish socket (implies --tcp)')
+    .action(act(async () => (await import('./broker.js')).brokerStartCommand));
+  broker
+    .command('stop')
+    .description('stop the broker')
+    .action(act(async () => (await import('./broker.js')).brokerStopCommand));
+  broker
+    .command('status')
+    .description('whether a broker runs, its endpoints, latest sequence and counters')
+    .action(act(async () => (await import('./broker.js')).brokerStatusCommand));
+
   const events = program
     .command('events')
     .description('print logged events')

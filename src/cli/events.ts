@@ -15,6 +15,14 @@ export async function eventsCommand(g: GlobalOptions, opts: { type?: string; sin
     if (opts.type && !matchesType(opts.type, e.type)) return;
     process.stdout.write(g.json ? `${JSON.stringify(e)}\n` : `${String(e.sequence).padStart(6)} ${e.time} ${e.type} ${JSON.stringify(e.data)}\n`);
   };
+  const root = requireWorkspaceRoot(g.cwd);
+  const { readBrokerInfo } = await import('../events/zmq/info.js');
+  if (opts.follow && readBrokerInfo(root)) {
+    // Through the broker: replay from the sequence asked for, then live, with no gap and no duplicate.
+    const { subscribeFrom } = await import('../events/zmq/zmq-bus.js');
+    await subscribeFrom(root, { since: last, pattern: opts.type ?? '*' }, (e) => print(e));
+    return new Promise<number>(() => undefined); // until Ctrl-C
+  }
   for (const e of readEvents(dir, { since: last })) print(e);
   if (!opts.follow) return 0;
   await follow(dir, () => last, print);

@@ -1,15 +1,16 @@
 import { MetarepoError, formatLocation } from '../errors.js';
 import { InProcessBus } from '../events/in-process-bus.js';
-import { EventLog, readEvents } from '../events/log.js';
+import { readEvents } from '../events/log.js';
+import type { EventEnvelope } from '../events/envelope.js';
 import { ModelRegistry } from '../models/registry.js';
 import { lintTemplates } from '../templates/health.js';
 import { loadConfig } from './config.js';
 import { requireWorkspaceRoot } from './root.js';
-import { eventsDir } from './workspace.js';
+import { connectBus, eventsDir } from './workspace.js';
 
 /** One health check's verdict. */
 export interface HealthResult {
-  name: 'config' | 'models' | 'templates' | 'events';
+  name: 'config' | 'models' | 'templates' | 'events' | 'broker';
   ok: boolean;
   /** Why it failed, or a short summary when it passed. */
   reason?: string;
@@ -19,7 +20,8 @@ export interface HealthResult {
  * Runs every health check, each independently (a failing config does not hide a broken model):
  * config (metarepo.yaml validates), models (every model loads and validates), templates (every Handlebars file
  * in built-in and workspace templates compiles), events (an event published on the bus reaches a subscriber
- * and is read back from the log).
+ * and is read back from the log — through the broker when one runs, with the latency), broker (when one runs:
+ * it answers, with its latest sequence).
  */
 export async function runHealthChecks(cwd: string): Promise<HealthResult[]> {
   const root = requireWorkspaceRoot(cwd);
@@ -32,7 +34,8 @@ export async function runHealthChecks(cwd: string): Promise<HealthResult[]> {
   const models = await attempt('models', async () => `${(await ModelRegistry.load(root, { modelsDir })).list().length} model versions valid`);
   const templates = await attempt('templates', async () => `${await lintTemplates(root)} template files compile`);
   const events = await attempt('events', async () => eventRoundTrip(root));
-  return [config, models, templates, events];
+  const broker = await attempt('broker', async () => brokerLiveness(root));
+  return [config, models, templates, events, broker];
 }
 
 async function attempt(name: HealthResult['name'], fn: () => Promise<string>): Promise<HealthResult> {
@@ -46,15 +49,36 @@ async function attempt(name: HealthResult['name'], fn: () => Promise<string>): P
 
 async function eventRoundTrip(root: string): Promise<string> {
   const dir = eventsDir(root);
-  const bus = new InProcessBus(new EventLog(dir));
-  const started = process.hrtime.bigint();
-  const received = new Promise<string>((resolve) => bus.subscribe('core:health:*', (e) => resolve(e.id)));
-  const sent = bus.publish('core:health:ping', { at: Date.now() });
-  const id = await Promise.race([received, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('no subscriber received the ping within 1 s')), 1000))]);
-  await bus.close();
-  if (id !== sent.id) throw new Error('the subscriber received a different event');
-  const logged = [...readEvents(dir, { since: (sent.sequence ?? 1) - 1 })].some((e) => e.id === sent.id);
-  if (!logged) throw new Error(`the ping was not found in ${dir}`);
-  const micros = Number(process.hrtime.bigint() - started) / 1000;
-  return `publish → subscribe → log round trip in ${micros.toFixed(0)} µs`;
+  const bus = await connectBus(root); // the bus a run would use: through the broker when one runs
+  const through = bus instanceof InProcessBus ? 'in-process bus' : 'broker';
+  let sent: EventEnvelope | undefined;
+  let latencyMs = 0;
+  try {
+    // The in-process bus delivers during publish, before `sent` is known: collect ids, compare afterwards.
+    const ids: string[] = [];
+    const received = new Promise<void>((resolve) =>
+      bus.subscribe('core:health:ping', (e) => {
+        ids.push(e.id);
+        resolve();
+      }),
+    );
+    if ('ready' in bus && typeof bus.ready === 'function') await (bus.ready as () => Promise<void>)();
+    const started = process.hrtime.bigint();
+    sent = bus.publish('core:health:ping', { at: Date.now() });
+    await Promise.race([received, new Promise((_, reject) => setTimeout(() => reject(new Error(`no subscriber received the ping through the ${through} within 2 s`)), 2000))]);
+    latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (!ids.includes(sent.id)) throw new Error('the subscriber received another ping than the one sent');
+  } finally {
+    await bus.close();
+  }
+  if (![...readEvents(dir)].some((e) => e.id === sent!.id)) throw new Error(`the ping was not found in ${dir}`);
+  return `publish → subscribe through the ${through} in ${latencyMs.toFixed(2)} ms, and logged`;
+}
+
+async function brokerLiveness(root: string): Promise<string> {
+  const { brokerStatus } = await import('../events/zmq/client.js');
+  const status = await brokerStatus(root);
+  if (!status.running) return 'no broker running: events use the in-process bus and the log';
+  if (!status.responding) throw new Error(`the broker (pid ${status.info.pid}) does not answer on ${status.info.endpoints.replay}`);
+  return `broker pid ${status.info.pid} answers; latest sequence ${status.stats.latest}, ${status.stats.rejected} rejected`;
 }

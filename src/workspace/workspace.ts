@@ -38,6 +38,17 @@ export function createBus(root: string, config?: WorkspaceConfig, options: { str
 }
 
 /**
+ * The bus a run publishes on: the ZeroMQ bus when a broker runs for the workspace (`.metarepo/broker.json` names
+ * a live process), the in-process bus otherwise — the same events either way.
+ */
+export async function connectBus(root: string, config?: WorkspaceConfig, options: { strict?: boolean } = {}): Promise<Bus> {
+  const { readBrokerInfo } = await import('../events/zmq/info.js');
+  if (!readBrokerInfo(root)) return createBus(root, config, options);
+  const { ZmqBus } = await import('../events/zmq/zmq-bus.js');
+  return ZmqBus.connect(root);
+}
+
+/**
  * Finds the workspace at or above `cwd`, validates `metarepo.yaml`, creates the bus, and publishes
  * `core:system:startup` (with the command name) and `core:workspace:loaded`.
  * @param options.strict - event payloads that break their schema throw instead of warning (`--strict`).
@@ -46,7 +57,7 @@ export function createBus(root: string, config?: WorkspaceConfig, options: { str
 export async function openWorkspace(cwd: string, command: string, options: { strict?: boolean } = {}): Promise<Workspace> {
   const root = requireWorkspaceRoot(cwd);
   const { config, document } = await loadConfig(root);
-  const bus = createBus(root, config, options);
+  const bus = await connectBus(root, config, options);
   bus.publish('core:system:startup', { command, pid: process.pid });
   bus.publish('core:workspace:loaded', { root, name: config.name, targets: config.targets?.length ?? 0, projects: config.projects?.length ?? 0 });
   let registry: Promise<ModelRegistry> | undefined;

@@ -1,0 +1,36 @@
+import { startBroker, stopBroker, brokerStatus } from '../events/zmq/client.js';
+import { MetarepoError } from '../errors.js';
+import { requireWorkspaceRoot } from '../workspace/root.js';
+import { emit, type GlobalOptions } from './output.js';
+
+/** `metarepo broker start`: the event broker as a background process (ipc sockets in .metarepo/, or tcp). */
+export async function brokerStartCommand(g: GlobalOptions, opts: { tcp?: boolean; port?: string }): Promise<number> {
+  const root = requireWorkspaceRoot(g.cwd);
+  const port = opts.port === undefined ? undefined : Number(opts.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+    throw new MetarepoError(`--port ${opts.port} is not a TCP port.`, { hint: 'Give a whole number from 0 (any free port) to 65535.' });
+  }
+  const info = await startBroker(root, opts.tcp || port !== undefined ? { transport: 'tcp', ports: port ? { publish: port } : {} } : {});
+  emit(g, info, () => [`broker started (pid ${info.pid})`, ...Object.entries(info.endpoints).map(([k, v]) => `  ${k.padEnd(8)} ${v}`)].join('\n'));
+  return 0;
+}
+
+/** `metarepo broker stop`: stops the broker (SIGTERM); publishers fall back to the log. */
+export async function brokerStopCommand(g: GlobalOptions): Promise<number> {
+  const result = await stopBroker(requireWorkspaceRoot(g.cwd));
+  emit(g, result, () => (result.stopped ? `broker stopped (pid ${result.pid})` : 'no broker was running'));
+  return 0;
+}
+
+/** `metarepo broker status`: running or not, endpoints, latest sequence and counters. Exit 1 if not running. */
+export async function brokerStatusCommand(g: GlobalOptions): Promise<number> {
+  const status = await brokerStatus(requireWorkspaceRoot(g.cwd));
+  emit(g, status, () => {
+    if (!status.running) return 'no broker running (events go to the in-process bus and the log)';
+    const head = `broker running (pid ${status.info.pid}, since ${status.info.startedAt})`;
+    const endpoints = Object.entries(status.info.endpoints).map(([k, v]) => `  ${k.padEnd(8)} ${v}`);
+    const stats = status.responding ? Object.entries(status.stats).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`) : ['  not answering'];
+    return [head, ...endpoints, ...stats].join('\n');
+  });
+  return status.running && status.responding ? 0 : 1;
+}
