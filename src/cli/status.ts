@@ -28,7 +28,8 @@ export async function statusCommand(g: GlobalOptions): Promise<number> {
       lines.push('', `targets (${targets.length})`);
       for (const t of targets) {
         const state = t.state === 'up-to-date' ? pc.green(t.state) : t.state === 'invalid' ? pc.red(`invalid: ${t.reason}`) : pc.yellow(t.state);
-        lines.push(`  ${t.name}  ${t.resolved ?? t.model} → ${t.output}  ${state}${t.edited.length ? pc.red(' edited by hand') : ''}`);
+        const label = t.name === t.output ? '' : `${t.name}  `; // unnamed targets are called by their output
+        lines.push(`  ${label}${t.resolved ?? t.model} → ${t.output}  ${state}${t.edited.length ? pc.red(' edited by hand') : ''}`);
       }
       if (edited.length) lines.push('', pc.red(`generated files edited by hand (${edited.length})`), ...edited.map((f) => `  ${f}`));
       return lines.join('\n');
