@@ -104,3 +104,9 @@ async function prebundledLoop(ws, n) {
   for (const s of schemas) await compile(s, s.title ?? 'Root', { format: false, bannerComment: '' });
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
+
+// 3. Events through the ZeroMQ broker beside raw PUB/SUB (its own script, which prints its own JSON line).
+{
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bench/events.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(r.stdout);
+}

@@ -45,7 +45,7 @@ export async function connectBus(root: string, config?: WorkspaceConfig, options
   const { readBrokerInfo } = await import('../events/zmq/info.js');
   if (!readBrokerInfo(root)) return createBus(root, config, options);
   const { ZmqBus } = await import('../events/zmq/zmq-bus.js');
-  return ZmqBus.connect(root);
+  return ZmqBus.connect(root, { strict: options.strict });
 }
 
 /**

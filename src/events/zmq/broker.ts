@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type * as Zmq from 'zeromq';
 import { TOOL_VERSION } from '../../version.js';
+import { STATE_DIR } from '../../workspace/root.js';
 import { eventsDir } from '../../workspace/workspace.js';
-import type { EventEnvelope } from '../envelope.js';
 import { EventLog, firstSequence, readEvents } from '../log.js';
 import { defaultEndpoints, logBrokerLine, removeBrokerInfo, writeBrokerInfo, type BrokerEndpoints, type BrokerInfo } from './info.js';
 import { Cmd, HEARTBEAT_TYPE, PROTOCOL_VERSION, parseIngest, type BrokerStats } from './protocol.js';
-import { RecentEvents, type RecentEvent } from './recent.js';
+import { RecentEvents } from './recent.js';
 
 /** Broker settings. Times in ms, sizes in bytes, water marks in messages. */
 export interface BrokerOptions {
@@ -30,6 +32,19 @@ export interface BrokerOptions {
   replayChunk?: number;
 }
 
+/**
+ * Renders an envelope with its sequence. The publisher's JSON is reused with the sequence spliced in before
+ * the closing brace (valid: it parsed as a non-empty object), saving a stringify per event; an envelope that
+ * arrived with a `sequence` of its own is re-serialised so the broker's replaces it.
+ */
+function stamper(envelope: Record<string, unknown>, json: string): (sequence: number) => string {
+  if (!('sequence' in envelope)) {
+    const head = json.slice(0, json.lastIndexOf('}'));
+    return (sequence) => `${head},"sequence":${sequence}}`;
+  }
+  return (sequence) => JSON.stringify({ ...envelope, sequence });
+}
+
 /** Most ingest messages handled as one batch (one acknowledgement per publisher per batch). */
 const MAX_BATCH = 1000;
 
@@ -48,6 +63,8 @@ export class Broker {
   /** Last sequence handed to the publish socket: heartbeats carry this, never a sequence not yet sent. */
   private publishedUpTo: number;
   private heartbeat?: NodeJS.Timeout;
+  /** A batch is being handled (its publish sends may be pending). */
+  private inBatch = false;
   private stopped = false;
 
   private constructor(
@@ -78,6 +95,7 @@ export class Broker {
     };
     try {
       const wanted = defaultEndpoints(root, opts.transport ?? 'ipc', opts.ports);
+      fs.mkdirSync(path.join(root, STATE_DIR), { recursive: true }); // ipc sockets live there
       const endpoints = {} as BrokerEndpoints;
       for (const name of ['ingest', 'publish', 'replay'] as const) {
         await sockets[name].bind(wanted[name]);
@@ -142,67 +160,76 @@ export class Broker {
         if (this.stopped) return;
         this.warn(`ingest receive failed: ${(e as Error).message}`);
       }
+      this.inBatch = true;
       await this.guard('ingest', () => this.handleBatch(batch));
+      this.inBatch = false;
     }
   }
 
-  /** Stamps and logs every valid event of the batch, publishes them, then acknowledges per publisher. */
+  /**
+   * Stamps and logs every valid event of the batch with one write, publishes them, then acknowledges each
+   * publisher once. An event whose id was logged already (a resend) is acknowledged with its first sequence.
+   */
   private async handleBatch(batch: Buffer[][]): Promise<void> {
-    const acks = new Map<string, { peer: Buffer; frames: string[] }>();
-    const ack = (peer: Buffer, id: string, sequence: number) => {
-      const key = peer.toString('hex');
-      let entry = acks.get(key);
-      if (!entry) acks.set(key, (entry = { peer, frames: [Cmd.ack] }));
-      entry.frames.push(id, String(sequence));
+    const fresh: Array<{ id: string; type: string; render: (sequence: number) => string }> = [];
+    const seen = new Map<string, number>(); // id → index in fresh, for resends inside this batch
+    const replies: Array<{ peer: Buffer; id: string; index?: number; sequence?: number }> = [];
+    const refusals: Buffer[][] = [];
+    const reject = (peer: Buffer, id: string, reason: string) => {
+      this.refuse('an ingest message', id, reason);
+      refusals.push([peer, Buffer.from(Cmd.nak), Buffer.from(id), Buffer.from(reason)]);
     };
-    const fresh: RecentEvent[] = [];
     for (const [peer, ...frames] of batch) {
       this.stats.received++;
-      const parsed = parseIngest(frames);
-      if ('reason' in parsed) {
-        this.reject(peer!, parsed.id, parsed.reason);
+      if (frames.length === 0 || frames.length % 2 !== 0) {
+        reject(peer!, '', `expected [type, envelope-json] pairs, got ${frames.length} frames`);
         continue;
       }
-      const env = parsed.envelope as unknown as EventEnvelope;
-      const known = this.recent.sequenceOf(env.id);
-      if (known !== undefined) {
-        this.stats.duplicates++;
-        ack(peer!, env.id, known);
-        continue;
+      for (let i = 0; i < frames.length; i += 2) {
+        const parsed = parseIngest(frames[i]!, frames[i + 1]!);
+        if ('reason' in parsed) {
+          reject(peer!, parsed.id, parsed.reason);
+          continue;
+        }
+        const { envelope, json } = parsed;
+        const logged = this.recent.sequenceOf(envelope.id);
+        const inBatch = seen.get(envelope.id);
+        if (logged !== undefined || inBatch !== undefined) {
+          this.stats.duplicates++;
+          replies.push({ peer: peer!, id: envelope.id, sequence: logged, index: inBatch });
+          continue;
+        }
+        seen.set(envelope.id, fresh.length);
+        replies.push({ peer: peer!, id: envelope.id, index: fresh.length });
+        fresh.push({ id: envelope.id, type: envelope.type, render: stamper(envelope, json) });
       }
-      const json = this.stamp(env);
-      const e = { sequence: env.sequence!, id: env.id, type: env.type, json };
-      this.recent.add(e);
-      fresh.push(e);
-      ack(peer!, env.id, e.sequence);
     }
-    for (const e of fresh) {
+    const first = this.sequence + 1;
+    const lines = this.log ? this.log.appendAll(fresh.map((f) => f.render)) : fresh.map((f, i) => f.render(first + i));
+    this.sequence += lines.length;
+    this.stats.latest = this.sequence;
+    for (let i = 0; i < fresh.length; i++) {
+      const e = { sequence: first + i, id: fresh[i]!.id, type: fresh[i]!.type, json: lines[i]! };
+      this.recent.add(e);
       await this.sockets.publish.send([e.type, e.json]);
       this.publishedUpTo = e.sequence;
       this.stats.published++;
     }
-    for (const { peer, frames } of acks.values()) await this.sockets.ingest.send([peer, ...frames]);
-  }
-
-  /** Stamps the next sequence: through the log (which writes the line) or, without a log, here. */
-  private stamp(env: EventEnvelope): string {
-    delete env.sequence; // a publisher does not choose its sequence
-    let json: string;
-    if (this.log) {
-      json = this.log.append(env);
-    } else {
-      env.sequence = this.sequence + 1;
-      json = JSON.stringify(env);
+    const acks = new Map<string, Array<Buffer | string>>(); // by peer identity: one acknowledgement each
+    for (const r of replies) {
+      const key = r.peer.toString('hex');
+      const frames = acks.get(key) ?? [r.peer, Cmd.ack];
+      frames.push(r.id, String(r.sequence ?? first + r.index!));
+      acks.set(key, frames);
     }
-    this.sequence = env.sequence!;
-    this.stats.latest = this.sequence;
-    return json;
+    // One send at a time: a zeromq v6 socket refuses overlapping sends.
+    for (const frames of [...acks.values(), ...refusals]) await this.sockets.ingest.send(frames);
   }
 
-  private reject(peer: Buffer, id: string, reason: string): void {
+  /** Counts and logs a rejected message (`what`: which kind). */
+  private refuse(what: string, id: string, reason: string): void {
     this.stats.rejected++;
-    this.warn(`rejected an ingest message${id ? ` (id ${id})` : ''}: ${reason}`);
-    void this.sockets.ingest.send([peer, Cmd.nak, id, reason]).catch(() => undefined);
+    this.warn(`rejected ${what}${id ? ` (id ${id})` : ''}: ${reason}`);
   }
 
   private async replayLoop(): Promise<void> {
@@ -237,19 +264,18 @@ export class Broker {
         const from = Number(since);
         const max = Math.min(Number(limit), this.opts.replayChunk);
         if (!Number.isInteger(from) || from < 0 || !Number.isInteger(max) || max < 0) {
-          return this.refuse(req, `REPLAY needs integer since and limit, got ${String(since)} ${String(limit)}`);
+          return this.refuseRequest(req, `REPLAY needs integer since and limit, got ${String(since)} ${String(limit)}`);
         }
         this.stats.replays++;
         return this.replay(req, from, max, prefixes);
       }
       default:
-        return this.refuse(req, `unknown request ${JSON.stringify(cmd ?? '')}`);
+        return this.refuseRequest(req, `unknown request ${JSON.stringify(cmd ?? '')}`);
     }
   }
 
-  private refuse(req: string, reason: string): string[] {
-    this.stats.rejected++;
-    this.warn(`rejected a replay-socket request: ${reason}`);
+  private refuseRequest(req: string, reason: string): string[] {
+    this.refuse('a replay-socket request', req, reason);
     return [Cmd.error, req, reason];
   }
 
@@ -278,6 +304,9 @@ export class Broker {
   }
 
   private async beat(): Promise<void> {
+    // A zeromq v6 socket takes one send at a time; while a batch is being published, its events announce the
+    // latest sequence anyway, so this beat is skipped.
+    if (this.inBatch) return;
     const env = {
       specversion: '1.0',
       id: randomUUID(),

@@ -1,9 +1,10 @@
 /**
  * The broker's wire protocol (version 1). Every frame is UTF-8 text; envelopes are CloudEvents JSON.
  *
- * - **ingest** (broker ROUTER, publishers DEALER): publisher sends `[type, envelope-json]` (no `sequence`);
- *   the broker answers `[ACK, id, sequence, id, sequence, …]` (one per batch) once the events are logged, or
- *   `[NAK, id, reason]` for a rejected one. Unacknowledged events are resent; the broker drops duplicates by id.
+ * - **ingest** (broker ROUTER, publishers DEALER): publisher sends `[type, envelope-json]` (no `sequence`), or
+ *   several such pairs in one message; the broker answers `[ACK, id, sequence, id, sequence, …]` (one per batch)
+ *   once the events are logged, or `[NAK, id, reason]` for a rejected one (id empty when unreadable).
+ *   Unacknowledged events are resent; the broker logs an id it already logged only once.
  * - **publish** (broker PUB, subscribers SUB): `[type, envelope-json]` with `sequence`, so a SUB prefix filter
  *   selects by type; every heartbeat interval `[core:broker:heartbeat, envelope-json]` whose `data.latest` is the
  *   last sequence published (no `sequence` of its own).
@@ -55,16 +56,19 @@ const REQUIRED_STRINGS = ['id', 'source', 'type', 'time', 'runid'] as const;
 const TYPE_SHAPE = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/;
 
 /**
- * Basic shape check of an ingest message `[type, envelope-json]`: two frames, JSON object, `specversion` 1.0,
- * non-empty string `id`, `source`, `type` (`a:b[:c…]`, equal to frame 0), `time`, `runid`, and a `data` member.
- * Payload schemas are not checked here.
- * @returns the envelope, or the reason it is rejected (with its `id` when one could be read).
+ * Basic shape check of one ingest pair `[type, envelope-json]`: JSON object, `specversion` 1.0, non-empty string
+ * `id`, `source`, `type` (`a:b[:c…]`, equal to the type frame), `time`, `runid`, and a `data` member. Payload
+ * schemas are not checked here.
+ * @returns the envelope with its JSON text, or the reason it is rejected (with its `id` when one could be read).
  */
-export function parseIngest(frames: Buffer[]): { envelope: Record<string, unknown> } | { reason: string; id: string } {
-  if (frames.length !== 2) return { reason: `expected 2 frames [type, envelope-json], got ${frames.length}`, id: '' };
+export function parseIngest(
+  typeFrame: Buffer,
+  jsonFrame: Buffer,
+): { envelope: Record<string, unknown> & { id: string; type: string }; json: string } | { reason: string; id: string } {
+  const json = jsonFrame.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(frames[1]!.toString('utf8'));
+    value = JSON.parse(json);
   } catch (e) {
     return { reason: `envelope is not JSON: ${(e as Error).message}`, id: '' };
   }
@@ -76,7 +80,7 @@ export function parseIngest(frames: Buffer[]): { envelope: Record<string, unknow
     if (typeof env[key] !== 'string' || env[key] === '') return { reason: `${key} must be a non-empty string`, id };
   }
   if (!TYPE_SHAPE.test(env.type as string)) return { reason: `type "${env.type as string}" is not domain:entity:action`, id };
-  if (env.type !== frames[0]!.toString('utf8')) return { reason: 'frame 0 differs from the envelope type', id };
+  if (env.type !== typeFrame.toString('utf8')) return { reason: 'the type frame differs from the envelope type', id };
   if (!('data' in env)) return { reason: 'data is missing', id };
-  return { envelope: env };
+  return { envelope: env as Record<string, unknown> & { id: string; type: string }, json };
 }

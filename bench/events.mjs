@@ -1,0 +1,113 @@
+// Event transport benchmark (issue 4): 1 KB events through the broker (ZmqBus publisher → broker process →
+// ZmqBus subscriber, every event acknowledged after it is logged) beside raw zeromq PUB/SUB over ipc in the same
+// run, and publish → receive latency; with the broker's log on and off. Prints one JSON line. Run after a build.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO, report, tempDir } from './lib.mjs';
+
+const N = Number(process.env.BENCH_EVENTS ?? 20_000);
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 1000);
+const DATA = { blob: 'x'.repeat(1024 - 32), n: 0 }; // about 1 KB of data per envelope
+
+const load = (p) => import(pathToFileURL(path.join(REPO, 'dist/src/events/zmq', p)).href);
+const [{ startBroker, stopBroker }, { ZmqBus }, zmq] = await Promise.all([load('client.js'), load('zmq-bus.js'), import('zeromq')]);
+
+function workspace() {
+  const root = tempDir('metarepo-bench-events-');
+  fs.writeFileSync(path.join(root, 'metarepo.yaml'), 'name: bench\n');
+  return root;
+}
+
+const ms = (x) => Math.round(x * 100) / 100;
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** Raw PUB/SUB over ipc: the same payload (an envelope's JSON), parsed on receipt as a subscriber would. */
+async function rawPubSub() {
+  const root = workspace();
+  const endpoint = `ipc://${path.join(root, 'raw.sock')}`;
+  const pub = new zmq.Publisher({ sendHighWaterMark: 0 });
+  await pub.bind(endpoint);
+  const sub = new zmq.Subscriber({ receiveHighWaterMark: 0 });
+  sub.connect(endpoint);
+  sub.subscribe('bench:');
+  await new Promise((r) => setTimeout(r, 200)); // let the subscription reach the publisher
+  const json = JSON.stringify({ specversion: '1.0', id: 'x', source: 'bench', type: 'bench:event:sent', data: DATA, sequence: 1 });
+  const started = performance.now();
+  const received = (async () => {
+    let n = 0;
+    for await (const [, body] of sub) {
+      JSON.parse(body.toString('utf8'));
+      if (++n === N) return;
+    }
+  })();
+  for (let i = 0; i < N; i++) await pub.send(['bench:event:sent', json]);
+  await received;
+  const seconds = (performance.now() - started) / 1000;
+  pub.close();
+  sub.close();
+  return N / seconds;
+}
+
+/** Through the broker: throughput of a burst, then one-at-a-time publish → receive latency. */
+async function throughBroker(log) {
+  const root = workspace();
+  await startBroker(root, { log, heartbeatMs: 200 });
+  try {
+    const subscriber = await ZmqBus.connect(root, { receiveHwm: 0 });
+    const publisher = await ZmqBus.connect(root);
+    let received = 0;
+    let onEvent = () => {};
+    const sentAt = new Map();
+    const latencies = [];
+    subscriber.subscribe('bench:*', (e) => {
+      received++;
+      const t = sentAt.get(e.id);
+      if (t !== undefined) latencies.push(performance.now() - t);
+      onEvent();
+    });
+    await subscriber.ready();
+
+    const started = performance.now();
+    const all = new Promise((resolve) => (onEvent = () => received === N && resolve()));
+    for (let i = 0; i < N; i++) {
+      publisher.publish('bench:event:sent', DATA, 'bench');
+      if (i % 500 === 499) await new Promise((r) => setImmediate(r)); // let acks in, as a real run would
+    }
+    await all;
+    const perSecond = N / ((performance.now() - started) / 1000);
+
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const next = new Promise((resolve) => (onEvent = resolve));
+      const t = performance.now();
+      const e = publisher.publish('bench:event:ping', { i }, 'bench');
+      sentAt.set(e.id, t);
+      await next;
+    }
+    const sorted = latencies.sort((a, b) => a - b);
+    await publisher.close();
+    await subscriber.close();
+    return { perSecond, p50: percentile(sorted, 50), p99: percentile(sorted, 99), recovered: subscriber.stats.follower?.recovered ?? 0 };
+  } finally {
+    await stopBroker(root);
+  }
+}
+
+const raw = await rawPubSub();
+const logged = await throughBroker(true);
+const unlogged = await throughBroker(false);
+report('events', {
+  events: N,
+  cores: os.availableParallelism(), // publisher + subscriber (this process) and the broker share them
+  eventBytes: 1024,
+  rawPubSubPerSec: Math.round(raw),
+  brokerPerSec: Math.round(logged.perSecond),
+  ratio: Math.round((logged.perSecond / raw) * 100) / 100,
+  latencyP50Ms: ms(logged.p50),
+  latencyP99Ms: ms(logged.p99),
+  logOffPerSec: Math.round(unlogged.perSecond),
+  logOffRatio: Math.round((unlogged.perSecond / raw) * 100) / 100,
+  logOffLatencyP50Ms: ms(unlogged.p50),
+  logOffLatencyP99Ms: ms(unlogged.p99),
+});

@@ -1,0 +1,84 @@
+// Malformed input to a real broker process: rejected, counted, logged, and the broker keeps serving.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { brokerStatus } from '../../../src/events/zmq/client.js';
+import { brokerLogPath } from '../../../src/events/zmq/info.js';
+import { ZmqBus } from '../../../src/events/zmq/zmq-bus.js';
+import { broker, tempRoot, track } from './helpers.js';
+
+const valid = (id: string) =>
+  JSON.stringify({ specversion: '1.0', id, source: 'test', type: 'zt:x:y', time: new Date().toISOString(), datacontenttype: 'application/json', data: {}, runid: 'r' });
+
+describe('broker: garbage', () => {
+  it('survives wrong frame counts, invalid JSON, wrong shapes and bad requests, and counts each', { timeout: 15_000 }, async () => {
+    const root = tempRoot();
+    const info = await broker(root);
+    const zmq = await import('zeromq');
+    const ingest = new zmq.Dealer({ linger: 0 });
+    ingest.connect(info.endpoints.ingest);
+    const replay = new zmq.Dealer({ linger: 0 });
+    replay.connect(info.endpoints.replay);
+    try {
+      const garbage: string[][] = [
+        ['zt:x:y'], // one frame
+        ['zt:x:y', valid('a'), 'extra'], // odd count
+        ['zt:x:y', '{not json'],
+        ['zt:x:y', '[1,2]'],
+        ['zt:x:y', JSON.stringify({ specversion: '1.0', source: 's', type: 'zt:x:y' })], // no id
+        ['zt:x:y', JSON.stringify({ specversion: '0.3', id: 'b', source: 's', type: 'zt:x:y', time: 't', runid: 'r', data: 1 })],
+        ['zt:other:type', valid('c')], // type frame differs
+        ['nocolons', valid('d').replace('zt:x:y', 'nocolons')],
+      ];
+      for (const frames of garbage) await ingest.send(frames);
+      const naks: string[][] = [];
+      for (let i = 0; i < garbage.length; i++) naks.push((await ingest.receive()).map((f) => f.toString()));
+      expect(naks.every((f) => f[0] === 'NAK')).toBe(true);
+      expect(naks.find((f) => f[1] === 'b')?.[2]).toBe('specversion must be "1.0"');
+
+      await replay.send(['BOGUS', 'r1']);
+      expect((await replay.receive()).map(String)).toEqual(['ERROR', 'r1', 'unknown request "BOGUS"']);
+      await replay.send(['REPLAY', 'r2', 'x', '10']);
+      expect((await replay.receive()).map(String).slice(0, 2)).toEqual(['ERROR', 'r2']);
+
+      // Still serving: a valid pair is acknowledged, and a normal bus works.
+      await ingest.send(['zt:x:y', valid('ok-1')]);
+      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'ok-1', '1']);
+      const bus = track(await ZmqBus.connect(root));
+      const e = bus.publish('zt:x:y', { fine: true });
+      expect(await bus.flush(3000)).toBe(true);
+      expect(e.sequence).toBe(2);
+
+      const status = await brokerStatus(root);
+      expect(status).toMatchObject({ running: true, responding: true, stats: { rejected: garbage.length + 2, published: 2 } });
+      const log = fs.readFileSync(brokerLogPath(root), 'utf8');
+      expect(log.match(/ warn rejected/g)?.length).toBe(garbage.length + 2);
+      expect(log).toContain('envelope is not JSON');
+      expect(fs.existsSync(path.join(root, '.metarepo/broker.json'))).toBe(true);
+    } finally {
+      ingest.close();
+      replay.close();
+    }
+  });
+
+  it('answers a REQ client (empty delimiter) and replays with prefixes and chunks', { timeout: 15_000 }, async () => {
+    const root = tempRoot();
+    const info = await broker(root);
+    const bus = track(await ZmqBus.connect(root));
+    for (let i = 0; i < 30; i++) bus.publish(i % 2 ? 'zt:a:b' : 'zt:c:d', { i });
+    expect(await bus.flush(3000)).toBe(true);
+    const zmq = await import('zeromq');
+    const req = new zmq.Request({ linger: 0 });
+    req.connect(info.endpoints.replay);
+    try {
+      await req.send(['REPLAY', 'q', '4', '5', 'zt:a:']);
+      const [status, id, upTo, latest, first, ...events] = (await req.receive()).map(String);
+      expect([status, id, latest, first]).toEqual(['MORE', 'q', '30', '1']);
+      const got = events.map((j) => JSON.parse(j) as { sequence: number; type: string });
+      expect(got.map((e) => e.sequence)).toEqual([6, 8, 10, 12, 14]);
+      expect(Number(upTo)).toBe(14);
+    } finally {
+      req.close();
+    }
+  });
+});

@@ -1,0 +1,87 @@
+// The event log's cross-process lock: concurrent writer processes, stale locks, a live holder.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MetarepoError } from '../../../src/errors.js';
+import { EventLog, LOCK_FILE, readEvents } from '../../../src/events/log.js';
+import { PACKAGE_ROOT } from '../../../src/workspace/meta-models.js';
+import { range, tempRoot } from './helpers.js';
+
+const LOG_MODULE = path.join(PACKAGE_ROOT, 'dist/src/events/log.js');
+
+/** A Node process that appends `n` events to the log in `dir`, a few at a time (as CLI runs would). */
+function writer(dir: string, name: string, n: number) {
+  const code = `
+    const { EventLog } = await import(${JSON.stringify(LOG_MODULE)});
+    const log = new EventLog(${JSON.stringify(dir)});
+    for (let i = 0; i < ${n}; i++) {
+      log.append({ specversion: '1.0', id: '${name}-' + i, source: 't', type: 'zt:w:x', time: '', datacontenttype: 'application/json', data: {}, runid: '${name}' });
+      if (i % 5 === 4) await new Promise((r) => setTimeout(r, 1));
+    }
+    log.close();`;
+  return spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'inherit' });
+}
+
+describe('EventLog lock', () => {
+  it('three processes appending at once produce one gap-free sequence with every event once', { timeout: 15_000 }, async () => {
+    const dir = path.join(tempRoot(), '.metarepo/events');
+    const children = ['a', 'b', 'c'].map((name) => writer(dir, name, 200));
+    const codes = await Promise.all(children.map((c) => new Promise((r) => c.on('exit', r))));
+    expect(codes).toEqual([0, 0, 0]);
+    const events = [...readEvents(dir)];
+    expect(events.map((e) => e.sequence)).toEqual(range(1, 600));
+    expect(new Set(events.map((e) => e.id)).size).toBe(600);
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('takes over a lock left by a dead process', () => {
+    const dir = path.join(tempRoot(), '.metarepo/events');
+    fs.mkdirSync(dir, { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: Number(dead.stdout), role: 'broker', token: 'old' }));
+    const log = new EventLog(dir);
+    log.append({ specversion: '1.0', id: 'x', source: 't', type: 'zt:a:b', time: '', datacontenttype: 'application/json', data: {}, runid: 'r' });
+    log.close();
+    expect([...readEvents(dir)].map((e) => e.id)).toEqual(['x']);
+  });
+
+  it('waits for a live holder, then fails with the holder named', async () => {
+    const dir = path.join(tempRoot(), '.metarepo/events');
+    fs.mkdirSync(dir, { recursive: true });
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+    try {
+      fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: holder.pid, role: 'broker', token: 't' }));
+      const log = new EventLog(dir, { lockTimeoutMs: 100 });
+      const env = { specversion: '1.0' as const, id: 'y', source: 't', type: 'zt:a:b', time: '', datacontenttype: 'application/json' as const, data: {}, runid: 'r' };
+      const started = Date.now();
+      const error = (() => {
+        try {
+          log.append(env);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+      expect(error).toBeInstanceOf(MetarepoError);
+      expect((error as MetarepoError).message).toContain(`locked by a broker (pid ${holder.pid})`);
+      expect((error as MetarepoError).hint).toContain('metarepo broker stop');
+      expect([...readEvents(dir)]).toEqual([]);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  it('ends a line cut short by a crash before appending, so the next event stays readable', () => {
+    const dir = path.join(tempRoot(), '.metarepo/events');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'events.jsonl'), '{"sequence":1,"id":"a"}\n{"type":"zt:te');
+    const log = new EventLog(dir);
+    log.append({ specversion: '1.0', id: 'b', source: 't', type: 'zt:a:b', time: '', datacontenttype: 'application/json', data: {}, runid: 'r' });
+    log.close();
+    expect([...readEvents(dir)].map((e) => [e.id, e.sequence])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+  });
+});
