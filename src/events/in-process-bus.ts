@@ -67,6 +67,7 @@ export function checkPayload(problems: string[], type: string, strict: boolean):
   process.stderr.write(`metarepo: warning: event ${type} does not match its schema: ${problems.join('; ')}\n`);
 }
 
-function reportHandlerError(type: string, e: unknown): void {
+/** Reports a failed subscriber on stderr; it never reaches the publisher. */
+export function reportHandlerError(type: string, e: unknown): void {
   process.stderr.write(`metarepo: a subscriber of ${type} failed: ${e instanceof Error ? e.message : String(e)}\n`);
 }

@@ -3,6 +3,7 @@ import type * as Zmq from 'zeromq';
 import { MetarepoError } from '../../errors.js';
 import type { Bus, EventHandler } from '../bus.js';
 import { createEnvelope, matchesType, type EventEnvelope } from '../envelope.js';
+import { reportHandlerError } from '../in-process-bus.js';
 import { checkPayload } from '../in-process-bus.js';
 import { createPayloadValidator } from '../validate.js';
 import { Follower, type FollowerOptions, type FollowerStats } from './follower.js';
@@ -135,7 +136,7 @@ async function deliverTo(handler: EventHandler, event: EventEnvelope): Promise<v
   try {
     await handler(event);
   } catch (e) {
-    process.stderr.write(`metarepo: a subscriber of ${event.type} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    reportHandlerError(event.type, e);
   }
 }
 
