@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from './commander.js';
+import { InvalidArgumentError, Option, type Command } from './commander.js';
 import type { GlobalOptions } from './output.js';
 import { reportError } from './output.js';
 
@@ -40,6 +40,8 @@ export function registerCommands(program: Command, globals: Globals): void {
     .option('--dry-run', 'print the changes as a diff, write nothing')
     .option('--check', 'write nothing; exit 1 listing stale files (for CI)')
     .option('--force', 'overwrite generated files edited by hand')
+    .option('--merge', '3-way merge generated files edited by hand with the new output (base: .metarepo/base/)')
+    .addOption(new Option('--conflicts <mode>', 'with --merge: leave conflicting files untouched and report the hunks, or write conflict markers').choices(['report', 'markers']).default('report'))
     .action(act(async () => (await import('./generate.js')).generateCommand));
 
   const model = program.command('model').description('versioned JSON Schema models');

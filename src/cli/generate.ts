@@ -1,5 +1,6 @@
 import pc from 'picocolors';
-import { generate, prestartCodegenPool, type GenerateReport } from '../engine/generate.js';
+import { generate, prestartCodegenPool, type FileConflict, type GenerateReport } from '../engine/generate.js';
+import { describeConflict } from '../engine/merge/three-way.js';
 import { findWorkspaceRoot } from '../workspace/root.js';
 import { describeChanges } from './diff.js';
 import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
@@ -7,7 +8,15 @@ import { emit, type GlobalOptions } from './output.js';
 
 const VERB = { create: 'create', modify: 'update', delete: 'remove' } as const;
 
-export async function generateCommand(g: GlobalOptions, opts: { dryRun?: boolean; check?: boolean; force?: boolean }): Promise<number> {
+interface GenerateFlags {
+  dryRun?: boolean;
+  check?: boolean;
+  force?: boolean;
+  merge?: boolean;
+  conflicts?: 'report' | 'markers';
+}
+
+export async function generateCommand(g: GlobalOptions, opts: GenerateFlags): Promise<number> {
   // Worker threads boot while metarepo.yaml is read and validated (only when a render is likely).
   const pool = await prestartCodegenPool(findWorkspaceRoot(g.cwd));
   let ws: Workspace;
@@ -22,7 +31,7 @@ export async function generateCommand(g: GlobalOptions, opts: { dryRun?: boolean
     const report = await generate(ws, { ...opts, pool });
     const failed = report.targets.filter((t) => t.status === 'failed');
     const stale = opts.check ? report.changes.map((c) => c.path) : [];
-    code = failed.length || stale.length ? 1 : 0;
+    code = failed.length || stale.length || report.conflicts.length ? 1 : 0;
     emit(g, toJson(report, stale), () => human(report, opts, stale));
     return code;
   } finally {
@@ -35,10 +44,22 @@ function toJson(r: GenerateReport, stale: string[]) {
     targets: r.targets,
     changes: r.changes.map((c) => ({ type: c.type, path: c.path, target: c.origin })),
     edited: r.edited,
+    merged: r.merged,
+    conflicts: r.conflicts,
     stale,
     written: r.written,
     durationMs: r.durationMs,
   };
+}
+
+const RESOLUTION = {
+  untouched: 'left untouched; resolve by hand, or rerun with --conflicts=markers',
+  markers: 'written with conflict markers; resolve them, then run metarepo generate --merge',
+  'no-base': 'no merge base is stored for it (written before metarepo kept bases); rerun with --force to overwrite it',
+} as const;
+
+function describeFileConflict(c: FileConflict): string {
+  return [`${pc.red('conflict')} ${c.file}: ${RESOLUTION[c.resolution]}`, ...c.hunks.map((h) => describeConflict(c.file, h))].join('\n');
 }
 
 function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, stale: string[]): string {
@@ -57,9 +78,10 @@ function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, s
     lines.push(pc.dim('dry run: nothing was written'));
     return lines.join('\n');
   }
-  for (const c of r.changes) lines.push(`  ${VERB[c.type]} ${c.path}`);
+  for (const c of r.changes) lines.push(`  ${VERB[c.type]} ${c.path}${r.merged.includes(c.path) ? ' (merged with your edits)' : ''}`);
+  for (const c of r.conflicts) lines.push(describeFileConflict(c));
   const rendered = r.targets.filter((t) => t.status === 'rendered').length;
   const skipped = r.targets.filter((t) => t.status === 'up-to-date').length;
-  lines.push(`${r.targets.length} targets: ${rendered} rendered, ${skipped} up to date${r.changes.length ? `, ${r.changes.length} file(s) changed` : ', nothing to write'} (${r.durationMs} ms)`);
+  lines.push(`${r.targets.length} targets: ${rendered} rendered, ${skipped} up to date${r.changes.length ? `, ${r.changes.length} file(s) changed` : ', nothing to write'}${r.conflicts.length ? `, ${pc.red(`${r.conflicts.length} conflict(s)`)}` : ''} (${r.durationMs} ms)`);
   return lines.join('\n');
 }

@@ -13,6 +13,8 @@ import { safeRelativePath } from './paths.js';
 import { codegenGenerators, plan, targetName, validateOptions, type PlannedTarget } from './plan.js';
 import { Tree, type FileChange } from './tree.js';
 import { DiskCache, filesOfTarget, isEdited } from './disk.js';
+import { liveBaseHashes, pruneBases, readBase, storeBases } from './merge/base-store.js';
+import { mergeThreeWay, type MergeConflict } from './merge/three-way.js';
 
 /** Flags of `metarepo generate`. */
 export interface GenerateOptions {
@@ -22,6 +24,13 @@ export interface GenerateOptions {
   check?: boolean;
   /** Overwrite or delete generated files a person edited. */
   force?: boolean;
+  /**
+   * 3-way merge generated files a person edited (base = what metarepo last wrote, from `.metarepo/base/`; ours =
+   * the file on disk; theirs = the new output) instead of refusing to overwrite them.
+   */
+  merge?: boolean;
+  /** With `merge`: leave conflicting files untouched and report the hunks (`report`, default), or write them with conflict markers. */
+  conflicts?: 'report' | 'markers';
   /** A codegen pool started before the workspace was loaded (see {@link prestartCodegenPool}); closed by the run. */
   pool?: CodegenPool;
 }
@@ -63,6 +72,10 @@ export interface GenerateReport {
   written: boolean;
   /** What the plugins' checks found in the changes (warnings and infos; an error vetoes the run). */
   findings: ReportedFinding[];
+  /** With `merge`: edited files whose edits were merged with the new output without conflict. */
+  merged: string[];
+  /** With `merge`: edited files whose merge conflicted (untouched, or written with markers). */
+  conflicts: FileConflict[];
   durationMs: number;
 }
 
@@ -134,6 +147,9 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   const next: Manifest = { version: 1, files: { ...manifest.files } };
   const produced = new Set<string>();
   const edited = new Set<string>();
+  const merged: string[] = [];
+  const conflicts: FileConflict[] = [];
+  const outputs: string[] = [];
   for (const p of planned) {
     const result = rendered.get(p.name);
     const outcome = outcomes.get(p.name);
@@ -158,9 +174,23 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
       files.push(rel);
       const prior = manifest.files[rel];
       const current = disk.hash(rel);
-      if (current !== null && (prior ? current !== prior.outputHash : current !== sha256(f.content))) edited.add(rel);
+      const entry = { target: p.name, generator: p.generator.name, model: p.modelId, inputHash: p.inputHash, outputHash: sha256(f.content) };
+      if (current !== null && (prior ? current !== prior.outputHash : current !== sha256(f.content))) {
+        if (opts.merge && prior) {
+          const outcome = mergeEdited(ws.root, rel, disk.read(rel)!, f.content, prior.outputHash, opts.conflicts ?? 'report');
+          if (outcome.conflict) conflicts.push(outcome.conflict);
+          if (outcome.text === undefined) continue; // left untouched; the manifest keeps the old base
+          if (!outcome.conflict) merged.push(rel);
+          tree.write(rel, outcome.text, { overwrite: true, origin: p.name });
+          next.files[rel] = entry;
+          outputs.push(f.content);
+          continue;
+        }
+        edited.add(rel);
+      }
       tree.write(rel, f.content, { overwrite: true, origin: p.name });
-      next.files[rel] = { target: p.name, generator: p.generator.name, model: p.modelId, inputHash: p.inputHash, outputHash: sha256(f.content) };
+      next.files[rel] = entry;
+      outputs.push(f.content);
     }
     outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'rendered', files });
   }
@@ -180,6 +210,8 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
     edited: [...edited].sort(),
     written: false,
     findings: [],
+    merged,
+    conflicts,
     durationMs: 0,
   };
   const blocking = report.edited.filter((f) => changes.some((c) => c.path === f));
@@ -197,11 +229,23 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
       bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, target: c.origin });
     }
     const manifestText = serializeManifest(next);
-    if (manifestText !== disk.read(MANIFEST_FILE)) writeFileAtomic(path.join(root, MANIFEST_FILE), manifestText);
+    if (manifestText !== disk.read(MANIFEST_FILE)) {
+      writeFileAtomic(path.join(root, MANIFEST_FILE), manifestText);
+      storeBases(root, outputs);
+      pruneBases(root, liveBaseHashes(root, Object.values(next.files).map((e) => e.outputHash)));
+    }
     report.written = changes.length > 0;
   }
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/** A generated file whose 3-way merge conflicted. */
+export interface FileConflict {
+  file: string;
+  /** `markers`: written with conflict markers; `untouched`: left as it was; `no-base`: no merge base was stored. */
+  resolution: 'markers' | 'untouched' | 'no-base';
+  hunks: MergeConflict[];
 }
 
 type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string };
@@ -225,6 +269,19 @@ async function vetoingChecks(ws: Workspace, report: GenerateReport, opts: Genera
     });
   }
   return findings;
+}
+
+/**
+ * Merges a person's edits (`ours`) with new output (`theirs`) against the base metarepo last wrote.
+ * @returns `text` to write (clean merge, or conflict markers), or no text when the file stays untouched.
+ */
+function mergeEdited(root: string, rel: string, ours: string, theirs: string, baseHash: string, mode: 'report' | 'markers'): { text?: string; conflict?: FileConflict } {
+  const base = readBase(root, baseHash);
+  if (base === null) return { conflict: { file: rel, resolution: 'no-base', hunks: [] } };
+  const result = mergeThreeWay(base, ours, theirs);
+  if (result.clean) return { text: result.text };
+  const conflict: FileConflict = { file: rel, resolution: mode === 'markers' ? 'markers' : 'untouched', hunks: result.conflicts };
+  return mode === 'markers' ? { text: result.text, conflict } : { conflict };
 }
 
 /** Renders one target in the worker pool (time and memory limited); never rejects for a bad target. */

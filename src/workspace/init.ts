@@ -27,7 +27,7 @@ export function planInit(dir: string, name?: string): Tree {
   for (const keep of ['models', 'templates', 'generators', 'plugins', 'projects']) if (!tree.exists(keep)) tree.write(`${keep}/.gitkeep`, '');
   // Events, caches and merge bases are machine state; the manifest and answers are shared through git so
   // `generate --check` and `update` work on a fresh clone.
-  tree.write(`${STATE_DIR}/.gitignore`, '*\n!.gitignore\n!manifest.json\n!answers/\n!answers/**\n');
+  tree.write(`${STATE_DIR}/.gitignore`, '*\n!.gitignore\n!manifest.json\n!answers/\n!answers/**\n!base/\n!base/**\n');
   if (!tree.exists('package.json')) {
     const pkg = {
       name: wsName,

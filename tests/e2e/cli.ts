@@ -49,3 +49,19 @@ export function snapshotTree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/**
+ * Writes `models/<name>/<version>.schema.json`; an `$id` ending in a version segment gets `version` there.
+ */
+export function writeModel(dir: string, name: string, version: string, schema: Record<string, unknown>): void {
+  if (typeof schema.$id === 'string') schema = { ...schema, $id: schema.$id.replace(/\/[^/]+$/, `/${version}`) };
+  fs.mkdirSync(path.join(dir, 'models', name), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'models', name, `${version}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
+}
+
+/** Replaces the `targets:` list of metarepo.yaml with the given YAML lines (none: `targets: []`). */
+export function setTargets(dir: string, lines: string[]): void {
+  const file = path.join(dir, 'metarepo.yaml');
+  const text = fs.readFileSync(file, 'utf8').replace(/targets:.*(\n  .*)*/, '');
+  fs.writeFileSync(file, `${text.trimEnd()}\ntargets:${lines.length ? `\n${lines.join('\n')}` : ' []'}\n`);
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metarepo, snapshotTree, tempDir } from './cli.js';
+import { metarepo, setTargets, snapshotTree, tempDir, writeModel } from './cli.js';
 
 const userV1 = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -31,18 +31,6 @@ function workspace(): string {
     '    output: projects/api/src/generated/user.ts',
   ]);
   return dir;
-}
-
-function writeModel(dir: string, name: string, version: string, schema: Record<string, unknown>): void {
-  if (typeof schema.$id === 'string') schema = { ...schema, $id: schema.$id.replace(/\/[^/]+$/, `/${version}`) };
-  fs.mkdirSync(path.join(dir, 'models', name), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'models', name, `${version}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
-}
-
-function setTargets(dir: string, lines: string[]): void {
-  const file = path.join(dir, 'metarepo.yaml');
-  const text = fs.readFileSync(file, 'utf8').replace(/targets:.*(\n  .*)*/, '');
-  fs.writeFileSync(file, `${text.trimEnd()}\ntargets:\n${lines.join('\n')}\n`);
 }
 
 describe('metarepo generate', () => {

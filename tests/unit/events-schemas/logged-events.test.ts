@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, metarepo, tempDir } from '../../e2e/cli.js';
+import { REPO_ROOT, metarepo, setTargets, tempDir } from '../../e2e/cli.js';
 import { coreEventTypes } from '../../../src/events/types.js';
 import { createPayloadValidator } from '../../../src/events/validate.js';
 import type { EventEnvelope } from '../../../src/events/envelope.js';
@@ -11,12 +11,6 @@ import type { EventEnvelope } from '../../../src/events/envelope.js';
 function run(dir: string, args: string[], expectedCode = 0): void {
   const r = metarepo(dir, args);
   expect(r.code, `metarepo ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(expectedCode);
-}
-
-function setTargets(dir: string, lines: string[]): void {
-  const file = path.join(dir, 'metarepo.yaml');
-  const text = fs.readFileSync(file, 'utf8').replace(/targets:.*(\n  .*)*/, '');
-  fs.writeFileSync(file, `${text.trimEnd()}\ntargets:${lines.length ? `\n${lines.join('\n')}` : ' []'}\n`);
 }
 
 /** A workspace plugin in plugins/<name>. */
