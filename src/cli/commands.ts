@@ -44,6 +44,15 @@ export function registerCommands(program: Command, globals: Globals): void {
     .addOption(new Option('--conflicts <mode>', 'with --merge: leave conflicting files untouched and report the hunks, or write conflict markers').choices(['report', 'markers']).default('report'))
     .action(act(async () => (await import('./generate.js')).generateCommand));
 
+  program
+    .command('watch')
+    .description('regenerate when a model, template, generator, plugin or metarepo.yaml changes (one line per run)')
+    .option('--debounce <ms>', 'quiet period after the last change before a run', '100')
+    .option('--merge', '3-way merge generated files edited by hand (see generate --merge)')
+    .addOption(new Option('--conflicts <mode>', 'with --merge: report conflicts, or write conflict markers').choices(['report', 'markers']).default('report'))
+    .option('--force', 'overwrite generated files edited by hand')
+    .action(act(async () => (await import('./watch.js')).watchCommand));
+
   const model = program.command('model').description('versioned JSON Schema models');
   model
     .command('list')

@@ -33,6 +33,8 @@ export interface GenerateOptions {
   conflicts?: 'report' | 'markers';
   /** A codegen pool started before the workspace was loaded (see {@link prestartCodegenPool}); closed by the run. */
   pool?: CodegenPool;
+  /** A codegen pool the caller owns and keeps open across runs (`metarepo watch`); used as it is, never closed. */
+  sharedPool?: CodegenPool;
 }
 
 const DEFAULT_MEMORY_MB = 1024;
@@ -111,8 +113,8 @@ export async function generate(ws: Workspace, opts: GenerateOptions = {}): Promi
 
 async function run(ws: Workspace, opts: GenerateOptions, started: number): Promise<GenerateReport> {
   const manifest = readManifest(ws.root);
-  const pool = new LazyPool(ws, opts.pool);
-  if (opts.pool || likelyToRender(ws.root, ws.config.modelsDir)) await pool.warmFor(ws);
+  const pool = new LazyPool(ws, opts.pool, opts.sharedPool);
+  if (opts.pool || opts.sharedPool || likelyToRender(ws.root, ws.config.modelsDir)) await pool.warmFor(ws);
   try {
     return await runWithPool(ws, opts, started, manifest, pool);
   } finally {
@@ -307,11 +309,13 @@ class LazyPool {
   constructor(
     private readonly ws: Workspace,
     private readonly early?: CodegenPool,
+    private readonly shared?: CodegenPool,
   ) {}
 
   /** The pool: the one started early when its memory limit is the configured one, else a new one. */
   get(): Promise<CodegenPool> {
     this.pool ??= (async () => {
+      if (this.shared) return this.shared;
       const memory = this.ws.config.codegen?.memoryLimitMb ?? DEFAULT_MEMORY_MB;
       if (this.early && memory === DEFAULT_MEMORY_MB) return this.early;
       await this.early?.close();
@@ -328,13 +332,14 @@ class LazyPool {
 
   /** Starts the workers and has them load the targets' generators while the main thread plans. */
   async warmFor(ws: Workspace): Promise<void> {
+    if (this.shared) return; // its owner warmed it, and its threads have kept what they loaded
     (await this.get()).start(); // threads boot while the plugins that contribute the generators load
     const generators = [...(await codegenGenerators(ws)).values()].filter((g): g is CodegenGenerator => !(g instanceof MetarepoError) && !('run' in g));
     (await this.get()).warm(generators);
   }
 
   async close(): Promise<void> {
-    if (this.pool) await (await this.pool).close();
+    if (this.pool && !this.shared) await (await this.pool).close();
   }
 }
 
