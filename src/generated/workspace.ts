@@ -1,4 +1,4 @@
-/* Generated from meta-models/workspace/1.0.0.schema.json by scripts/generate-meta-types.mjs. Do not edit by hand. */
+/* Generated from meta-models/workspace/1.1.0.schema.json by scripts/generate-meta-types.mjs. Do not edit by hand. */
 
 /**
  * The metarepo.yaml file at the root of a metarepo workspace.
@@ -16,6 +16,27 @@ export interface WorkspaceConfig {
    * Folder holding models/<name>/<version>.schema.json, relative to the workspace root.
    */
   modelsDir?: string;
+  /**
+   * Default compatibility policy of every model (Confluent Schema Registry's modes): backward — a new version can read data written with the previous one; forward — the previous version can read data written with the new one; full — both; none — no check. The *_transitive variants check against every earlier version, not just the previous one. A change that breaks the policy needs a major version.
+   */
+  compatibility?:
+    "backward" | "backward_transitive" | "forward" | "forward_transitive" | "full" | "full_transitive" | "none";
+  /**
+   * Settings per model, by model name.
+   */
+  models?: {
+    [k: string]: {
+      /**
+       * Compatibility policy of this model (overrides the workspace default).
+       */
+      compatibility?:
+        "backward" | "backward_transitive" | "forward" | "forward_transitive" | "full" | "full_transitive" | "none";
+      /**
+       * How adding an optional property to an open object (no additionalProperties: false) is classified: lenient — compatible; strict — breaking for old data, whose extra key of that name may not match (Confluent's strict open content model).
+       */
+      openContent?: "lenient" | "strict";
+    };
+  };
   /**
    * Subprojects scaffolded in this workspace.
    */

@@ -19,6 +19,13 @@ export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export const MODEL_FILE_SUFFIX = '.schema.json';
 
 /**
+ * The working draft of a model: `models/<name>/draft.schema.json`, the next version being edited. It is not a
+ * version (targets never resolve to it); `model diff` compares it with the newest version and `model bump`
+ * releases it.
+ */
+export const DRAFT_VERSION = 'draft';
+
+/**
  * The models of a workspace: every `<modelsDir>/<name>/<version>.schema.json`, parsed, checked
  * against its draft's meta-schema and indexed by name, version and `$id`. Immutable once loaded.
  */
@@ -36,6 +43,7 @@ export class ModelRegistry {
     readonly modelsDir: string,
     private readonly records: ModelRecord[],
     private readonly positions: Map<ModelRecord, JsonWithPositions>,
+    private readonly drafts: Map<string, ModelRecord>,
   ) {
     for (const r of records) {
       const list = this.byName.get(r.name) ?? [];
@@ -62,14 +70,38 @@ export class ModelRegistry {
     const loaded = files.map((f) => loadModelFile(root, modelsDir, f, problems));
     if (problems.length > 0) throw problemsError(problems);
     const records: ModelRecord[] = [];
+    const drafts = new Map<string, ModelRecord>();
     const positions = new Map<ModelRecord, JsonWithPositions>();
     for (const item of loaded) {
       if (!item) continue;
-      records.push(item.record);
+      if (item.record.version === DRAFT_VERSION) drafts.set(item.record.name, item.record);
+      else records.push(item.record);
       positions.set(item.record, item.json);
     }
     records.sort(compareRecords);
-    return new ModelRegistry(root, modelsDir, records, positions);
+    return new ModelRegistry(root, modelsDir, records, positions, drafts);
+  }
+
+  /** The working draft of model `name` (`<name>/draft.schema.json`), if there is one. */
+  draft(name: string): ModelRecord | undefined {
+    return this.drafts.get(name);
+  }
+
+  /**
+   * The draft of model `name` bundled as if it were released: it shadows any version with the same `$id`, so its
+   * own references resolve inside the draft. See {@link ModelRegistry.bundle}.
+   * @throws Error when there is no draft; MetarepoError (exit 2) for a `$ref` that cannot be resolved.
+   */
+  bundleDraft(name: string): BundledModel {
+    const draft = this.drafts.get(name);
+    if (!draft) throw new Error(`model ${name} has no draft`);
+    const others = this.records.filter((r) => !(draft.id !== undefined && r.id === draft.id));
+    return bundleModel(draft, {
+      index: new SchemaIndex([...others, draft]),
+      locate: (r, pointer) => this.locate(r, pointer),
+      cache: new Map(),
+      digests: this.digests,
+    });
   }
 
   /** Every model version, sorted by name, then semver (ascending). */
@@ -172,10 +204,10 @@ function loadModelFile(
       `Rename the folder, e.g. "${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}".`,
     );
   }
-  if (semver.valid(version) !== version) {
+  if (version !== DRAFT_VERSION && semver.valid(version) !== version) {
     problem(
       `Model version "${version}" (${relFile}) is not a semver version.`,
-      `Name the file <major>.<minor>.<patch>${MODEL_FILE_SUFFIX}, e.g. 1.0.0${MODEL_FILE_SUFFIX}.`,
+      `Name the file <major>.<minor>.<patch>${MODEL_FILE_SUFFIX}, e.g. 1.0.0${MODEL_FILE_SUFFIX}, or ${DRAFT_VERSION}${MODEL_FILE_SUFFIX} for the working draft.`,
     );
   }
   const text = readFileSync(file, 'utf8'); // small files: a sync read is several times faster than fs/promises

@@ -15,7 +15,7 @@ export type TargetConfig = NonNullable<WorkspaceConfig['targets']>[number];
 export type ProjectConfig = NonNullable<WorkspaceConfig['projects']>[number];
 
 /** The workspace meta-model version that `metarepo init` writes and `loadConfig` validates against. */
-export const WORKSPACE_SCHEMA_VERSION = '1.0.0';
+export const WORKSPACE_SCHEMA_VERSION = '1.1.0';
 
 /**
  * Reads and validates `metarepo.yaml` against `meta-models/workspace/<version>.schema.json` with ajv.

@@ -13,13 +13,13 @@ describe('metarepo init', () => {
       expect(fs.statSync(path.join(ws, d)).isDirectory()).toBe(true);
     }
     const yaml = fs.readFileSync(path.join(ws, 'metarepo.yaml'), 'utf8');
-    expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/metarepo/meta-models/workspace/1.0.0.schema.json');
+    expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/metarepo/meta-models/workspace/1.1.0.schema.json');
     expect(yaml).toContain('name: acme');
     const pkg = JSON.parse(fs.readFileSync(path.join(ws, 'package.json'), 'utf8'));
     expect(pkg.workspaces).toEqual(['projects/*']);
     expect(fs.readFileSync(path.join(ws, '.metarepo/.gitignore'), 'utf8')).toContain('!manifest.json');
     // The modeline's target ships with the package.
-    expect(fs.existsSync(path.join(path.dirname(BIN), '../../../meta-models/workspace/1.0.0.schema.json'))).toBe(true);
+    expect(fs.existsSync(path.join(path.dirname(BIN), '../../../meta-models/workspace/1.1.0.schema.json'))).toBe(true);
     const status = metarepo(ws, ['status', '--json']);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).workspace.name).toBe('acme');

@@ -163,3 +163,34 @@ describe('ModelRegistry.load errors', () => {
     expect(err.message).toContain('models/b/1.0.0.schema.json');
   });
 });
+
+describe('ModelRegistry drafts', () => {
+  const withId = (id: string, props: Record<string, unknown>) => ({
+    $id: id,
+    type: 'object',
+    properties: props,
+    definitions: { name: { type: 'string', maxLength: 10 } },
+  });
+
+  it('keeps draft.schema.json out of the versions and bundles it shadowing the release with its $id', async () => {
+    const root = workspace({
+      'models/user/1.0.0.schema.json': withId('https://example.com/user', { name: { $ref: '#/definitions/name' } }),
+      'models/user/draft.schema.json': withId('https://example.com/user', { name: { $ref: '#/definitions/name' }, email: { type: 'string' } }),
+    });
+    const registry = await ModelRegistry.load(root);
+    expect(registry.versions('user')).toEqual(['1.0.0']);
+    expect(registry.resolve('user').version).toBe('1.0.0');
+    expect(registry.draft('user')).toMatchObject({ name: 'user', version: 'draft', relFile: 'models/user/draft.schema.json' });
+    expect(registry.draft('nobody')).toBeUndefined();
+    const bundled = registry.bundleDraft('user').schema as { properties: Record<string, unknown> };
+    expect(Object.keys(bundled.properties)).toEqual(['name', 'email']);
+    expect(Object.keys(registry.bundle(registry.get('user', '1.0.0')!).schema.properties as object)).toEqual(['name']);
+  });
+
+  it('validates a draft like any version', async () => {
+    const root = workspace({ 'models/user/draft.schema.json': { type: 'object', required: 'id' } });
+    const e = await caught(() => ModelRegistry.load(root));
+    expect(e.message).toContain('required');
+    expect(e.location?.file).toContain('draft.schema.json');
+  });
+});
