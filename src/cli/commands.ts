@@ -45,6 +45,15 @@ export function registerCommands(program: Command, globals: Globals): void {
     .action(act(async () => (await import('./generate.js')).generateCommand));
 
   program
+    .command('update <project>')
+    .description("re-render a scaffolded project's template at its current version with the recorded answers and 3-way merge it into the project")
+    .option('-s, --set <key=value...>', 'change an answer, or answer a new question', collect, [])
+    .option('--dry-run', 'print the changes as a diff, write nothing')
+    .option('-y, --yes', 'take defaults for new questions not answered by --set')
+    .addOption(new Option('--conflicts <mode>', 'leave conflicting files untouched and report the hunks, or write conflict markers').choices(['report', 'markers']).default('report'))
+    .action(act(async () => (await import('./update.js')).updateCommand));
+
+  program
     .command('watch')
     .description('regenerate when a model, template, generator, plugin or metarepo.yaml changes (one line per run)')
     .option('--debounce <ms>', 'quiet period after the last change before a run', '100')

@@ -1,8 +1,7 @@
 import pc from 'picocolors';
-import { generate, prestartCodegenPool, type FileConflict, type GenerateReport } from '../engine/generate.js';
-import { describeConflict } from '../engine/merge/three-way.js';
+import { generate, prestartCodegenPool, type GenerateReport } from '../engine/generate.js';
 import { findWorkspaceRoot } from '../workspace/root.js';
-import { describeChanges } from './diff.js';
+import { describeChanges, describeFileConflict } from './diff.js';
 import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -50,16 +49,6 @@ function toJson(r: GenerateReport, stale: string[]) {
     written: r.written,
     durationMs: r.durationMs,
   };
-}
-
-const RESOLUTION = {
-  untouched: 'left untouched; resolve by hand, or rerun with --conflicts=markers',
-  markers: 'written with conflict markers; resolve them, then run metarepo generate --merge',
-  'no-base': 'no merge base is stored for it (written before metarepo kept bases); rerun with --force to overwrite it',
-} as const;
-
-function describeFileConflict(c: FileConflict): string {
-  return [`${pc.red('conflict')} ${c.file}: ${RESOLUTION[c.resolution]}`, ...c.hunks.map((h) => describeConflict(c.file, h))].join('\n');
 }
 
 function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, stale: string[]): string {

@@ -4,6 +4,9 @@ import { MetarepoError } from '../errors.js';
 import { commitChanges } from '../engine/commit.js';
 import { findScaffoldGenerator, listScaffoldGenerators, runScaffold } from '../engine/scaffold/run.js';
 import { Tree } from '../engine/tree.js';
+import { sha256 } from '../engine/hash.js';
+import { storeBases } from '../engine/merge/base-store.js';
+import { templateVersionOf } from '../engine/scaffold/template-version.js';
 import { TOOL_VERSION } from '../version.js';
 import { recordAnswers, registerProject } from '../workspace/projects.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
@@ -46,14 +49,23 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
       interactive: !!process.stdin.isTTY && !opts.yes && !g.json,
       dryRun: opts.dryRun,
     });
+    const written = result.changes.filter((c) => c.content !== undefined);
     if (result.project) {
       const projectName = path.posix.basename(result.project.path);
       registerProject(tree, { name: projectName, path: result.project.path, generator: entry.name, kind: result.project.kind });
-      recordAnswers(tree, projectName, { generator: entry.name, answers: result.answers, metarepoVersion: TOOL_VERSION });
+      const templateVersion = templateVersionOf(ws.root, entry);
+      recordAnswers(tree, projectName, {
+        generator: entry.name,
+        answers: result.answers,
+        metarepoVersion: TOOL_VERSION,
+        ...(templateVersion ? { templateVersion } : {}),
+        files: Object.fromEntries(written.map((c) => [c.path, sha256(c.content!)])),
+      });
     }
     const changes = tree.changes();
     if (!opts.dryRun) {
       commitChanges(ws.root, changes);
+      if (result.project) storeBases(ws.root, written.map((c) => c.content!));
       for (const c of changes) ws.bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, generator: entry.name });
     }
     ws.bus.publish('core:scaffold:finished', { generator: entry.name, files: changes.map((c) => c.path), project: result.project?.path, dryRun: !!opts.dryRun });
@@ -68,7 +80,7 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
 }
 
 /** Parses `--set key=value` flags. @throws MetarepoError (exit 2) for a flag without `=`. */
-function parseSets(sets: string[]): Record<string, unknown> {
+export function parseSets(sets: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');

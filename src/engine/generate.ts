@@ -14,7 +14,7 @@ import { codegenGenerators, plan, targetName, validateOptions, type PlannedTarge
 import { Tree, type FileChange } from './tree.js';
 import { DiskCache, filesOfTarget, isEdited } from './disk.js';
 import { liveBaseHashes, pruneBases, readBase, storeBases } from './merge/base-store.js';
-import { mergeThreeWay, type MergeConflict } from './merge/three-way.js';
+import { mergeThreeWay, type FileConflict } from './merge/three-way.js';
 
 /** Flags of `metarepo generate`. */
 export interface GenerateOptions {
@@ -240,14 +240,6 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   }
   report.durationMs = Date.now() - started;
   return report;
-}
-
-/** A generated file whose 3-way merge conflicted. */
-export interface FileConflict {
-  file: string;
-  /** `markers`: written with conflict markers; `untouched`: left as it was; `no-base`: no merge base was stored. */
-  resolution: 'markers' | 'untouched' | 'no-base';
-  hunks: MergeConflict[];
 }
 
 type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string };

@@ -38,9 +38,34 @@ function coveredBy(glob: string, dir: string): boolean {
   return false;
 }
 
-/** Records the answers a project was scaffolded with, for later updates (`.metarepo/answers/<project>.json`). */
-export function recordAnswers(tree: Tree, project: string, record: { generator: string; answers: Record<string, unknown>; metarepoVersion: string }): void {
-  const file = `${STATE_DIR}/answers/${project}.json`;
-  const sorted = Object.fromEntries(Object.keys(record.answers).sort().map((k) => [k, record.answers[k]]));
-  tree.write(file, `${JSON.stringify({ ...record, answers: sorted }, null, 2)}\n`, { overwrite: true, origin: 'new' });
+/**
+ * `.metarepo/answers/<project>.json`: how a project was scaffolded, for `metarepo update` (copier's answers file).
+ */
+export interface AnswersRecord {
+  /** Scaffold generator name. */
+  generator: string;
+  /** Every answer, keys sorted. */
+  answers: Record<string, unknown>;
+  /** metarepo version that wrote the project. */
+  metarepoVersion: string;
+  /** `version` of the generator's template.yaml when it has one. */
+  templateVersion?: string;
+  /**
+   * Every file the generator wrote, by path relative to the workspace root, with the SHA-256 of the content as
+   * written; that content is kept under `.metarepo/base/` as the merge base of the next update.
+   */
+  files?: Record<string, string>;
+}
+
+/** Path of a project's answers record, relative to the workspace root. */
+export function answersFile(project: string): string {
+  return `${STATE_DIR}/answers/${project}.json`;
+}
+
+/** Records the answers a project was scaffolded (or updated) with, keys sorted. */
+export function recordAnswers(tree: Tree, project: string, record: AnswersRecord): void {
+  const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  const out: AnswersRecord = { ...record, answers: sorted(record.answers) };
+  if (record.files) out.files = sorted(record.files) as Record<string, string>;
+  tree.write(answersFile(project), `${JSON.stringify(out, null, 2)}\n`, { overwrite: true, origin: 'new' });
 }

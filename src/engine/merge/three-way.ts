@@ -13,6 +13,18 @@ export interface MergeConflict {
   theirs: string[];
 }
 
+/** A file whose 3-way merge conflicted, as `generate --merge` and `update` report it. */
+export interface FileConflict {
+  /** Path relative to the workspace root. */
+  file: string;
+  /**
+   * `markers`: written with conflict markers; `untouched`: left as it was; `no-base`: no merge base was stored;
+   * `both-added`: the file is new in the output but a different file of that name exists.
+   */
+  resolution: 'markers' | 'untouched' | 'no-base' | 'both-added';
+  hunks: MergeConflict[];
+}
+
 /** Result of {@link mergeThreeWay}. */
 export interface ThreeWayResult {
   /** True when every hunk merged without conflict; `text` is then the merged file. */

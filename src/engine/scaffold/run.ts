@@ -49,7 +49,10 @@ export interface ScaffoldResult {
   answers: Record<string, unknown>;
   /** One line per plop comment and action result, plus notes (skipped actions, unused `--set`). */
   messages: string[];
-  /** The generator's `project` with its path rendered over the answers (built-ins only). */
+  /**
+   * The generator's `project` with its path rendered over the answers: a built-in's `project`, or a plopfile
+   * generator's `project: { path, kind }` field.
+   */
   project?: { path: string; kind: string };
 }
 
@@ -158,10 +161,11 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
   if (failures.length > 0) throw runFailure(name, failures, thrown);
 
   let project: ScaffoldResult['project'];
-  if (!plopfile && generator.project) {
+  const spec = plopfile ? config.project : generator.project;
+  if (spec) {
     const { renderTemplate } = await import('../../templates/handlebars.js');
-    const rendered = renderTemplate(hb, generator.project.path, answered.answers, { label: `project path of "${name}"` });
-    project = { path: safeRelativePath(rendered, `generator ${name}`), kind: generator.project.kind };
+    const rendered = renderTemplate(hb, spec.path, answered.answers, { label: `project path of "${name}"` });
+    project = { path: safeRelativePath(rendered, `generator ${name}`), kind: spec.kind };
   }
   return { changes: tree.changes(), answers: answered.answers, messages, ...(project ? { project } : {}) };
 }
@@ -189,6 +193,8 @@ interface GeneratorConfig {
   description: string;
   prompts: unknown;
   actions: unknown;
+  /** A plopfile generator's project declaration, as built-ins have it (see ScaffoldGenerator.project). */
+  project?: { path: string; kind: string };
 }
 
 function generatorConfig(plop: NodePlopApi, name: string): GeneratorConfig {
@@ -200,7 +206,11 @@ function generatorConfig(plop: NodePlopApi, name: string): GeneratorConfig {
       hint: `It defines: ${plop.getGeneratorList().map((x) => x.name).join(', ') || '(none)'}.`,
     });
   }
-  return { description: g.description, prompts: g.prompts, actions: g.actions };
+  return { description: g.description, prompts: g.prompts, actions: g.actions, ...(isProjectSpec(g.project) ? { project: g.project } : {}) };
+}
+
+function isProjectSpec(v: unknown): v is { path: string; kind: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { path?: unknown }).path === 'string' && typeof (v as { kind?: unknown }).kind === 'string';
 }
 
 async function answersFor(
