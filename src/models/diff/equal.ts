@@ -1,0 +1,159 @@
+import { isObjectSchema, isSchema } from '../keywords.js';
+import { joinPointer } from '../pointer.js';
+import type { Located, SchemaDocument } from './document.js';
+import type { JsonSchema } from './types.js';
+import { canonicalKey, deepEqual, typeSet, valueSet } from './values.js';
+import { ASSERTIONS, acceptsAll, refOf } from './vocabulary.js';
+
+/** Keywords holding one schema, where absence means `true`. */
+const SINGLE_DEFAULT_TRUE = ['items', 'additionalItems', 'additionalProperties', 'unevaluatedItems', 'unevaluatedProperties', 'propertyNames', 'then', 'else'];
+/** Keywords holding one schema, where absence is not the same as `true`. */
+const SINGLE_STRICT = ['not', 'if', 'contains'];
+/** Keywords holding arrays of schemas, compared position by position. */
+const ARRAYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
+/** Keywords holding name → schema maps. */
+const MAPS = ['properties', 'patternProperties'];
+/** Keywords compared by their JSON value. */
+const PLAIN = ['minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'minContains', 'maxContains', 'minProperties', 'maxProperties', 'discriminator'];
+
+/**
+ * Structural equality of subschemas across the old and the new document: equal when they accept
+ * the same instances by the same keywords, annotations (`title`, `description`, `default`,
+ * extensions...) ignored. `type` and `required` compare as sets, `enum`/`const` as value sets,
+ * pure references are followed, and recursion terminates by co-induction: a pair of pointers
+ * already under comparison is assumed equal (the greatest-fixed-point reading of bisimulation), and
+ * the assumptions are kept only if the whole comparison succeeds.
+ */
+export class StructuralEquality {
+  private readonly equalPairs = new Set<string>();
+  private readonly unequalPairs = new Set<string>();
+  private assumed = new Set<string>();
+
+  constructor(
+    private readonly oldDoc: SchemaDocument,
+    private readonly newDoc: SchemaDocument,
+  ) {}
+
+  /** Whether `a` (in the old document) and `b` (in the new one) are structurally equal. */
+  equal(a: Located, b: Located): boolean {
+    this.assumed = new Set();
+    const result = this.eq(a, b);
+    if (result) for (const key of this.assumed) this.equalPairs.add(key);
+    this.assumed = new Set();
+    return result;
+  }
+
+  /**
+   * A cheap key that is the same for equal schemas (the keywords present and the `type` set
+   * after following references), to bucket candidates before {@link equal}.
+   */
+  signature(side: 'old' | 'new', at: Located): string {
+    const { node } = (side === 'old' ? this.oldDoc : this.newDoc).follow(at);
+    if (typeof node === 'boolean' || acceptsAll(node)) return acceptsAll(node) ? 'true' : 'false';
+    const keys = Object.keys(node).filter((k) => ASSERTIONS.has(k) && k !== 'nullable' && k !== 'type').sort();
+    return `${keys.join(',')}|${typeSet(node)?.join(',') ?? '*'}`;
+  }
+
+  private eq(a: Located, b: Located): boolean {
+    a = this.oldDoc.follow(a);
+    b = this.newDoc.follow(b);
+    const key = `${a.pointer}\u0000${b.pointer}`;
+    if (this.equalPairs.has(key) || this.assumed.has(key)) return true;
+    if (this.unequalPairs.has(key)) return false;
+    this.assumed.add(key);
+    const result = this.nodes(a, b);
+    // A negative found under optimistic assumptions is final; a positive waits for the whole comparison.
+    if (!result) this.unequalPairs.add(key);
+    return result;
+  }
+
+  private nodes(a: Located, b: Located): boolean {
+    const x = a.node;
+    const y = b.node;
+    if (typeof x === 'boolean' || typeof y === 'boolean') return acceptsAll(x) === acceptsAll(y) && (acceptsAll(x) || x === y);
+    const child = (loc: Located, keyword: string, ...rest: string[]): Located => {
+      const node = (loc.node as Record<string, unknown>)[keyword];
+      const value = rest.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], node);
+      return { node: (value ?? true) as JsonSchema, pointer: joinPointer(loc.pointer, keyword, ...rest) };
+    };
+    if (!sameList(typeSet(x), typeSet(y))) return false;
+    const vx = valueSet(x);
+    const vy = valueSet(y);
+    if ((vx === undefined) !== (vy === undefined) || (vx && !sameList([...vx.keys()].sort(), [...vy!.keys()].sort()))) return false;
+    if (!sameList(names(x.required), names(y.required))) return false;
+    if ((x.uniqueItems === true) !== (y.uniqueItems === true)) return false;
+    if (!PLAIN.every((k) => deepEqual(x[k], y[k]))) return false;
+    if (!SINGLE_DEFAULT_TRUE.every((k) => Array.isArray(x[k]) === Array.isArray(y[k]) && (Array.isArray(x[k]) || this.eq(child(a, k), child(b, k))))) return false;
+    if (!SINGLE_STRICT.every((k) => (x[k] === undefined) === (y[k] === undefined) && (x[k] === undefined || this.eq(child(a, k), child(b, k))))) return false;
+    for (const k of [...ARRAYS, 'items']) {
+      const xs = x[k];
+      const ys = y[k];
+      if (!Array.isArray(xs) && !Array.isArray(ys)) continue;
+      if (!Array.isArray(xs) || !Array.isArray(ys) || xs.length !== ys.length) return false;
+      if (!xs.every((_, i) => this.eq(child(a, k, String(i)), child(b, k, String(i))))) return false;
+    }
+    for (const k of MAPS) {
+      const xm = (x[k] ?? {}) as Record<string, unknown>;
+      const ym = (y[k] ?? {}) as Record<string, unknown>;
+      const keys = Object.keys(xm).sort();
+      if (!sameList(keys, Object.keys(ym).sort())) return false;
+      if (!keys.every((name) => this.eq(child(a, k, name), child(b, k, name)))) return false;
+    }
+    if (!this.dependencies(a, b)) return false;
+    const rx = refOf(x);
+    const ry = refOf(y);
+    if (!rx || !ry) return !rx && !ry;
+    return this.eq(this.oldDoc.resolve(rx.ref, a.pointer), this.newDoc.resolve(ry.ref, b.pointer));
+  }
+
+  /** `dependentRequired` and draft-07 `dependencies` (arrays as required names, schemas as dependent schemas). */
+  private dependencies(a: Located, b: Located): boolean {
+    const x = dependencyParts(a);
+    const y = dependencyParts(b);
+    if (canonicalKey(x.required) !== canonicalKey(y.required)) return false;
+    const keys = Object.keys(x.schemas).sort();
+    if (!sameList(keys, Object.keys(y.schemas).sort())) return false;
+    return keys.every((k) => this.eq(x.schemas[k]!, y.schemas[k]!));
+  }
+}
+
+/** What `dependentRequired`, `dependentSchemas` and draft-07 `dependencies` require, by property name. */
+export interface DependencyParts {
+  /** Names each property requires (sorted, unique). */
+  required: Record<string, string[]>;
+  /** Pointer of the list each property's names come from (the first keyword holding one). */
+  requiredAt: Record<string, string>;
+  /** The dependent schema of each property. */
+  schemas: Record<string, Located>;
+}
+
+/** Reads the dependency keywords of a node; draft-07 `dependencies` arrays count as required names, its schemas as dependent schemas. */
+export function dependencyParts(at: Located): DependencyParts {
+  const parts: DependencyParts = { required: {}, requiredAt: {}, schemas: {} };
+  const node = at.node;
+  if (typeof node === 'boolean') return parts;
+  for (const keyword of ['dependentRequired', 'dependentSchemas', 'dependencies']) {
+    const map = node[keyword];
+    if (!isObjectSchema(map)) continue;
+    for (const [name, value] of Object.entries(map)) {
+      const pointer = joinPointer(at.pointer, keyword, name);
+      if (Array.isArray(value) && keyword !== 'dependentSchemas') {
+        parts.required[name] = [...new Set([...(parts.required[name] ?? []), ...names(value)])].sort();
+        parts.requiredAt[name] ??= pointer;
+      } else if (keyword !== 'dependentRequired' && isSchema(value) && !parts.schemas[name]) {
+        parts.schemas[name] = { node: value, pointer };
+      }
+    }
+  }
+  return parts;
+}
+
+/** The strings of an array value, sorted and unique (`required`, dependency lists). */
+export function names(value: unknown): string[] {
+  return Array.isArray(value) ? [...new Set(value.filter((v): v is string => typeof v === 'string'))].sort() : [];
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}

@@ -1,0 +1,65 @@
+/**
+ * How the diff reads keywords: which ones assert (change the set of valid instances), which are
+ * annotations, and which hold references. Sources: JSON Schema 2020-12 Core and Validation
+ * (json-schema.org), draft-04..07 for `dependencies`, `additionalItems` and boolean
+ * `exclusiveMinimum`, and OpenAPI 3.0 for `nullable` and `discriminator`.
+ */
+import type { JsonSchema } from './types.js';
+
+/** Reference keywords, read statically: `$dynamicRef` and 2019-09 `$recursiveRef` like `$ref`. */
+export const REF_KEYWORDS = ['$ref', '$dynamicRef', '$recursiveRef'] as const;
+
+/** Keywords that constrain instances. A node with a `$ref` and none of these is a pure reference. */
+export const ASSERTIONS = new Set([
+  'type', 'nullable', 'enum', 'const',
+  'minLength', 'maxLength', 'pattern', 'format',
+  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
+  'items', 'prefixItems', 'additionalItems', 'unevaluatedItems', 'minItems', 'maxItems', 'uniqueItems',
+  'contains', 'minContains', 'maxContains',
+  'properties', 'required', 'additionalProperties', 'patternProperties', 'unevaluatedProperties',
+  'propertyNames', 'minProperties', 'maxProperties', 'dependentRequired', 'dependentSchemas', 'dependencies',
+  'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'discriminator',
+]);
+
+/** Keywords compared as plain annotations (`ANNOTATION_CHANGED`). */
+export const PLAIN_ANNOTATIONS = ['description', '$comment', 'examples', 'example', 'contentMediaType', 'contentEncoding', 'contentSchema'];
+
+/** Keywords that name a resource or a location in it (`ID_CHANGED`). */
+export const IDENTIFIERS = ['$id', 'id', '$anchor', '$dynamicAnchor'];
+
+/** Extensions that name generated enum members (json-schema-to-typescript, OpenAPI Generator, NSwag). */
+export const ENUM_NAME_KEYWORDS = ['tsEnumNames', 'x-enum-varnames', 'x-enumNames', 'x-enum-names'];
+
+/**
+ * Every keyword some rule reads; any other keyword (and `x-*` beyond the enum names) is an
+ * extension. `$vocabulary` and `$recursiveAnchor` only steer validators and are not compared.
+ */
+export const HANDLED = new Set([
+  ...ASSERTIONS, ...REF_KEYWORDS, ...PLAIN_ANNOTATIONS, ...IDENTIFIERS, ...ENUM_NAME_KEYWORDS,
+  '$schema', 'title', 'default', 'deprecated', 'readOnly', 'writeOnly', 'definitions', '$defs',
+  '$vocabulary', '$recursiveAnchor',
+]);
+
+/** The reference a node holds (`$ref`, else `$dynamicRef`, else `$recursiveRef`), with its keyword. */
+export function refOf(node: JsonSchema): { keyword: string; ref: string } | undefined {
+  if (typeof node === 'boolean') return undefined;
+  for (const keyword of REF_KEYWORDS) {
+    const ref = node[keyword];
+    if (typeof ref === 'string') return { keyword, ref };
+  }
+  return undefined;
+}
+
+/** Whether a node is only a reference: a `$ref` beside annotations, no assertion of its own. */
+export function isPureRef(node: JsonSchema): boolean {
+  if (!refOf(node)) return false;
+  for (const key in node as Record<string, unknown>) if (ASSERTIONS.has(key)) return false;
+  return true;
+}
+
+/** Whether a schema accepts everything: `true`, or an object schema without assertions or references. */
+export function acceptsAll(node: JsonSchema): boolean {
+  if (typeof node === 'boolean') return node;
+  for (const key in node) if (ASSERTIONS.has(key) || (REF_KEYWORDS as readonly string[]).includes(key)) return false;
+  return true;
+}

@@ -1,0 +1,228 @@
+/**
+ * The structural walker: compares two schemas node by node, hands each node pair to the rule
+ * modules, resolves references, and keeps recursion finite.
+ *
+ * Pairs of reference targets are memoised by (old pointer, new pointer): each pair is compared
+ * once, and a pair met again while it is being compared (a recursive schema) adds nothing, so
+ * changes inside a definition are reported once, at the definition's own pointers. Probes (what
+ * would a comparison report, without reporting it) serve the rules whose impacts come from
+ * comparing two other subschemas (`not`, partially open objects, tuples).
+ */
+import { compareAnnotations } from './annotations.js';
+import { compareArrays } from './arrays.js';
+import { compareNumbers } from './bounds.js';
+import { compareComposition, compareLifted, liftable } from './composition.js';
+import { at, located, type DiffContext, type Emission, type Side, type Tally, type WalkOptions } from './context.js';
+import { planDefinitions, reportDefinitions, type DefinitionPlan } from './definitions.js';
+import type { Located, SchemaDocument } from './document.js';
+import { StructuralEquality } from './equal.js';
+import { compareObjects } from './objects.js';
+import { compareEnumNames, compareStrings, compareTypes, compareValues } from './scalars.js';
+import type { DiffOptions, Impacts, SchemaChange } from './types.js';
+import { REF_KEYWORDS, isPureRef, refOf } from './vocabulary.js';
+
+const noImpacts = (): Impacts => ({ backward: false, forward: false, source: false });
+
+/** One comparison of an old and a new document; {@link run} returns the changes in walk order. */
+export class Differ implements DiffContext {
+  readonly equality: StructuralEquality;
+  private readonly changes: SchemaChange[] = [];
+  /** Tallies of the pairs and probes under way, innermost last. */
+  private readonly stack: Tally[] = [];
+  private probing = 0;
+  /** Pairs whose changes were reported, with what they found. */
+  private readonly reported = new Map<string, Tally>();
+  /** Pairs compared only inside probes. */
+  private readonly probed = new Map<string, Tally>();
+  private readonly active = new Set<string>();
+  private plan?: DefinitionPlan;
+  private readonly rename = (name: string) => this.plan?.renames.get(name) ?? name;
+
+  constructor(
+    readonly oldDoc: SchemaDocument,
+    readonly newDoc: SchemaDocument,
+    readonly options: Required<DiffOptions>,
+  ) {
+    this.equality = new StructuralEquality(oldDoc, newDoc);
+  }
+
+  /** Compares the roots, then every pair of matching definitions, then reports definitions added, removed or renamed. */
+  run(): SchemaChange[] {
+    this.plan = planDefinitions(this.oldDoc, this.newDoc, this.equality, this.options.detectRenames);
+    this.walkPair({ node: this.oldDoc.root, pointer: '' }, { node: this.newDoc.root, pointer: '' });
+    for (const pair of this.plan.pairs) this.walkPair(pair.old, pair.new);
+    reportDefinitions(this, this.plan);
+    return this.changes;
+  }
+
+  emit(e: Emission): void {
+    const impacts = { backward: e.impacts?.backward === true, forward: e.impacts?.forward === true, source: e.impacts?.source === true };
+    this.record({ count: 1, impacts });
+    if (this.probing === 0) this.changes.push(this.toChange(e, impacts));
+  }
+
+  probe(fn: () => void): Tally {
+    const tally: Tally = { count: 0, impacts: noImpacts() };
+    this.stack.push(tally);
+    this.probing++;
+    try {
+      fn();
+    } finally {
+      this.probing--;
+      this.stack.pop();
+    }
+    return tally;
+  }
+
+  refIdentity(side: Side, which: 'old' | 'new'): string | undefined {
+    if (!isPureRef(side.node)) return undefined;
+    const doc = which === 'old' ? this.oldDoc : this.newDoc;
+    const target = doc.resolve(refOf(side.node)!.ref, side.ptr);
+    return which === 'old' ? doc.identity(target.pointer, this.rename) : doc.identity(target.pointer);
+  }
+
+  walk(o: Side, n: Side, opts: WalkOptions = {}): void {
+    if (typeof o.node === 'boolean' && o.node === n.node) return;
+    const pureOld = isPureRef(o.node);
+    const pureNew = isPureRef(n.node);
+    if (pureOld && pureNew) {
+      if (opts.annotations !== false) compareAnnotations(this, o, n);
+      this.compareRefs(o, n);
+      return;
+    }
+    if (pureOld || pureNew) {
+      this.walk(pureOld ? this.view(this.oldDoc, o) : o, pureNew ? this.view(this.newDoc, n) : n, opts);
+      return;
+    }
+    if (o.node === false || n.node === false) {
+      if (o.node === n.node) return;
+      const added = n.node === false;
+      this.emit({
+        rule: added ? 'FALSE_SCHEMA_ADDED' : 'FALSE_SCHEMA_REMOVED',
+        old: o.ptr,
+        new: n.ptr,
+        message: added ? 'the schema is now false: nothing validates here' : 'the schema is no longer false',
+        impacts: added ? { backward: true, source: true } : { forward: true, source: true },
+      });
+      return;
+    }
+    const a: Side = o.node === true ? { ...o, node: {} } : o;
+    const b: Side = n.node === true ? { ...n, node: {} } : n;
+    if (opts.annotations !== false) {
+      compareAnnotations(this, a, b);
+      compareEnumNames(this, a, b);
+    }
+    const lift = liftable(a, b);
+    if (lift) {
+      compareLifted(this, a, b, lift);
+      return;
+    }
+    this.compareRefConjuncts(a, b);
+    compareTypes(this, a, b);
+    compareValues(this, a, b);
+    compareStrings(this, a, b);
+    compareNumbers(this, a, b);
+    compareArrays(this, a, b);
+    compareObjects(this, a, b);
+    compareComposition(this, a, b);
+  }
+
+  /** Two references: a new target (other than a renamed definition) is REF_RETARGETED; unequal targets are compared. */
+  private compareRefs(o: Side, n: Side): void {
+    const before = refOf(o.node)!;
+    const after = refOf(n.node)!;
+    const from = this.oldDoc.resolve(before.ref, o.ptr);
+    const to = this.newDoc.resolve(after.ref, n.ptr);
+    if (this.oldDoc.identity(from.pointer, this.rename) !== this.newDoc.identity(to.pointer)) {
+      const equal = this.equality.equal(from, to);
+      this.emit({
+        rule: 'REF_RETARGETED',
+        old: at(o, before.keyword),
+        new: at(n, after.keyword),
+        message: `reference ${before.ref} → ${after.ref}${equal ? ' (structurally equal)' : ''}`,
+        impacts: { source: true },
+        before: before.ref,
+        after: after.ref,
+      });
+      if (equal) return;
+    }
+    this.walkPair(from, to);
+  }
+
+  /** A `$ref` beside assertions acts as one more `allOf` member. */
+  private compareRefConjuncts(o: Side, n: Side): void {
+    const before = refOf(o.node);
+    const after = refOf(n.node);
+    if (before && after) this.compareRefs(o, n);
+    else if (before || after) {
+      this.emit({
+        rule: after ? 'ALLOF_CONJUNCT_ADDED' : 'ALLOF_CONJUNCT_REMOVED',
+        old: before && at(o, before.keyword),
+        new: after && at(n, after.keyword),
+        message: `reference ${(after ?? before)!.ref} ${after ? 'added' : 'removed'} beside other keywords`,
+        impacts: after ? { backward: true, source: true } : { forward: true, source: true },
+      });
+    }
+  }
+
+  /**
+   * Compares two reference targets once. A pair under comparison (a cycle) adds nothing; a pair
+   * already compared adds its tally without reporting again.
+   */
+  private walkPair(a: Located, b: Located): void {
+    const key = `${a.pointer}\u0000${b.pointer}`;
+    if (this.active.has(key)) return;
+    const known = this.reported.get(key) ?? (this.probing > 0 ? this.probed.get(key) : undefined);
+    if (known) {
+      this.record(known);
+      return;
+    }
+    const tally: Tally = { count: 0, impacts: noImpacts() };
+    this.active.add(key);
+    this.stack.push(tally);
+    try {
+      this.walk({ node: a.node, ptr: a.pointer }, { node: b.node, ptr: b.pointer });
+    } finally {
+      this.stack.pop();
+      this.active.delete(key);
+    }
+    (this.probing > 0 ? this.probed : this.reported).set(key, tally);
+    this.record(tally);
+  }
+
+  /** A pure reference as the schema it names, with the annotations written beside it laid over. */
+  private view(doc: SchemaDocument, side: Side): Side {
+    const target = doc.follow(located(side));
+    const node = side.node as Record<string, unknown>;
+    const siblings = Object.keys(node).filter((k) => !(REF_KEYWORDS as readonly string[]).includes(k));
+    if (siblings.length === 0 || target.node === false) return { node: target.node, ptr: target.pointer };
+    const merged: Record<string, unknown> = target.node === true ? {} : { ...target.node };
+    for (const key of siblings) merged[key] = node[key];
+    return { node: merged, ptr: target.pointer, over: { keys: new Set(siblings), ptr: side.ptr ?? '' } };
+  }
+
+  private record(t: Tally): void {
+    const top = this.stack.at(-1);
+    if (!top) return;
+    top.count += t.count;
+    top.impacts.backward ||= t.impacts.backward;
+    top.impacts.forward ||= t.impacts.forward;
+    top.impacts.source ||= t.impacts.source;
+  }
+
+  private toChange(e: Emission, impacts: Impacts): SchemaChange {
+    const path = e.path ?? e.new ?? e.old ?? '';
+    const typeName = e.new !== undefined ? this.newDoc.typeNameAt(e.new) : e.old !== undefined ? this.oldDoc.typeNameAt(e.old) : this.newDoc.typeNameAt(path);
+    return {
+      rule: e.rule,
+      path,
+      ...(e.old !== undefined ? { oldPointer: e.old } : {}),
+      ...(e.new !== undefined ? { newPointer: e.new } : {}),
+      message: e.message,
+      ...(e.before !== undefined ? { before: e.before } : {}),
+      ...(e.after !== undefined ? { after: e.after } : {}),
+      impacts,
+      ...(typeName !== undefined ? { typeName } : {}),
+    };
+  }
+}
