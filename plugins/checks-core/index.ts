@@ -5,6 +5,8 @@
  * - `generated-up-to-date`: no target is stale and no generated file was edited by hand (`metarepo check` only;
  *   during a generate run the outputs are being brought up to date).
  * - `unique-outputs`: no two targets write the same path.
+ * - `model-versions`: every model version says its change under the model's compatibility policy (a breaking
+ *   change needs a major version, an addition a minor one).
  */
 import { definePlugin, type Check, type Finding } from '../../src/plugins/api.js';
 
@@ -58,9 +60,15 @@ const uniqueOutputs: Check = {
   },
 };
 
+const modelVersions: Check = {
+  name: 'model-versions',
+  description: "Every model version's semver says its change under the model's compatibility policy.",
+  run: (ctx) => ctx.releases.flatMap((r): Finding[] => r.problems.map((message) => ({ severity: 'error', file: r.file, message: `${r.model}@${r.version} (policy ${r.policy}): ${message}` }))),
+};
+
 export default definePlugin({
   name: 'checks-core',
   setup(api) {
-    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs]) api.registerCheck(check);
+    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs, modelVersions]) api.registerCheck(check);
   },
 });

@@ -77,6 +77,29 @@ export function registerCommands(program: Command, globals: Globals): void {
     .description('add a new model at version 1.0.0 from a JSON Schema file')
     .requiredOption('--from <file>', 'the JSON Schema file')
     .action(act(async () => (await import('./model.js')).modelAddCommand));
+  model
+    .command('diff <name> [from] [to]')
+    .description('list the changes between two versions (default: the draft against the newest, or the two newest) with rule, pointer, impacts')
+    .action(act(async () => (await import('./model-diff.js')).modelDiffCommand));
+  model
+    .command('draft <name>')
+    .description('start the working draft (models/<name>/draft.schema.json) from the newest version')
+    .action(act(async () => (await import('./model-release.js')).modelDraftCommand));
+  model
+    .command('bump <name>')
+    .description('release the draft as the next version, with the semver bump its changes require under the policy')
+    .option('--as <version>', 'release as this version (refused when it understates the change)')
+    .option('--dry-run', 'print the version it would release, write nothing')
+    .action(act(async () => (await import('./model-release.js')).modelBumpCommand));
+  model
+    .command('changelog <name>')
+    .description('Markdown changelog across versions, also written to docs/models/<name>.md with a reference page per version')
+    .option('--no-write', 'print only')
+    .action(act(async () => (await import('./model-release.js')).modelChangelogCommand));
+  model
+    .command('impact <spec>')
+    .description('targets, generated files and projects a version (name@version) reaches, and which it breaks')
+    .action(act(async () => (await import('./model-diff.js')).modelImpactCommand));
 
   const broker = program.command('broker').description('the ZeroMQ event broker: start, stop, status');
   broker

@@ -8,7 +8,8 @@ import { ModelRegistry } from '../models/registry.js';
 import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 
-async function withRegistry<T>(g: GlobalOptions, command: string, fn: (ws: Workspace, r: ModelRegistry) => Promise<T> | T): Promise<T> {
+/** Opens the workspace, loads its models, runs `fn`, and closes the workspace with the outcome. */
+export async function withRegistry<T>(g: GlobalOptions, command: string, fn: (ws: Workspace, r: ModelRegistry) => Promise<T> | T): Promise<T> {
   const ws = await openWorkspace(g.cwd, command, { strict: g.strict });
   let code = 1;
   try {

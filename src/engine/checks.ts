@@ -65,5 +65,6 @@ export async function buildCheckContext(ws: Workspace, changes: PendingChange[] 
     ...(typeof m.schema.description === 'string' ? { description: m.schema.description } : {}),
   }));
   const targets: TargetSummary[] = (await targetStatuses(ws, new Set(changes.map((c) => c.path)))).map(({ resolved: _resolved, ...t }) => t);
-  return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes };
+  const { checkReleases } = await import('../models/evolution.js');
+  return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes, releases: checkReleases(registry, ws.config) };
 }

@@ -15,9 +15,16 @@ export interface NormalizeContext {
   index: SchemaIndex;
   /** Line and column of a JSON pointer in a model's file. */
   locate(record: ModelRecord, pointer: string): TextPosition;
-  /** Normalised subschemas by {@link locationKey}. They depend only on the workspace. */
+  /** Normalised subschemas by {@link locationKey}. They depend only on the workspace (and `annotations`). */
   cache: Map<string, unknown>;
+  /**
+   * Keep sample data, comments and vendor extensions (`examples`, `example`, `$comment`, `x-*`), which codegen
+   * does not want but a schema diff reports. Use a cache of its own.
+   */
+  annotations?: boolean;
 }
+
+const ANNOTATIONS = new Set(['examples', 'example', '$comment']);
 
 /**
  * Keywords dropped from the output: sample data and comments (`examples`, `example`, `$comment`),
@@ -70,7 +77,8 @@ function normalize(node: unknown, at: SchemaLocation, outer: string, ctx: Normal
   const id = idKeyword(at.record.draft);
   const out: Record<string, unknown> = {};
   for (const [keyword, value] of Object.entries(node)) {
-    if (keyword === '$schema' ? at.pointer !== '' : DROPPED.has(keyword) || keyword === id || keyword.startsWith('x-')) continue;
+    const kept = ctx.annotations && (ANNOTATIONS.has(keyword) || keyword.startsWith('x-'));
+    if (!kept && (keyword === '$schema' ? at.pointer !== '' : DROPPED.has(keyword) || keyword === id || keyword.startsWith('x-'))) continue;
     if ((DEFINITION_CONTAINERS as readonly string[]).includes(keyword)) continue;
     const here = joinPointer(at.pointer, keyword);
     if (REFS.has(keyword) && typeof value === 'string') {

@@ -12,6 +12,12 @@ import type { ModelRecord } from './types.js';
 export type { ModelRecord } from './types.js';
 export type { BundledModel } from './bundle.js';
 
+/** Options of {@link ModelRegistry.bundle}. */
+export interface BundleOptions {
+  /** Keep `examples`, `example`, `$comment` and `x-*` (for diffs; codegen gets them dropped). */
+  annotations?: boolean;
+}
+
 /** Model names: lowercase kebab-case, starting with a letter (`user`, `order-line`). */
 export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -34,6 +40,7 @@ export class ModelRegistry {
   private readonly index: SchemaIndex;
   /** Normalised subschemas and text digests, shared by every bundle of this registry. */
   private readonly normalized = new Map<string, unknown>();
+  private readonly annotated = new Map<string, unknown>();
   private readonly digests = new WeakMap<ModelRecord, string>();
 
   private constructor(
@@ -92,7 +99,7 @@ export class ModelRegistry {
    * own references resolve inside the draft. See {@link ModelRegistry.bundle}.
    * @throws Error when there is no draft; MetarepoError (exit 2) for a `$ref` that cannot be resolved.
    */
-  bundleDraft(name: string): BundledModel {
+  bundleDraft(name: string, opts: BundleOptions = {}): BundledModel {
     const draft = this.drafts.get(name);
     if (!draft) throw new Error(`model ${name} has no draft`);
     const others = this.records.filter((r) => !(draft.id !== undefined && r.id === draft.id));
@@ -101,6 +108,7 @@ export class ModelRegistry {
       locate: (r, pointer) => this.locate(r, pointer),
       cache: new Map(),
       digests: this.digests,
+      annotations: opts.annotations,
     });
   }
 
@@ -160,13 +168,14 @@ export class ModelRegistry {
    * @throws MetarepoError (exit 2) for a `$ref` that cannot be resolved inside the workspace;
    *   Error when `record` comes from another registry.
    */
-  bundle(record: ModelRecord): BundledModel {
+  bundle(record: ModelRecord, opts: BundleOptions = {}): BundledModel {
     if (!this.positions.has(record)) throw new Error(`${record.relFile} is not a record of this registry`);
     return bundleModel(record, {
       index: this.index,
       locate: (r, pointer) => this.locate(r, pointer),
-      cache: this.normalized,
+      cache: opts.annotations ? this.annotated : this.normalized,
       digests: this.digests,
+      annotations: opts.annotations,
     });
   }
 

@@ -158,6 +158,18 @@ export interface TargetSummary {
   edited: string[];
 }
 
+/** A model release checked against its compatibility policy (see `metarepo model bump`). */
+export interface ModelReleaseSummary {
+  model: string;
+  version: string;
+  /** The release's file, relative to the workspace root. */
+  file: string;
+  /** The model's compatibility policy, e.g. `backward` or `full_transitive`. */
+  policy: string;
+  /** One sentence per earlier version whose change this version number understates; empty when it is right. */
+  problems: string[];
+}
+
 /** What a check runs against. Plain data, so it crosses to plugin processes unchanged. */
 export interface CheckContext {
   /** Absolute workspace root. */
@@ -169,6 +181,8 @@ export interface CheckContext {
   targets: TargetSummary[];
   /** Changes a generate run is about to commit; empty for `metarepo check` (the workspace as it is). */
   changes: PendingChange[];
+  /** Every release of every model with more than one version, checked against its compatibility policy. */
+  releases: ModelReleaseSummary[];
 }
 
 /** A consistency rule run on the tree before commit and by `metarepo check`. */
