@@ -94,7 +94,8 @@ export interface ReleaseCheck {
  * Checks every release of every model with at least two versions: against the previous version, or under a
  * `*_transitive` policy against every earlier version. A release whose version understates the change from a
  * version it is checked against is a problem (see `checkDeclaredVersion`: a policy-breaking or SOURCE-breaking
- * change needs a major bump, an addition a minor one). Pre-releases are checked like releases.
+ * change needs a major bump, an addition a minor one). Pre-releases are checked like releases. Models under the
+ * `none` policy are not checked (a history written before the policy, such as a third-party schema's).
  */
 export function checkReleases(registry: ModelRegistry, config: WorkspaceConfig): ReleaseCheck[] {
   const out: ReleaseCheck[] = [];
@@ -102,6 +103,7 @@ export function checkReleases(registry: ModelRegistry, config: WorkspaceConfig):
   for (const name of names) {
     const versions = registry.versions(name);
     const { compatibility } = modelPolicy(config, name);
+    if (compatibility === 'none') continue; // Confluent's NONE: no compatibility check at all
     for (let i = 1; i < versions.length; i++) {
       const version = versions[i];
       const earlier = compatibility.endsWith('_transitive') ? versions.slice(0, i) : [versions[i - 1]];
