@@ -105,8 +105,15 @@ async function prebundledLoop(ws, n) {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-// 3. Events through the ZeroMQ broker beside raw PUB/SUB (its own script, which prints its own JSON line).
-{
-  const r = spawnSync(process.execPath, [path.join(REPO, 'bench/events.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs a benchmark script that prints its own JSON line; a failing script fails the whole run. */
+function runScript(file) {
+  const r = spawnSync(process.execPath, [path.join(REPO, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(r.stdout);
+  if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
+
+// 3. Events through the ZeroMQ broker beside raw PUB/SUB.
+runScript('bench/events.mjs');
+
+// 4. The schema diff on two 500-property schemas (exits non-zero over its 200 ms budget).
+runScript('bench/diff.mjs');

@@ -5,7 +5,7 @@
  * one side has is compared with the schema that covers it on the other side.
  */
 import { compareCount } from './bounds.js';
-import { at, kw, members, sub, type DiffContext, type Side } from './context.js';
+import { compareToggle, kw, members, sub, type DiffContext, type Side } from './context.js';
 
 interface ArrayShape {
   prefix: Side[];
@@ -50,28 +50,11 @@ export function compareArrays(ctx: DiffContext, o: Side, n: Side): void {
   compareCount(ctx, o, n, 'minContains', contains);
   compareCount(ctx, o, n, 'maxContains', contains);
 
-  const uniqueBefore = kw(o, 'uniqueItems') === true;
-  const uniqueAfter = kw(n, 'uniqueItems') === true;
-  if (uniqueBefore !== uniqueAfter) {
-    ctx.emit({
-      rule: uniqueAfter ? 'UNIQUE_ITEMS_ADDED' : 'UNIQUE_ITEMS_REMOVED',
-      old: at(o, 'uniqueItems'),
-      new: at(n, 'uniqueItems'),
-      message: uniqueAfter ? 'items must now be unique' : 'items need no longer be unique',
-      impacts: uniqueAfter ? { backward: true } : { forward: true },
-    });
-  }
-
-  const hadContains = kw(o, 'contains') !== undefined;
-  const hasContains = kw(n, 'contains') !== undefined;
-  if (hadContains && hasContains) ctx.walk(sub(o, 'contains'), sub(n, 'contains'));
-  else if (hadContains !== hasContains) {
-    ctx.emit({
-      rule: hasContains ? 'CONTAINS_ADDED' : 'CONTAINS_REMOVED',
-      old: at(o, 'contains'),
-      new: at(n, 'contains'),
-      message: hasContains ? '`contains` added' : '`contains` removed',
-      impacts: hasContains ? { backward: true } : { forward: true },
-    });
-  }
+  compareToggle(ctx, o, n, 'uniqueItems', {
+    added: 'UNIQUE_ITEMS_ADDED',
+    removed: 'UNIQUE_ITEMS_REMOVED',
+    present: (v) => v === true,
+    messages: ['items must now be unique', 'items need no longer be unique'],
+  });
+  if (compareToggle(ctx, o, n, 'contains', { added: 'CONTAINS_ADDED', removed: 'CONTAINS_REMOVED' })) ctx.walk(sub(o, 'contains'), sub(n, 'contains'));
 }

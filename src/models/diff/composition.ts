@@ -11,7 +11,7 @@
  * one-branch union, so the change reads as a branch added, not as a rewrite.
  */
 import { joinPointer } from '../pointer.js';
-import { at, kw, located, members, sub, type DiffContext, type Side } from './context.js';
+import { at, compareToggle, kw, located, members, sub, type DiffContext, type Side } from './context.js';
 import type { SchemaDocument } from './document.js';
 import type { RuleId } from './rules.js';
 import type { JsonSchema } from './types.js';
@@ -103,18 +103,8 @@ function compareUnions(ctx: DiffContext, o: Side, n: Side): void {
     }
   }
   for (const keyword of UNIONS) {
-    const a = members(o, keyword);
-    const b = members(n, keyword);
-    if (a && b) compareLists(ctx, a, b, UNION_RULES, { old: at(o, keyword), new: at(n, keyword) }, false);
-    else if (a || b) {
-      ctx.emit({
-        rule: b ? 'COMBINATOR_ADDED' : 'COMBINATOR_REMOVED',
-        old: at(o, keyword),
-        new: at(n, keyword),
-        message: `\`${keyword}\` ${b ? 'added' : 'removed'}`,
-        impacts: b ? { backward: true, source: true } : { forward: true, source: true },
-      });
-    }
+    const toggle = { added: 'COMBINATOR_ADDED', removed: 'COMBINATOR_REMOVED', present: Array.isArray, source: true } as const;
+    if (compareToggle(ctx, o, n, keyword, toggle)) compareLists(ctx, members(o, keyword)!, members(n, keyword)!, UNION_RULES, { old: at(o, keyword), new: at(n, keyword) }, false);
   }
 }
 
@@ -164,9 +154,13 @@ export function matchMembers(ctx: DiffContext, olds: Side[], news: Side[]): { pa
     }
   };
   byUniqueKey((s) => ctx.refIdentity(s, 'old'), (s) => ctx.refIdentity(s, 'new'));
+  // Equal members: the one at the same index first (the common, unchanged case stays linear), then any with the same signature.
+  const signatures = new Map([...freeNew].map((j) => [j, ctx.sameShape.signature('new', located(news[j]!))]));
+  const equalAt = (i: number, j: number, signature: string) =>
+    freeNew.has(j) && signatures.get(j) === signature && ctx.sameShape.equal(located(olds[i]!), located(news[j]!));
   for (const i of [...freeOld]) {
-    const signature = ctx.equality.signature('old', located(olds[i]!));
-    const j = [...freeNew].find((j) => ctx.equality.signature('new', located(news[j]!)) === signature && ctx.equality.equal(located(olds[i]!), located(news[j]!)));
+    const signature = ctx.sameShape.signature('old', located(olds[i]!));
+    const j = equalAt(i, i, signature) ? i : [...freeNew].find((j) => equalAt(i, j, signature));
     if (j !== undefined) pair(i, j);
   }
   byUniqueKey((s) => branchKey(ctx.oldDoc, s), (s) => branchKey(ctx.newDoc, s));
@@ -209,33 +203,19 @@ function describeMember(side: Side): string {
 
 /** `not`: added narrows, removed widens, and a change inside counts in the opposite direction. */
 function compareNot(ctx: DiffContext, o: Side, n: Side): void {
-  const before = kw(o, 'not') !== undefined;
-  const after = kw(n, 'not') !== undefined;
-  if (!before && !after) return;
-  const ptrs = { old: at(o, 'not'), new: at(n, 'not') };
-  if (before !== after) {
-    ctx.emit({ rule: after ? 'NOT_ADDED' : 'NOT_REMOVED', ...ptrs, message: `\`not\` ${after ? 'added' : 'removed'}`, impacts: after ? { backward: true } : { forward: true } });
-    return;
-  }
+  if (!compareToggle(ctx, o, n, 'not', { added: 'NOT_ADDED', removed: 'NOT_REMOVED' })) return;
   const { impacts } = ctx.probe(() => ctx.walk(sub(o, 'not'), sub(n, 'not')));
   if (impacts.backward || impacts.forward) {
-    ctx.emit({ rule: 'NOT_CHANGED', ...ptrs, message: 'the schema under `not` changed', impacts: { backward: impacts.forward, forward: impacts.backward } });
+    ctx.emit({ rule: 'NOT_CHANGED', old: at(o, 'not'), new: at(n, 'not'), message: 'the schema under `not` changed', impacts: { backward: impacts.forward, forward: impacts.backward } });
   }
 }
 
 /** `if`/`then`/`else`: a changed condition may move instances either way; `then`/`else` compare as usual under the same `if`. */
 function compareCondition(ctx: DiffContext, o: Side, n: Side): void {
-  const before = kw(o, 'if') !== undefined;
-  const after = kw(n, 'if') !== undefined;
-  if (!before && !after) return;
-  const ptrs = { old: at(o, 'if'), new: at(n, 'if') };
-  if (before !== after) {
-    ctx.emit({ rule: 'CONDITION_CHANGED', ...ptrs, message: `\`if\` ${after ? 'added' : 'removed'}`, impacts: after ? { backward: true } : { forward: true } });
-    return;
-  }
+  if (!compareToggle(ctx, o, n, 'if', { added: 'CONDITION_CHANGED', removed: 'CONDITION_CHANGED' })) return;
   const { impacts } = ctx.probe(() => ctx.walk(sub(o, 'if'), sub(n, 'if')));
   if (impacts.backward || impacts.forward) {
-    ctx.emit({ rule: 'CONDITION_CHANGED', ...ptrs, message: 'the `if` condition changed', impacts: { backward: true, forward: true } });
+    ctx.emit({ rule: 'CONDITION_CHANGED', old: at(o, 'if'), new: at(n, 'if'), message: 'the `if` condition changed', impacts: { backward: true, forward: true } });
   }
   ctx.walk(sub(o, 'then'), sub(n, 'then'));
   ctx.walk(sub(o, 'else'), sub(n, 'else'));

@@ -57,7 +57,10 @@ export interface DiffContext {
   readonly options: Required<DiffOptions>;
   readonly oldDoc: SchemaDocument;
   readonly newDoc: SchemaDocument;
+  /** Deep structural equality (references followed). */
   readonly equality: StructuralEquality;
+  /** Shallow structural equality: references equal when they name the same definition. */
+  readonly sameShape: StructuralEquality;
   /** Reports a change (counted, and kept unless probing). */
   emit(e: Emission): void;
   /** Compares two subschemas, reporting what differs. */
@@ -114,4 +117,46 @@ export function located(side: Side): Located {
 export function keysOf(side: Side, keyword: string): string[] {
   const value = kw(side, keyword);
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+}
+
+/** The keys of two nodes together (none for boolean schemas). */
+export function unionKeys(a: Side, b: Side): Set<string> {
+  const keys = new Set<string>();
+  if (typeof a.node !== 'boolean') for (const k in a.node) keys.add(k);
+  if (typeof b.node !== 'boolean') for (const k in b.node) keys.add(k);
+  return keys;
+}
+
+/** How {@link compareToggle} reports a constraint keyword present on one side only. */
+export interface Toggle {
+  added: RuleId;
+  removed: RuleId;
+  /** Whether a value counts as present (default: defined). */
+  present?: (value: unknown) => boolean;
+  /** Whether adding or removing it also breaks generated code. */
+  source?: boolean;
+  /** Messages for added and removed (default `` `keyword` added `` / `` removed ``). */
+  messages?: [string, string];
+}
+
+/**
+ * Compares the presence of a constraint keyword: on one side only, it is reported as added
+ * (BACKWARD: the constraint narrows) or removed (FORWARD).
+ * @returns whether both sides have it, for the caller to compare the values.
+ */
+export function compareToggle(ctx: DiffContext, o: Side, n: Side, keyword: string, toggle: Toggle): boolean {
+  const present = toggle.present ?? ((v: unknown) => v !== undefined);
+  const before = present(kw(o, keyword));
+  const after = present(kw(n, keyword));
+  if (before === after) return before;
+  const [added, removed] = toggle.messages ?? [`\`${keyword}\` added`, `\`${keyword}\` removed`];
+  const source = toggle.source ?? false;
+  ctx.emit({
+    rule: after ? toggle.added : toggle.removed,
+    old: at(o, keyword),
+    new: at(n, keyword),
+    message: after ? added : removed,
+    impacts: after ? { backward: true, source } : { forward: true, source },
+  });
+  return false;
 }

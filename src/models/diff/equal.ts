@@ -3,7 +3,7 @@ import { joinPointer } from '../pointer.js';
 import type { Located, SchemaDocument } from './document.js';
 import type { JsonSchema } from './types.js';
 import { canonicalKey, deepEqual, typeSet, valueSet } from './values.js';
-import { ASSERTIONS, acceptsAll, refOf } from './vocabulary.js';
+import { ASSERTIONS, acceptsAll, isPureRef, refOf } from './vocabulary.js';
 
 /** Keywords holding one schema, where absence means `true`. */
 const SINGLE_DEFAULT_TRUE = ['items', 'additionalItems', 'additionalProperties', 'unevaluatedItems', 'unevaluatedProperties', 'propertyNames', 'then', 'else'];
@@ -23,15 +23,24 @@ const PLAIN = ['minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximu
  * pure references are followed, and recursion terminates by co-induction: a pair of pointers
  * already under comparison is assumed equal (the greatest-fixed-point reading of bisimulation), and
  * the assumptions are kept only if the whole comparison succeeds.
+ *
+ * The shallow variant (given `sameTarget`) does not enter references: two references are equal
+ * when they name the same definition. It is what matching union members and renamed properties
+ * needs, at the cost of the inline parts only.
  */
 export class StructuralEquality {
   private readonly equalPairs = new Set<string>();
   private readonly unequalPairs = new Set<string>();
   private assumed = new Set<string>();
 
+  /**
+   * @param sameTarget - makes the comparison shallow: whether an old and a new reference target
+   *   (by pointer) are the same definition.
+   */
   constructor(
     private readonly oldDoc: SchemaDocument,
     private readonly newDoc: SchemaDocument,
+    private readonly sameTarget?: (oldPointer: string, newPointer: string) => boolean,
   ) {}
 
   /** Whether `a` (in the old document) and `b` (in the new one) are structurally equal. */
@@ -44,19 +53,25 @@ export class StructuralEquality {
   }
 
   /**
-   * A cheap key that is the same for equal schemas (the keywords present and the `type` set
-   * after following references), to bucket candidates before {@link equal}.
+   * A cheap key that is the same for equal schemas (the keywords present, the `type` set and the
+   * property names, after following references), to bucket candidates before {@link equal}.
    */
   signature(side: 'old' | 'new', at: Located): string {
-    const { node } = (side === 'old' ? this.oldDoc : this.newDoc).follow(at);
+    const { node } = this.sameTarget ? at : (side === 'old' ? this.oldDoc : this.newDoc).follow(at);
+    if (this.sameTarget && isPureRef(node)) return 'ref';
     if (typeof node === 'boolean' || acceptsAll(node)) return acceptsAll(node) ? 'true' : 'false';
     const keys = Object.keys(node).filter((k) => ASSERTIONS.has(k) && k !== 'nullable' && k !== 'type').sort();
-    return `${keys.join(',')}|${typeSet(node)?.join(',') ?? '*'}`;
+    const properties = node.properties !== null && typeof node.properties === 'object' ? Object.keys(node.properties).sort().join(',') : '';
+    return `${keys.join(',')}|${typeSet(node)?.join(',') ?? '*'}|${properties}`;
   }
 
   private eq(a: Located, b: Located): boolean {
-    a = this.oldDoc.follow(a);
-    b = this.newDoc.follow(b);
+    if (!this.sameTarget) {
+      a = this.oldDoc.follow(a);
+      b = this.newDoc.follow(b);
+    } else if (isPureRef(a.node) || isPureRef(b.node)) {
+      return isPureRef(a.node) && isPureRef(b.node) && this.refsMatch(a, b);
+    }
     const key = `${a.pointer}\u0000${b.pointer}`;
     if (this.equalPairs.has(key) || this.assumed.has(key)) return true;
     if (this.unequalPairs.has(key)) return false;
@@ -103,7 +118,14 @@ export class StructuralEquality {
     const rx = refOf(x);
     const ry = refOf(y);
     if (!rx || !ry) return !rx && !ry;
-    return this.eq(this.oldDoc.resolve(rx.ref, a.pointer), this.newDoc.resolve(ry.ref, b.pointer));
+    return this.sameTarget ? this.refsMatch(a, b) : this.eq(this.oldDoc.resolve(rx.ref, a.pointer), this.newDoc.resolve(ry.ref, b.pointer));
+  }
+
+  /** Shallow mode: whether two nodes' references name the same definition. */
+  private refsMatch(a: Located, b: Located): boolean {
+    const from = this.oldDoc.resolve(refOf(a.node)!.ref, a.pointer);
+    const to = this.newDoc.resolve(refOf(b.node)!.ref, b.pointer);
+    return this.sameTarget!(from.pointer, to.pointer);
   }
 
   /** `dependentRequired` and draft-07 `dependencies` (arrays as required names, schemas as dependent schemas). */

@@ -19,6 +19,7 @@ export {
   type SemverBump,
   type VersionedSchema,
 } from './compat.js';
+export { renderRulesTable } from './rules-table.js';
 export { changelogSection, renderChangelog, type ChangelogEntry, type ChangelogSection } from './changelog.js';
 export { renderReference } from './reference.js';
 export type { DiffOptions, Impacts, JsonSchema, OpenContentPolicy, SchemaChange } from './types.js';

@@ -39,12 +39,17 @@ function matches(pattern: string, key: string): boolean {
   return re !== null && re.test(key);
 }
 
-/** The additionalProperties-like schema of a side (the keyword it comes from, if any). */
+/**
+ * The schema of a side's undeclared keys: `additionalProperties`, else `unevaluatedProperties`
+ * (read the same way, ignoring what `allOf` members evaluate), else a virtual `true`.
+ */
 function additional(side: Side): Side {
-  for (const keyword of ['additionalProperties', 'unevaluatedProperties']) {
-    if (kw(side, keyword) !== undefined) return sub(side, keyword);
-  }
-  return { node: true, ptr: undefined };
+  const keyword = closureKeyword(side);
+  return keyword ? sub(side, keyword) : { node: true, ptr: undefined };
+}
+
+function closureKeyword(side: Side): string | undefined {
+  return ['additionalProperties', 'unevaluatedProperties'].find((k) => kw(side, k) !== undefined);
 }
 
 /** The schema that validates `key` when it is not under `properties`. */
@@ -205,7 +210,7 @@ function renames(ctx: DiffContext, o: Side, n: Side, removed: string[], added: s
   for (const key of added) {
     const side = sub(n, 'properties', key);
     if (acceptsAll(side.node) || side.node === false) continue;
-    const signature = ctx.equality.signature('new', located(side));
+    const signature = ctx.sameShape.signature('new', located(side));
     buckets.set(signature, [...(buckets.get(signature) ?? []), key]);
   }
   const candidates = new Map<string, string[]>();
@@ -213,8 +218,8 @@ function renames(ctx: DiffContext, o: Side, n: Side, removed: string[], added: s
   for (const key of removed) {
     const side = sub(o, 'properties', key);
     if (acceptsAll(side.node) || side.node === false) continue;
-    const bucket = buckets.get(ctx.equality.signature('old', located(side))) ?? [];
-    const found = bucket.filter((k) => reqBefore.has(key) === reqAfter.has(k) && ctx.equality.equal(located(side), located(sub(n, 'properties', k))));
+    const bucket = buckets.get(ctx.sameShape.signature('old', located(side))) ?? [];
+    const found = bucket.filter((k) => reqBefore.has(key) === reqAfter.has(k) && ctx.sameShape.equal(located(side), located(sub(n, 'properties', k))));
     candidates.set(key, found);
     for (const k of found) claims.set(k, (claims.get(k) ?? 0) + 1);
   }
@@ -255,15 +260,13 @@ function compareRequired(ctx: DiffContext, o: Side, n: Side, skip: Set<string>):
 
 /** `additionalProperties` / `unevaluatedProperties` and `patternProperties`. */
 function compareContent(ctx: DiffContext, o: Side, n: Side): void {
-  for (const keyword of ['additionalProperties', 'unevaluatedProperties']) {
-    if (kw(o, keyword) === undefined && kw(n, keyword) === undefined) continue;
-    const a = sub(o, keyword);
-    const b = sub(n, keyword);
-    if ((a.node === false) === (b.node === false)) {
-      ctx.walk(a, b);
-      continue;
-    }
+  // The closure of each side, by whichever keyword sets it (so `additionalProperties: false` → `unevaluatedProperties: false` is no change).
+  const a = additional(o);
+  const b = additional(n);
+  if ((a.node === false) === (b.node === false)) ctx.walk(a, b);
+  else {
     const narrowed = b.node === false;
+    const keyword = narrowed ? closureKeyword(n) : closureKeyword(o);
     ctx.emit({
       rule: narrowed ? 'ADDITIONAL_PROPERTIES_NARROWED' : 'ADDITIONAL_PROPERTIES_WIDENED',
       old: a.ptr,

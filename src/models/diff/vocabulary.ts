@@ -9,17 +9,22 @@ import type { JsonSchema } from './types.js';
 /** Reference keywords, read statically: `$dynamicRef` and 2019-09 `$recursiveRef` like `$ref`. */
 export const REF_KEYWORDS = ['$ref', '$dynamicRef', '$recursiveRef'] as const;
 
+/** The assertion keywords each rule module reads; a module runs only when one of its keywords is present. */
+export const KEYWORD_GROUPS = {
+  types: ['type', 'nullable'],
+  values: ['enum', 'const'],
+  strings: ['minLength', 'maxLength', 'pattern', 'format'],
+  numbers: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
+  arrays: ['items', 'prefixItems', 'additionalItems', 'unevaluatedItems', 'minItems', 'maxItems', 'uniqueItems', 'contains', 'minContains', 'maxContains'],
+  objects: [
+    'properties', 'required', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'propertyNames',
+    'minProperties', 'maxProperties', 'dependentRequired', 'dependentSchemas', 'dependencies',
+  ],
+  composition: ['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'discriminator'],
+} as const;
+
 /** Keywords that constrain instances. A node with a `$ref` and none of these is a pure reference. */
-export const ASSERTIONS = new Set([
-  'type', 'nullable', 'enum', 'const',
-  'minLength', 'maxLength', 'pattern', 'format',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'items', 'prefixItems', 'additionalItems', 'unevaluatedItems', 'minItems', 'maxItems', 'uniqueItems',
-  'contains', 'minContains', 'maxContains',
-  'properties', 'required', 'additionalProperties', 'patternProperties', 'unevaluatedProperties',
-  'propertyNames', 'minProperties', 'maxProperties', 'dependentRequired', 'dependentSchemas', 'dependencies',
-  'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'discriminator',
-]);
+export const ASSERTIONS: ReadonlySet<string> = new Set(Object.values(KEYWORD_GROUPS).flat());
 
 /** Keywords compared as plain annotations (`ANNOTATION_CHANGED`). */
 export const PLAIN_ANNOTATIONS = ['description', '$comment', 'examples', 'example', 'contentMediaType', 'contentEncoding', 'contentSchema'];

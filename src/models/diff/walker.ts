@@ -12,20 +12,21 @@ import { compareAnnotations } from './annotations.js';
 import { compareArrays } from './arrays.js';
 import { compareNumbers } from './bounds.js';
 import { compareComposition, compareLifted, liftable } from './composition.js';
-import { at, located, type DiffContext, type Emission, type Side, type Tally, type WalkOptions } from './context.js';
+import { at, located, unionKeys, type DiffContext, type Emission, type Side, type Tally, type WalkOptions } from './context.js';
 import { planDefinitions, reportDefinitions, type DefinitionPlan } from './definitions.js';
 import type { Located, SchemaDocument } from './document.js';
 import { StructuralEquality } from './equal.js';
 import { compareObjects } from './objects.js';
 import { compareEnumNames, compareStrings, compareTypes, compareValues } from './scalars.js';
 import type { DiffOptions, Impacts, SchemaChange } from './types.js';
-import { REF_KEYWORDS, isPureRef, refOf } from './vocabulary.js';
+import { ENUM_NAME_KEYWORDS, KEYWORD_GROUPS, REF_KEYWORDS, isPureRef, refOf } from './vocabulary.js';
 
 const noImpacts = (): Impacts => ({ backward: false, forward: false, source: false });
 
 /** One comparison of an old and a new document; {@link run} returns the changes in walk order. */
 export class Differ implements DiffContext {
   readonly equality: StructuralEquality;
+  readonly sameShape: StructuralEquality;
   private readonly changes: SchemaChange[] = [];
   /** Tallies of the pairs and probes under way, innermost last. */
   private readonly stack: Tally[] = [];
@@ -44,6 +45,7 @@ export class Differ implements DiffContext {
     readonly options: Required<DiffOptions>,
   ) {
     this.equality = new StructuralEquality(oldDoc, newDoc);
+    this.sameShape = new StructuralEquality(oldDoc, newDoc, (from, to) => oldDoc.identity(from, this.rename) === newDoc.identity(to));
   }
 
   /** Compares the roots, then every pair of matching definitions, then reports definitions added, removed or renamed. */
@@ -86,7 +88,7 @@ export class Differ implements DiffContext {
     const pureOld = isPureRef(o.node);
     const pureNew = isPureRef(n.node);
     if (pureOld && pureNew) {
-      if (opts.annotations !== false) compareAnnotations(this, o, n);
+      if (opts.annotations !== false) compareAnnotations(this, o, n, unionKeys(o, n));
       this.compareRefs(o, n);
       return;
     }
@@ -108,23 +110,26 @@ export class Differ implements DiffContext {
     }
     const a: Side = o.node === true ? { ...o, node: {} } : o;
     const b: Side = n.node === true ? { ...n, node: {} } : n;
+    const keys = unionKeys(a, b);
+    const present = (group: readonly string[]) => group.some((k) => keys.has(k));
     if (opts.annotations !== false) {
-      compareAnnotations(this, a, b);
-      compareEnumNames(this, a, b);
+      compareAnnotations(this, a, b, keys);
+      if (present(ENUM_NAME_KEYWORDS)) compareEnumNames(this, a, b);
     }
-    const lift = liftable(a, b);
+    const lift = present(['anyOf', 'oneOf']) ? liftable(a, b) : undefined;
     if (lift) {
       compareLifted(this, a, b, lift);
       return;
     }
-    this.compareRefConjuncts(a, b);
-    compareTypes(this, a, b);
-    compareValues(this, a, b);
-    compareStrings(this, a, b);
-    compareNumbers(this, a, b);
-    compareArrays(this, a, b);
-    compareObjects(this, a, b);
-    compareComposition(this, a, b);
+    if (present(REF_KEYWORDS)) this.compareRefConjuncts(a, b);
+    // Each module runs only when one of its keywords is present: most nodes use few.
+    if (present(KEYWORD_GROUPS.types)) compareTypes(this, a, b);
+    if (present(KEYWORD_GROUPS.values)) compareValues(this, a, b);
+    if (present(KEYWORD_GROUPS.strings)) compareStrings(this, a, b);
+    if (present(KEYWORD_GROUPS.numbers)) compareNumbers(this, a, b);
+    if (present(KEYWORD_GROUPS.arrays)) compareArrays(this, a, b);
+    if (present(KEYWORD_GROUPS.objects)) compareObjects(this, a, b);
+    if (present(KEYWORD_GROUPS.composition)) compareComposition(this, a, b);
   }
 
   /** Two references: a new target (other than a renamed definition) is REF_RETARGETED; unequal targets are compared. */

@@ -81,6 +81,7 @@ one('rename detection can be switched off', obj({ userName: str }), obj({ userna
 both('existing property becomes required', obj({ a: str }), obj({ a: str }, { required: ['a'] }), ['REQUIRED_ADDED:BS'], ['REQUIRED_REMOVED:FS']);
 both('additionalProperties true → false', obj({ a: str }, { additionalProperties: true }), obj({ a: str }, closed), ['ADDITIONAL_PROPERTIES_NARROWED:BS'], ['ADDITIONAL_PROPERTIES_WIDENED:F']);
 both('unevaluatedProperties added as false', obj({ a: str }), obj({ a: str }, { unevaluatedProperties: false }), ['ADDITIONAL_PROPERTIES_NARROWED:BS'], ['ADDITIONAL_PROPERTIES_WIDENED:F']);
+one('additionalProperties: false → unevaluatedProperties: false', obj({ a: str }, closed), obj({ a: str }, { unevaluatedProperties: false }), []);
 one('additionalProperties value schema changed', obj({}, { additionalProperties: str }), obj({}, { additionalProperties: int }), ['TYPE_CHANGED:BFS'], { paths: ['/additionalProperties/type'] });
 both('patternProperties entry added', obj({}), obj({}, { patternProperties: { '^x-': str } }), ['PATTERN_PROPERTY_ADDED:BS'], ['PATTERN_PROPERTY_REMOVED:FS']);
 both('maxProperties lowered', { type: 'object', maxProperties: 5 }, { type: 'object', maxProperties: 3 }, ['PROPERTY_COUNT_TIGHTENED:B'], ['PROPERTY_COUNT_RELAXED:F']);
