@@ -117,3 +117,6 @@ runScript('bench/events.mjs');
 
 // 4. The schema diff on two 500-property schemas (exits non-zero over its 200 ms budget).
 runScript('bench/diff.mjs');
+
+// 5. Watch latency: save a model → regenerated output on disk (median over 15 saves).
+runScript('bench/watch.mjs');
