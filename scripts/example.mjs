@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildExampleModels } from '../examples/real-schemas/build-models.mjs';
+import { buildExampleModels, exampleConfig } from '../examples/real-schemas/build-models.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'dist/src/cli/bin.js');
@@ -40,10 +40,7 @@ const targets = [
   ['webhooks-push@^1', 'quicktype', 'generated/rust/push.rs', 'rust'],
 ];
 const yamlFile = path.join(dir, 'metarepo.yaml');
-const lines = targets.map(([model, generator, output, lang]) =>
-  [`  - model: "${model}"`, `    generator: ${generator}`, `    output: ${output}`, ...(lang ? [`    options: { lang: ${lang} }`] : [])].join('\n'),
-);
-fs.writeFileSync(yamlFile, fs.readFileSync(yamlFile, 'utf8').replace('targets: []', `targets:\n${lines.join('\n')}`));
+fs.writeFileSync(yamlFile, fs.readFileSync(yamlFile, 'utf8').replace('targets: []', exampleConfig(targets)));
 
 metarepo('generate');
 metarepo('generate', '--check');

@@ -15,3 +15,9 @@ export interface WrittenModel {
  * @throws {Error} when a source package is missing, an event matches no family, or a `$ref` does not resolve
  */
 export function buildExampleModels(targetModelsDir: string): Promise<WrittenModel[]>;
+
+/**
+ * The `metarepo.yaml` block for the example: `targets` (model range, codegen generator, output path, quicktype
+ * `lang`) and `compatibility: none` for the `openapi` model, whose 3.0 → 3.1 step is breaking by design.
+ */
+export function exampleConfig(targets: Array<[string, string, string, (string | null)?]>): string;

@@ -414,3 +414,18 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   for (const { name, version, bytes } of written) console.log(`${name}@${version}\t${bytes} bytes`);
   console.log(`${written.length} files in ${Math.round(performance.now() - started)} ms`);
 }
+
+/**
+ * The `metarepo.yaml` block that goes with the example models: `targets` as given, and the `openapi` model's
+ * compatibility policy set to `none`, because OpenAPI numbers its specifications its own way (3.1 is not
+ * backward compatible with 3.0), so the semver check of `checks-core/model-versions` does not apply to it.
+ * @param {Array<[model: string, generator: string, output: string, lang?: string | null]>} targets one entry
+ *   per target: model range, codegen generator, output path, and the quicktype `lang` option if any
+ * @returns {string} YAML text that replaces `targets: []` in a fresh `metarepo.yaml`
+ */
+export function exampleConfig(targets) {
+  const lines = targets.map(([model, generator, output, lang]) =>
+    [`  - model: "${model}"`, `    generator: ${generator}`, `    output: ${output}`, ...(lang ? [`    options: { lang: ${lang} }`] : [])].join('\n'),
+  );
+  return ['models:', '  openapi:', '    compatibility: none', 'targets:', ...lines].join('\n');
+}

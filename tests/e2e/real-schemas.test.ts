@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildExampleModels } from '../../examples/real-schemas/build-models.mjs';
+import { buildExampleModels, exampleConfig } from '../../examples/real-schemas/build-models.mjs';
 import { REPO_ROOT, metarepo, tempDir } from './cli.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -25,8 +25,7 @@ describe('real-world schemas end to end', () => {
       ['webhooks-push@^1', 'quicktype', 'gen/push.go', 'go'],
     ];
     const yaml = path.join(dir, 'metarepo.yaml');
-    const lines = targets.map(([m, g, o, lang]) => `  - model: "${m}"\n    generator: ${g}\n    output: ${o}${lang ? `\n    options: { lang: ${lang} }` : ''}`);
-    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('targets: []', `targets:\n${lines.join('\n')}`));
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('targets: []', exampleConfig(targets)));
 
     const gen = metarepo(dir, ['generate']);
     expect(gen.stderr).toBe('');
