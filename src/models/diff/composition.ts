@@ -34,7 +34,7 @@ function onlyUnion(side: Side): 'anyOf' | 'oneOf' | undefined {
   if (typeof side.node === 'boolean') return undefined;
   const present = UNIONS.filter((k) => Array.isArray(kw(side, k)));
   if (present.length !== 1) return undefined;
-  for (const key in side.node) if (ASSERTIONS.has(key) && key !== present[0] && key !== 'discriminator') return undefined;
+  for (const key in side.node) if (ASSERTIONS.has(key) && key !== present[0]) return undefined;
   return present[0];
 }
 

@@ -127,7 +127,7 @@ export class SchemaDocument {
       const keyword = segments[i]!;
       const value = node[keyword];
       const kind = keywordKind(keyword, value);
-      if (kind === 'none' && !(DEFINITION_CONTAINERS as readonly string[]).includes(keyword)) break;
+      if (kind === 'none') break;
       if (kind === 'single') {
         node = value;
         continue;
