@@ -14,12 +14,12 @@ export interface CountFamily {
 }
 
 /**
- * Compares one count keyword. A minimum defaults to 0 and a maximum to unbounded, so adding
- * `minLength: 0` changes nothing while adding `maxLength: 5` tightens.
+ * Compares one count keyword. A minimum defaults to 0 (`minContains` to 1) and a maximum to
+ * unbounded, so adding `minLength: 0` changes nothing while adding `maxLength: 5` tightens.
  */
 export function compareCount(ctx: DiffContext, o: Side, n: Side, keyword: string, family: CountFamily): void {
   const isMin = keyword.startsWith('min');
-  const neutral = isMin ? 0 : Number.POSITIVE_INFINITY;
+  const neutral = keyword === 'minContains' ? 1 : isMin ? 0 : Number.POSITIVE_INFINITY;
   const before = kw(o, keyword);
   const after = kw(n, keyword);
   const a = typeof before === 'number' ? before : neutral;

@@ -34,7 +34,7 @@ function onlyUnion(side: Side): 'anyOf' | 'oneOf' | undefined {
   if (typeof side.node === 'boolean') return undefined;
   const present = UNIONS.filter((k) => Array.isArray(kw(side, k)));
   if (present.length !== 1) return undefined;
-  for (const key in side.node) if (ASSERTIONS.has(key) && key !== present[0] && key !== 'discriminator') return undefined;
+  for (const key in side.node) if (ASSERTIONS.has(key) && key !== present[0]) return undefined;
   return present[0];
 }
 
@@ -154,7 +154,9 @@ export function matchMembers(ctx: DiffContext, olds: Side[], news: Side[]): { pa
     }
   };
   byUniqueKey((s) => ctx.refIdentity(s, 'old'), (s) => ctx.refIdentity(s, 'new'));
-  // Equal members: the one at the same index first (the common, unchanged case stays linear), then any with the same signature.
+  // Members written identically at the same index pair at once (the common, unchanged case: no structural comparison).
+  for (const i of [...freeOld]) if (freeNew.has(i) && deepEqual(olds[i]!.node, news[i]!.node)) pair(i, i);
+  // Equal members: the one at the same index first, then any with the same signature.
   const signatures = new Map([...freeNew].map((j) => [j, ctx.sameShape.signature('new', located(news[j]!))]));
   const equalAt = (i: number, j: number, signature: string) =>
     freeNew.has(j) && signatures.get(j) === signature && ctx.sameShape.equal(located(olds[i]!), located(news[j]!));

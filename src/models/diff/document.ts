@@ -20,6 +20,7 @@ export interface Located {
 export class SchemaDocument {
   private readonly resolved = new Map<string, Located>();
   private anchorIndex?: Map<string, string>;
+  private definitionIndex?: Map<string, Located>;
   private readonly id?: string;
 
   /**
@@ -88,9 +89,11 @@ export class SchemaDocument {
     return current;
   }
 
-  /** The root's `definitions` and `$defs` entries by name (`definitions` first when a name is in both). */
-  definitions(): Map<string, Located> {
+  /** The root's `definitions` and `$defs` entries by name (`definitions` first when a name is in both); computed once. */
+  definitions(): ReadonlyMap<string, Located> {
+    if (this.definitionIndex) return this.definitionIndex;
     const out = new Map<string, Located>();
+    this.definitionIndex = out;
     if (!isObjectSchema(this.root)) return out;
     for (const container of DEFINITION_CONTAINERS) {
       const defs = this.root[container];
@@ -127,7 +130,7 @@ export class SchemaDocument {
       const keyword = segments[i]!;
       const value = node[keyword];
       const kind = keywordKind(keyword, value);
-      if (kind === 'none' && !(DEFINITION_CONTAINERS as readonly string[]).includes(keyword)) break;
+      if (kind === 'none') break;
       if (kind === 'single') {
         node = value;
         continue;

@@ -26,9 +26,6 @@ export function canonicalKey(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalKey((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-/** The JSON Schema primitive types, in the order they are listed in messages. */
-export const PRIMITIVE_TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'] as const;
-
 /**
  * The instance types a schema allows by its `type` keyword, sorted; `undefined` means any type.
  * `nullable: true` (OpenAPI 3.0) adds `null` to a present `type`; `integer` is dropped beside

@@ -23,6 +23,17 @@ export const KEYWORD_GROUPS = {
   composition: ['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'discriminator'],
 } as const;
 
+/** A group of {@link KEYWORD_GROUPS}. */
+export type KeywordGroup = keyof typeof KEYWORD_GROUPS;
+
+/** One bit per keyword group. */
+export const GROUP_BIT = Object.fromEntries(Object.keys(KEYWORD_GROUPS).map((g, i) => [g, 1 << i])) as Record<KeywordGroup, number>;
+
+/** The group bit of each keyword, to find the groups a node uses in one pass over its keys. */
+export const GROUP_BITS: ReadonlyMap<string, number> = new Map(
+  Object.entries(KEYWORD_GROUPS).flatMap(([group, keywords]) => keywords.map((k) => [k, GROUP_BIT[group as KeywordGroup]] as const)),
+);
+
 /** Keywords that constrain instances. A node with a `$ref` and none of these is a pure reference. */
 export const ASSERTIONS: ReadonlySet<string> = new Set(Object.values(KEYWORD_GROUPS).flat());
 

@@ -19,7 +19,7 @@ import { StructuralEquality } from './equal.js';
 import { compareObjects } from './objects.js';
 import { compareEnumNames, compareStrings, compareTypes, compareValues } from './scalars.js';
 import type { DiffOptions, Impacts, SchemaChange } from './types.js';
-import { ENUM_NAME_KEYWORDS, KEYWORD_GROUPS, REF_KEYWORDS, isPureRef, refOf } from './vocabulary.js';
+import { ENUM_NAME_KEYWORDS, GROUP_BIT, GROUP_BITS, REF_KEYWORDS, isPureRef, refOf, type KeywordGroup } from './vocabulary.js';
 
 const noImpacts = (): Impacts => ({ backward: false, forward: false, source: false });
 
@@ -111,25 +111,27 @@ export class Differ implements DiffContext {
     const a: Side = o.node === true ? { ...o, node: {} } : o;
     const b: Side = n.node === true ? { ...n, node: {} } : n;
     const keys = unionKeys(a, b);
-    const present = (group: readonly string[]) => group.some((k) => keys.has(k));
+    let groups = 0;
+    for (const key of keys) groups |= GROUP_BITS.get(key) ?? 0;
+    const has = (group: KeywordGroup) => (groups & GROUP_BIT[group]) !== 0;
     if (opts.annotations !== false) {
       compareAnnotations(this, a, b, keys);
-      if (present(ENUM_NAME_KEYWORDS)) compareEnumNames(this, a, b);
+      if (ENUM_NAME_KEYWORDS.some((k) => keys.has(k))) compareEnumNames(this, a, b);
     }
-    const lift = present(['anyOf', 'oneOf']) ? liftable(a, b) : undefined;
+    const lift = (keys.has('anyOf') || keys.has('oneOf')) && liftable(a, b);
     if (lift) {
       compareLifted(this, a, b, lift);
       return;
     }
-    if (present(REF_KEYWORDS)) this.compareRefConjuncts(a, b);
+    if (REF_KEYWORDS.some((k) => keys.has(k))) this.compareRefConjuncts(a, b);
     // Each module runs only when one of its keywords is present: most nodes use few.
-    if (present(KEYWORD_GROUPS.types)) compareTypes(this, a, b);
-    if (present(KEYWORD_GROUPS.values)) compareValues(this, a, b);
-    if (present(KEYWORD_GROUPS.strings)) compareStrings(this, a, b);
-    if (present(KEYWORD_GROUPS.numbers)) compareNumbers(this, a, b);
-    if (present(KEYWORD_GROUPS.arrays)) compareArrays(this, a, b);
-    if (present(KEYWORD_GROUPS.objects)) compareObjects(this, a, b);
-    if (present(KEYWORD_GROUPS.composition)) compareComposition(this, a, b);
+    if (has('types')) compareTypes(this, a, b);
+    if (has('values')) compareValues(this, a, b);
+    if (has('strings')) compareStrings(this, a, b);
+    if (has('numbers')) compareNumbers(this, a, b);
+    if (has('arrays')) compareArrays(this, a, b);
+    if (has('objects')) compareObjects(this, a, b);
+    if (has('composition')) compareComposition(this, a, b);
   }
 
   /** Two references: a new target (other than a renamed definition) is REF_RETARGETED; unequal targets are compared. */

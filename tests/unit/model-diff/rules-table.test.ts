@@ -133,6 +133,7 @@ both('minItems raised', { type: 'array', minItems: 0 }, { type: 'array', minItem
 both('uniqueItems added', { type: 'array' }, { type: 'array', uniqueItems: true }, ['UNIQUE_ITEMS_ADDED:B'], ['UNIQUE_ITEMS_REMOVED:F']);
 both('tuple position added', { prefixItems: [str] }, { prefixItems: [str, int] }, ['TUPLE_ITEM_ADDED:BS'], ['TUPLE_ITEM_REMOVED:FS']);
 one('draft-07 items array → 2020-12 prefixItems', { items: [str], additionalItems: false }, { prefixItems: [str], items: false }, []);
+one('minContains 1 beside contains is the default', { contains: str }, { contains: str, minContains: 1 }, []);
 both('contains added', { type: 'array' }, { type: 'array', contains: { const: 'admin' } }, ['CONTAINS_ADDED:B'], ['CONTAINS_REMOVED:F']);
 both('items become false', { type: 'array', items: str }, { type: 'array', items: false }, ['FALSE_SCHEMA_ADDED:BS'], ['FALSE_SCHEMA_REMOVED:FS']);
 
