@@ -5,8 +5,10 @@
  * - `generated-up-to-date`: no target is stale and no generated file was edited by hand (`metarepo check` only;
  *   during a generate run the outputs are being brought up to date).
  * - `unique-outputs`: no two targets write the same path.
+ * - `templates-lint`: the workspace's templates pass template lint (`metarepo check` only: a generate run changes
+ *   no template).
  */
-import { definePlugin, type Check, type Finding } from '../../src/plugins/api.js';
+import { definePlugin, lintWorkspaceTemplates, type Check, type Finding } from '../../src/plugins/api.js';
 
 const CONFIG = 'metarepo.yaml';
 
@@ -58,9 +60,15 @@ const uniqueOutputs: Check = {
   },
 };
 
+const templatesLint: Check = {
+  name: 'templates-lint',
+  description: 'Templates use only declared variables, known helpers and partials, safe file names, valid Handlebars.',
+  run: (ctx) => (ctx.changes.length > 0 ? [] : lintWorkspaceTemplates(ctx.root)),
+};
+
 export default definePlugin({
   name: 'checks-core',
   setup(api) {
-    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs]) api.registerCheck(check);
+    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs, templatesLint]) api.registerCheck(check);
   },
 });
