@@ -257,7 +257,10 @@ function withDefaults(manifest: TemplateManifest, answers: Record<string, unknow
 
 function fromError(e: unknown, rule: string, fallbackFile: string): LintFinding[] {
   if (!(e instanceof MetarepoError)) throw e;
-  const first: LintFinding = { severity: 'error', rule, file: e.location?.file ?? fallbackFile, line: e.location?.line, column: e.location?.column, message: e.message };
+  // A parse error's own first line only says where; the line that says what was expected is among the details.
+  const expected = rule === 'syntax' ? e.details.find((d) => /^Expecting /.test(d)) : undefined;
+  const message = expected ? `${e.message.replace(/:\s*$/, '')}: ${expected}` : e.message;
+  const first: LintFinding = { severity: 'error', rule, file: e.location?.file ?? fallbackFile, line: e.location?.line, column: e.location?.column, message };
   // Further violations come as "file:line:column: message" details.
   const more = e.details.slice(1).flatMap((d): LintFinding[] => {
     const m = /^(.*):(\d+):(\d+): (.*)$/.exec(d);
@@ -343,7 +346,7 @@ export async function lintTemplate(t: TemplateLocation, catalog: TemplateCatalog
     }
     for (const h of refs.helpers) {
       if (!helpers.has(h.name)) {
-        findings.push({ severity: 'error', rule: 'unknown-helper', file, line: h.line, column: h.column, message: `helper "${h.name}" does not exist (helpers: ${[...helpers].sort().join(', ')})` });
+        findings.push({ severity: 'error', rule: 'unknown-helper', file, line: h.line, column: h.column, message: `helper "${h.name}" does not exist (a plopfile registers its own with plop.setHelper; metarepo's are listed in docs/templates.md)` });
       }
     }
     for (const p of refs.partials) {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { MetarepoError, formatLocation } from '../errors.js';
+import { formatLocation } from '../errors.js';
 import { PACKAGE_ROOT } from '../workspace/meta-models.js';
 import { createHandlebars, renderTemplate } from './handlebars.js';
 import type { TemplateCheck } from './manifest.js';
@@ -70,7 +70,7 @@ function tsc(dir: string, home: string, files?: string[]): VerifyResult {
     : (() => {
         const sources = matching(dir, files ?? TS_FILES);
         if (sources.length === 0) return [{ ok: true, output: '' }];
-        const options = ['--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck'];
+        const options = ['--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--jsx', 'preserve', '--skipLibCheck'];
         return [run(process.execPath, [bin, '--noEmit', '--pretty', 'false', ...options, ...sources], dir)];
       })();
   return { check: 'tsc', ok: runs.every((r) => r.ok), output: runs.filter((r) => !r.ok).map((r) => r.output).join('\n') };
@@ -83,21 +83,22 @@ function nodeCheck(dir: string, files?: string[]): VerifyResult {
   return { check: 'node-check', ok: failed.length === 0, output: failed.map((r) => r.output).join('\n') };
 }
 
-async function json(dir: string, files?: string[]): Promise<VerifyResult> {
-  const { loadDocument } = await import('../workspace/document.js');
+function json(dir: string, files?: string[]): VerifyResult {
   const errors: string[] = [];
   for (const f of matching(dir, files ?? ['**/*.json'])) {
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
     try {
       JSON.parse(text);
     } catch (e) {
-      try {
-        loadDocument(text, f, 'json');
-        errors.push(`${f}: ${(e as Error).message}`);
-      } catch (positioned) {
-        const loc = (positioned as MetarepoError).location;
-        errors.push(`${loc ? formatLocation(loc) : f}: ${(e as Error).message}`);
+      // V8 names the offset ("at position 13"); turn it into a line and column.
+      const message = (e as Error).message;
+      const offset = /position (\d+)/.exec(message);
+      if (!offset) {
+        errors.push(`${f}: ${message}`);
+        continue;
       }
+      const before = text.slice(0, Number(offset[1]));
+      errors.push(`${formatLocation({ file: f, line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') })}: ${message}`);
     }
   }
   return { check: 'json', ok: errors.length === 0, output: errors.join('\n') };
@@ -121,7 +122,7 @@ export async function verifyOutput(files: Map<string, string>, checks: TemplateC
     const results: VerifyResult[] = [];
     for (const c of checks) {
       if (c.kind !== 'command') {
-        results.push(c.kind === 'tsc' ? tsc(dir, home, c.files) : c.kind === 'node-check' ? nodeCheck(dir, c.files) : await json(dir, c.files));
+        results.push(c.kind === 'tsc' ? tsc(dir, home, c.files) : c.kind === 'node-check' ? nodeCheck(dir, c.files) : json(dir, c.files));
       } else {
         const cwd = c.cwd ? renderTemplate(createHandlebars(), c.cwd, answers, { label: `cwd of check "${c.command}"` }, false) : '.';
         const r = run(c.command, [], path.resolve(dir, cwd), true);
