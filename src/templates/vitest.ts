@@ -64,7 +64,8 @@ export async function expectTemplateSnapshots(name: string, options: TemplateSna
     for (const fixture of fixtures) {
       const { files } = await renderFixture(t, manifest, generator, fixture);
       const dir = path.join(snapshotsDir(t), fixture);
-      await Promise.all([...files].map(([p, content]) => expect.soft(content, `${name}/${fixture}: ${p}`).toMatchFileSnapshot(path.join(dir, p))));
+      // The hint names the file in vitest's "Snapshot `…` mismatched" line.
+      await Promise.all([...files].map(([p, content]) => expect.soft(content).toMatchFileSnapshot(path.join(dir, p), `${name}/${fixture}: ${p}`)));
       const stale = [...(readSnapshot(dir)?.keys() ?? [])].filter((p) => !files.has(p));
       if (stale.length === 0) continue;
       if (updating()) {
