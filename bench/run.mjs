@@ -110,3 +110,9 @@ async function prebundledLoop(ws, n) {
   const r = spawnSync(process.execPath, [path.join(REPO, 'bench/events.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(r.stdout);
 }
+
+// 4. Template snapshot tests: 50 templates × 3 fixtures (its own script, which prints its own JSON line).
+{
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bench/templates.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(r.stdout);
+}
