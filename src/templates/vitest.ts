@@ -41,10 +41,11 @@ function updating(): boolean {
 }
 
 /**
- * Renders each fixture of template `name` (see `renderFixture`) and asserts, with `expect.soft(...)
- * .toMatchFileSnapshot(...)`, that every file equals `snapshots/<name>/<fixture>/<path>`: a missing snapshot file
- * is written (vitest's rule: not on CI), a different one fails with vitest's diff, `vitest -u` rewrites it. Files
- * of the snapshot folder the template no longer renders fail the test too; under `-u` they are deleted.
+ * Renders each fixture of template `name` (see `renderFixture`) and asserts, with `expect(…).toMatchFileSnapshot(…)`,
+ * that every file equals `snapshots/<name>/<fixture>/<path>`: a missing snapshot file is written (vitest's rule:
+ * not on CI), a different one fails with vitest's diff, `vitest -u` rewrites it. Files of the snapshot folder the
+ * template no longer renders fail the test too; under `-u` they are deleted. Every file is checked before the
+ * test fails; the error shows the first difference and names the others.
  * Call it inside a vitest test.
  * @throws MetarepoError for an unknown template, an invalid template.yaml or fixture, a missing generator, or a
  *   render error (with file, line and column).
@@ -61,18 +62,27 @@ export async function expectTemplateSnapshots(name: string, options: TemplateSna
     const fixtures = Object.keys(manifest.fixtures).filter((f) => !options.fixture || f === options.fixture);
     if (fixtures.length === 0) throw new MetarepoError(`Template "${name}" has no fixture "${options.fixture}".`);
     const generator = await catalog.generator(t);
+    const failures: Error[] = [];
     for (const fixture of fixtures) {
       const { files } = await renderFixture(t, manifest, generator, fixture);
       const dir = path.join(snapshotsDir(t), fixture);
-      // The hint names the file in vitest's "Snapshot `…` mismatched" line.
-      await Promise.all([...files].map(([p, content]) => expect.soft(content).toMatchFileSnapshot(path.join(dir, p), `${name}/${fixture}: ${p}`)));
+      // Every file is compared (and, under -u, written) before anything fails; the hint names the file in
+      // vitest's "Snapshot `…` mismatched" line.
+      const settled = await Promise.allSettled([...files].map(([p, content]) => expect(content).toMatchFileSnapshot(path.join(dir, p), `${name}/${fixture}: ${p}`)));
+      for (const r of settled) if (r.status === 'rejected') failures.push(r.reason as Error);
       const stale = [...(readSnapshot(dir)?.keys() ?? [])].filter((p) => !files.has(p));
       if (stale.length === 0) continue;
       if (updating()) {
         for (const p of stale) fs.rmSync(path.join(dir, p));
       } else {
-        expect.soft(stale, `${name}/${fixture}: files in ${displayPath(dir, t.home)} that the template no longer renders (vitest -u deletes them)`).toEqual([]);
+        failures.push(new Error(`${name}/${fixture}: files in ${displayPath(dir, t.home)} that the template no longer renders (vitest -u deletes them): ${stale.join(', ')}`));
       }
+    }
+    if (failures.length > 0) {
+      // The first failure keeps vitest's diff; the others are named after it.
+      const [first, ...rest] = failures;
+      if (rest.length > 0) first.message += `\n\n…and ${rest.length} more: ${rest.map((e) => e.message.split('\n')[0]).join('; ')}`;
+      throw first;
     }
   } finally {
     await close();

@@ -119,7 +119,7 @@ describe('metarepo template test', () => {
     expect(r.stdout).toContain('WRITTEN widget/one-word');
     expect(r.stdout).toContain('  FAILED tsc');
     expect(r.stdout).toContain("example/example.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.");
-  });
+  }, 120_000);
 
   it('an invalid template.yaml is bad input (exit 2) with file, line and column', () => {
     const dir = widgetWorkspace();

@@ -13,7 +13,7 @@ describe('verifyOutput', () => {
     const bad = await verifyOutput(files({ 'src/a.ts': 'export const a: number = "one";\n' }), [{ kind: 'tsc' }], PACKAGE_ROOT, {});
     expect(bad[0].ok).toBe(false);
     expect(bad[0].output).toContain("src/a.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.");
-  });
+  }, 120_000);
 
   it('tsc uses a rendered tsconfig.json when there is one', async () => {
     const tsconfig = JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext' }, include: ['src'] });
@@ -22,7 +22,7 @@ describe('verifyOutput', () => {
     expect(r[0].ok).toBe(false);
     expect(r[0].output).toContain('src/a.ts(1,19): error TS7006');
     expect(r[0].output).not.toContain('other.ts');
-  });
+  }, 120_000);
 
   it('node-check, json (with line and column) and a custom command in a rendered cwd', async () => {
     const r = await verifyOutput(
@@ -58,5 +58,5 @@ describe('template test --verify', () => {
     expect(o.fixtures[0].verify).toEqual([
       { check: 'tsc', ok: false, output: expect.stringContaining("out/typed/typed.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.") },
     ]);
-  });
+  }, 120_000);
 });
