@@ -134,6 +134,11 @@ export class TemplateCatalog {
       });
     }
     const picked = this.locations.filter((l) => l.source === (options.builtin ? 'builtin' : 'workspace'));
+    if (!this.root && !options.builtin) {
+      throw new MetarepoError('There is no workspace here, so no workspace templates to choose from.', {
+        hint: "Name templates, pass --builtin for metarepo's built-in templates, or run inside a workspace (-C <dir>).",
+      });
+    }
     if (picked.length === 0) {
       throw new MetarepoError(options.builtin ? 'metarepo has no built-in templates here.' : 'This workspace has no templates (templates/<name>/template.yaml or generators/<name>/template.yaml).', {
         hint: 'Start one with "metarepo new generator <name>", or pass --builtin to test metarepo\'s built-in templates.',
