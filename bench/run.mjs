@@ -120,3 +120,6 @@ runScript('bench/diff.mjs');
 
 // 5. Watch latency: save a model → regenerated output on disk (median over 15 saves).
 runScript('bench/watch.mjs');
+
+// 6. Template snapshot tests: 50 templates × 3 fixtures (median seconds).
+runScript('bench/templates.mjs');

@@ -11,6 +11,7 @@ const { default: standaloneCode } = await import('ajv/dist/standalone/index.js')
 const { createMetaAjv, metaValidatorName } = await import(dist('models/meta-schema.js'));
 const { createWorkspaceAjv, WORKSPACE_VALIDATOR } = await import(dist('workspace/config.js'));
 const { createPluginManifestAjv, PLUGIN_MANIFEST_VALIDATOR } = await import(dist('plugins/manifest.js'));
+const { createTemplateManifestAjv, TEMPLATE_MANIFEST_VALIDATOR } = await import(dist('templates/manifest.js'));
 const { eventValidatorBuilds } = await import(dist('events/validate.js'));
 
 const outDir = dist('generated/validators');
@@ -19,6 +20,7 @@ const code = { source: true };
 const builds = [
   [WORKSPACE_VALIDATOR, await createWorkspaceAjv({ code })],
   [PLUGIN_MANIFEST_VALIDATOR, await createPluginManifestAjv({ code })],
+  [TEMPLATE_MANIFEST_VALIDATOR, await createTemplateManifestAjv({ code })],
 ];
 for (const draft of ['draft-04', 'draft-06', 'draft-07', '2020-12']) builds.push([metaValidatorName(draft), createMetaAjv(draft, { code })]);
 builds.push(...eventValidatorBuilds({ code }));

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const models = [{ schema: 'meta-models/workspace/1.1.0.schema.json', out: 'src/generated/workspace.ts', name: 'WorkspaceConfig' }];
+const models = [
+  { schema: 'meta-models/workspace/1.1.0.schema.json', out: 'src/generated/workspace.ts', name: 'WorkspaceConfig' },
+  { schema: 'meta-models/template/1.0.0.schema.json', out: 'src/generated/template.ts', name: 'TemplateManifestFile' },
+];
 const check = process.argv.includes('--check');
 let stale = 0;
 for (const m of models) {

@@ -7,8 +7,10 @@
  * - `unique-outputs`: no two targets write the same path.
  * - `model-versions`: every model version says its change under the model's compatibility policy (a breaking
  *   change needs a major version, an addition a minor one).
+ * - `templates-lint`: the workspace's templates pass template lint (`metarepo check` only: a generate run changes
+ *   no template).
  */
-import { definePlugin, type Check, type Finding } from '../../src/plugins/api.js';
+import { definePlugin, lintWorkspaceTemplates, type Check, type Finding } from '../../src/plugins/api.js';
 
 const CONFIG = 'metarepo.yaml';
 
@@ -66,9 +68,15 @@ const modelVersions: Check = {
   run: (ctx) => ctx.releases.flatMap((r): Finding[] => r.problems.map((message) => ({ severity: 'error', file: r.file, message: `${r.model}@${r.version} (policy ${r.policy}): ${message}` }))),
 };
 
+const templatesLint: Check = {
+  name: 'templates-lint',
+  description: 'Templates use only declared variables, known helpers and partials, safe file names, valid Handlebars.',
+  run: (ctx) => (ctx.changes.length > 0 ? [] : lintWorkspaceTemplates(ctx.root)),
+};
+
 export default definePlugin({
   name: 'checks-core',
   setup(api) {
-    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs, modelVersions]) api.registerCheck(check);
+    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs, modelVersions, templatesLint]) api.registerCheck(check);
   },
 });

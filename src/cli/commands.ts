@@ -164,6 +164,32 @@ export function registerCommands(program: Command, globals: Globals): void {
     .description("run a local plugin in its own process and reload it whenever its files change")
     .action(act(async () => (await import('./plugin-dev.js')).pluginDevCommand));
 
+  const template = program.command('template').description('template authoring: snapshot tests, lint, coverage, output checks, dev loop');
+  template
+    .command('list')
+    .description('every template (workspace and built-in) with its version, generator and fixtures')
+    .action(act(async () => (await import('./template.js')).templateListCommand));
+  template
+    .command('test [names...]')
+    .description("render each fixture and compare with snapshots/<template>/<fixture>/; exit 1 on a difference")
+    .option('-u, --update', 'rewrite snapshots that differ and remove obsolete ones')
+    .option('--fixture <name>', 'only this fixture')
+    .option('--coverage', 'report {{#if}}/{{#unless}}/{{#each}}/{{#with}} branches no fixture renders')
+    .option('--verify', "run template.yaml's checks (tsc, node-check, json, commands) on each fixture's output")
+    .option('--ci', 'never write a missing snapshot: fail instead (also when the CI variable is set)')
+    .option('--builtin', "metarepo's built-in templates (default: the workspace's)")
+    .action(act(async () => (await import('./template.js')).templateTestCommand));
+  template
+    .command('lint [names...]')
+    .description('undefined and unused variables, unknown helpers, missing partials, unsafe file names, syntax, JSX braces')
+    .option('--builtin', "metarepo's built-in templates (default: the workspace's)")
+    .action(act(async () => (await import('./template.js')).templateLintCommand));
+  template
+    .command('dev <name>')
+    .description('render a fixture into .metarepo/preview/ on every save and print the diff against its snapshot')
+    .option('--fixture <name>', 'the fixture to render (default: the first in template.yaml)')
+    .action(act(async () => (await import('./template-dev.js')).templateDevCommand));
+
   program
     .command('check')
     .description("run every plugin's consistency checks on the workspace; exit 1 on errors")

@@ -2,11 +2,10 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { MetarepoError } from '../errors.js';
 import { commitChanges } from '../engine/commit.js';
-import { findScaffoldGenerator, listScaffoldGenerators, runScaffold } from '../engine/scaffold/run.js';
+import { findScaffoldGenerator, listScaffoldGenerators, runScaffold, templateOf } from '../engine/scaffold/run.js';
 import { Tree } from '../engine/tree.js';
 import { sha256 } from '../engine/hash.js';
 import { storeBases } from '../engine/merge/base-store.js';
-import { templateVersionOf } from '../engine/scaffold/template-version.js';
 import { TOOL_VERSION } from '../version.js';
 import { recordAnswers, registerProject } from '../workspace/projects.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
@@ -53,7 +52,7 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
     if (result.project) {
       const projectName = path.posix.basename(result.project.path);
       registerProject(tree, { name: projectName, path: result.project.path, generator: entry.name, kind: result.project.kind });
-      const templateVersion = templateVersionOf(ws.root, entry);
+      const templateVersion = (await templateOf(ws.root, entry.generator))?.version;
       recordAnswers(tree, projectName, {
         generator: entry.name,
         answers: result.answers,

@@ -28,8 +28,28 @@ interface Entry {
 export class Tree {
   private readonly entries = new Map<string, Entry>();
 
-  /** @param root - absolute path of the workspace root. */
-  constructor(readonly root: string) {}
+  private readonly disk: boolean;
+
+  /**
+   * @param root - absolute path of the workspace root.
+   * @param options.empty - a tree over an empty folder: reads never fall through to the disk, so what a
+   *   generator renders does not depend on what the workspace holds (snapshot tests of templates).
+   */
+  constructor(
+    readonly root: string,
+    options: { empty?: boolean } = {},
+  ) {
+    this.disk = options.empty !== true;
+  }
+
+  private readDisk(rel: string): string | null {
+    if (!this.disk) return null;
+    try {
+      return fs.readFileSync(path.join(this.root, rel), 'utf8');
+    } catch {
+      return null;
+    }
+  }
 
   /** Absolute path of a tree path. */
   absolute(p: string): string {
@@ -41,11 +61,7 @@ export class Tree {
     const rel = safeRelativePath(p);
     const e = this.entries.get(rel);
     if (e) return e.content;
-    try {
-      return fs.readFileSync(path.join(this.root, rel), 'utf8');
-    } catch {
-      return null;
-    }
+    return this.readDisk(rel);
   }
 
   exists(p: string): boolean {
@@ -85,12 +101,7 @@ export class Tree {
   changes(): FileChange[] {
     const out: FileChange[] = [];
     for (const [rel, e] of [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      let onDisk: string | null = null;
-      try {
-        onDisk = fs.readFileSync(path.join(this.root, rel), 'utf8');
-      } catch {
-        onDisk = null;
-      }
+      const onDisk = this.readDisk(rel);
       if (e.content === null) {
         if (onDisk !== null) out.push({ type: 'delete', path: rel, previous: onDisk, origin: e.origin });
       } else if (onDisk === null) {

@@ -57,14 +57,17 @@ export const CASE_HELPERS: Readonly<Record<string, (s: string) => string>> = {
 };
 
 /**
- * Creates an isolated Handlebars environment with {@link CASE_HELPERS} and `json`
- * (`{{json value}}` → `JSON.stringify(value)`, for safe string literals in JSON and code templates).
- * Compile with {@link renderTemplate}, which sets `noEscape` and strict lookups.
+ * Creates an isolated Handlebars environment with {@link CASE_HELPERS}, `json`
+ * (`{{json value}}` → `JSON.stringify(value)`, for safe string literals in JSON and code templates) and
+ * `raw`, the block helper of Handlebars raw blocks: `{{{{raw}}}} {{kept}} {{{{/raw}}}}` outputs its content
+ * unrendered (for templates that emit Handlebars or JSX). Compile with {@link renderTemplate}, which sets
+ * `noEscape` and strict lookups.
  */
 export function createHandlebars(): HandlebarsEnv {
   const hb = Handlebars.create();
   for (const [name, fn] of Object.entries(CASE_HELPERS)) hb.registerHelper(name, caseHelper(name, fn));
   hb.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  hb.registerHelper('raw', (options: { fn: () => string }) => options.fn());
   return hb;
 }
 
@@ -90,16 +93,27 @@ export function renderTemplate(
   origin: TemplateOrigin = {},
   strict = true,
 ): string {
-  let ast: ReturnType<HandlebarsEnv['parse']>;
-  try {
-    ast = hb.parse(source);
-  } catch (err) {
-    throw templateError(hb, err, origin, 'parse');
-  }
+  const ast = parseTemplate(hb, source, origin);
   try {
     return hb.compile(ast, { noEscape: true, strict })(data);
   } catch (err) {
     throw templateError(hb, err, origin, 'render');
+  }
+}
+
+/** A parsed template (Handlebars' AST root, `hbs.AST.Program`). */
+export type TemplateAst = ReturnType<HandlebarsEnv['parse']>;
+
+/**
+ * Parses a template. With `origin.file` set, every node's `loc.source` is that file, which block helpers
+ * see as `options.loc` (branch coverage relies on it).
+ * @throws MetarepoError (exit 2) for a syntax error, with the template's file, line and column.
+ */
+export function parseTemplate(hb: HandlebarsEnv, source: string, origin: TemplateOrigin = {}): TemplateAst {
+  try {
+    return hb.parse(source, origin.file ? { srcName: origin.file } : undefined);
+  } catch (err) {
+    throw templateError(hb, err, origin, 'parse');
   }
 }
 
@@ -108,8 +122,9 @@ export function renderTemplate(
  * @throws MetarepoError (exit 2) with the template's file, line and column.
  */
 export function checkTemplate(hb: HandlebarsEnv, source: string, origin: TemplateOrigin = {}): void {
+  const ast = parseTemplate(hb, source, origin);
   try {
-    hb.precompile(hb.parse(source), { noEscape: true });
+    hb.precompile(ast, { noEscape: true });
   } catch (err) {
     throw templateError(hb, err, origin, 'parse');
   }

@@ -21,7 +21,22 @@ function writeWidget(dir: string, version: string, files: Record<string, string>
   const tpl = path.join(dir, 'templates/widget');
   fs.rmSync(tpl, { recursive: true, force: true });
   fs.mkdirSync(path.join(tpl, 'files'), { recursive: true });
-  fs.writeFileSync(path.join(tpl, 'template.yaml'), `name: widget\nversion: ${version}\ndescription: A widget project.\n`);
+  const names = (prompts as Array<{ name: string }>).map((p) => p.name);
+  const manifest = [
+    'name: widget',
+    `version: ${version}`,
+    'description: A widget project.',
+    'generator: widget',
+    'variables:',
+    '  type: object',
+    '  required: [name]',
+    '  properties:',
+    ...names.map((n) => `    ${n}: { type: string }`),
+    'fixtures:',
+    '  one: { name: one, license: MIT }',
+    '  two: { name: two, license: ISC }',
+  ];
+  fs.writeFileSync(path.join(tpl, 'template.yaml'), `${manifest.join('\n')}\n`);
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(tpl, 'files', rel)), { recursive: true });
     fs.writeFileSync(path.join(tpl, 'files', rel), text);

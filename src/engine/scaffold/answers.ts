@@ -17,6 +17,8 @@ export interface PlopQuestion {
   /** metarepo's {@link ScaffoldPrompt} extras. */
   pattern?: string;
   validateMessage?: string;
+  /** May stay unanswered without a terminal even with no default (prompts derived from template.yaml). */
+  optional?: boolean;
   [key: string]: unknown;
 }
 
@@ -83,7 +85,7 @@ export async function resolveAnswers(questions: PlopQuestion[], opts: ResolveAns
     if (!(await isAsked(q, answers))) continue;
     if (opts.interactive) continue; // asked below, in one inquirer session
     if (q.default === undefined) {
-      missing.push(q);
+      if (!q.optional) missing.push(q);
       continue;
     }
     answers[q.name] = typeof q.default === 'function' ? await q.default(answers) : q.default;

@@ -12,6 +12,7 @@ import { safeRelativePath } from '../paths.js';
 import type { FileChange, Tree } from '../tree.js';
 import type { ScaffoldGenerator } from '../../plugins/api.js';
 import type { HandlebarsEnv } from '../../templates/handlebars.js';
+import type { TemplateManifest } from '../../templates/manifest.js';
 import type { ActionContext, PlopAction } from './actions.js';
 import { resolveAnswers, type PlopQuestion, type PromptFunction } from './answers.js';
 import { loadPlopfile, loadPlopfiles, type NodePlopApi } from './plopfiles.js';
@@ -39,6 +40,14 @@ export interface RunScaffoldOptions {
    * function actions (which act outside the tree) are skipped and reported instead of run.
    */
   dryRun?: boolean;
+  /**
+   * The generator's template.yaml. When the generator declares no prompts, its `variables` become them
+   * (see `promptsFromVariables`) and the answers are validated against that schema. Default: the workspace
+   * template whose `generator` is this one (built-ins: the template.yaml in their templates folder).
+   */
+  template?: TemplateManifest;
+  /** Called with the run's Handlebars environment once helpers and partials are in, e.g. to record branch coverage. */
+  handlebars?: (hb: HandlebarsEnv) => void;
 }
 
 /** What {@link runScaffold} returns. */
@@ -133,10 +142,15 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
   const config = generatorConfig(plop, name);
   const messages: string[] = [];
 
-  const answered = await answersFor(plop, name, config.prompts, opts);
+  const declared = typeof config.prompts === 'function' || (Array.isArray(config.prompts) && config.prompts.length > 0);
+  const template = declared ? undefined : (opts.template ?? (await templateOf(root, generator)));
+  const prompts = template ? (await import('../../templates/prompts.js')).promptsFromVariables(template.variables) : config.prompts;
+  const answered = await answersFor(plop, name, prompts, opts);
   messages.push(...answered.messages);
+  if (template) await checkAgainstVariables(name, template, answered.answers);
 
   const hb = await scaffoldHandlebars(plop);
+  opts.handlebars?.(hb);
   // Errors of an action name where it is defined: the generator, and the plopfile for workspace generators.
   const where = plopfile ? `generator ${name} in ${path.relative(root, generator.plopfile)}` : `generator ${name}`;
   const ctx: ActionContext = { tree, hb, strict: !plopfile, origin: where };
@@ -168,6 +182,46 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
     project = { path: safeRelativePath(rendered, `generator ${name}`), kind: spec.kind };
   }
   return { changes: tree.changes(), answers: answered.answers, messages, ...(project ? { project } : {}) };
+}
+
+/**
+ * A generator loaded for inspection (template lint): the Handlebars environment its templates render with
+ * (metarepo's helpers plus a plopfile's helpers and partials), its prompts and its actions (a list, or a
+ * function of the answers), as declared, and the folder its actions' template paths are relative to.
+ * @throws MetarepoError as {@link runScaffold} does for an unloadable plopfile or a missing templates folder.
+ */
+export async function inspectGenerator(
+  root: string,
+  generator: ScaffoldGenerator | PlopfileGeneratorRef,
+): Promise<{ hb: HandlebarsEnv; prompts: unknown; actions: unknown; templatesBase: string }> {
+  const plop = isPlopfileRef(generator) ? await loadPlopfile(generator.plopfile, root) : await builtinPlop(generator, root);
+  const config = generatorConfig(plop, generator.name);
+  return { hb: await scaffoldHandlebars(plop), prompts: config.prompts, actions: config.actions, templatesBase: plop.getPlopfilePath() };
+}
+
+/**
+ * The template.yaml that belongs to a generator (see {@link RunScaffoldOptions.template}); its `version` is the
+ * template version recorded with a project's answers and compared by `metarepo update`.
+ * @returns `undefined` when the generator has no template.yaml.
+ * @throws MetarepoError (exit 2) for a template.yaml that is present but invalid.
+ */
+export async function templateOf(root: string, generator: ScaffoldGenerator | PlopfileGeneratorRef): Promise<TemplateManifest | undefined> {
+  if (isPlopfileRef(generator)) return (await import('../../templates/catalog.js')).findTemplateOfGenerator(root, generator.name);
+  const { loadTemplateManifest, TEMPLATE_MANIFEST } = await import('../../templates/manifest.js');
+  if (!fs.existsSync(path.join(generator.templatesDir, TEMPLATE_MANIFEST))) return undefined;
+  const manifest = await loadTemplateManifest(generator.templatesDir);
+  return manifest.generator === generator.name ? manifest : undefined;
+}
+
+/** Answers to prompts derived from template.yaml must satisfy its whole variables schema (ranges, unknown keys). */
+async function checkAgainstVariables(name: string, template: TemplateManifest, answers: Record<string, unknown>): Promise<void> {
+  const { variablesValidator } = await import('../../templates/manifest.js');
+  const validate = await variablesValidator(template);
+  if (validate(answers)) return;
+  throw new MetarepoError(`Some answers for generator "${name}" are not valid.`, {
+    details: (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'answers'}: ${e.message ?? 'is invalid'}${e.keyword === 'additionalProperties' ? ` ("${String(e.params.additionalProperty)}")` : ''}`),
+    hint: `The variables of ${template.file} say what each answer may be; pass a valid value with --set name=value.`,
+  });
 }
 
 /** A node-plop instance holding one built-in generator, templates resolved from its folder. */

@@ -12,8 +12,7 @@ import { sha256 } from '../hash.js';
 import { readBase } from '../merge/base-store.js';
 import { mergeThreeWay, type FileConflict } from '../merge/three-way.js';
 import { Tree } from '../tree.js';
-import { runScaffold, type ScaffoldGeneratorEntry } from './run.js';
-import { templateVersionOf } from './template-version.js';
+import { runScaffold, templateOf, type ScaffoldGeneratorEntry } from './run.js';
 
 /** Options of {@link planUpdate}. */
 export interface UpdateOptions {
@@ -57,7 +56,7 @@ export interface UpdatePlan {
  */
 export async function planUpdate(opts: UpdateOptions): Promise<UpdatePlan> {
   const { root, record: old, entry } = opts;
-  const toVersion = templateVersionOf(root, entry);
+  const toVersion = (await templateOf(root, entry.generator))?.version;
 
   // Render afresh into an empty scratch folder: every file of the new template version, nothing of the project.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'metarepo-update-'));

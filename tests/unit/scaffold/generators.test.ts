@@ -153,7 +153,7 @@ describe('built-in scaffold generators', () => {
 
 describe('template.yaml of each built-in template', () => {
   for (const g of builtins()) {
-    it(`${g.name}: describes the prompts, and both fixtures validate and render`, async () => {
+    it(`${g.name}: describes the prompts, and every fixture validates and renders`, async () => {
       const meta = parseYaml(fs.readFileSync(path.join(g.templatesDir, 'template.yaml'), 'utf8'));
       expect(meta).toMatchObject({ name: g.name, version: '1.0.0' });
       expect(typeof meta.description).toBe('string');
@@ -161,7 +161,7 @@ describe('template.yaml of each built-in template', () => {
       expect(props.sort()).toEqual(g.prompts.map((p) => p.name).sort());
       expect(meta.variables.required).toEqual(g.prompts.filter((p) => p.default === undefined).map((p) => p.name));
       const fixtures = Object.entries(meta.fixtures as Record<string, Record<string, unknown>>);
-      expect(fixtures).toHaveLength(2);
+      expect(fixtures.length).toBeGreaterThanOrEqual(2);
       const validate = new Ajv().compile(meta.variables);
       for (const [fixture, answers] of fixtures) {
         expect(validate(answers), `${fixture}: ${JSON.stringify(validate.errors)}`).toBe(true);
