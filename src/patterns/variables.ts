@@ -18,7 +18,7 @@ import type { FamilyClass, GNode } from './anti-unify.js';
 import { CASE_HELPERS } from '../templates/handlebars.js';
 import type { SyntaxTree } from './syntax.js';
 import type { Unit } from './units.js';
-import { applyHelper, commonAffixes, HELPER_ORDER, MAX_WORDY_LENGTH, words } from './words.js';
+import { applyHelper, HELPER_ORDER, MAX_WORDY_LENGTH, variableAffixes, words } from './words.js';
 
 /** Where a variable lives: the top level of the answers, or the items of a repeated section (its id). */
 export const ROOT_SCOPE = -1;
@@ -278,7 +278,9 @@ class Factorer {
         return;
       }
     }
-    const { prefix, suffix } = commonAffixes(occ.map((o) => o.value));
+    const { prefix, suffix } = variableAffixes(occ.map((o) => o.value));
+    // A label that is one of the values (a call or property name that differs between members) names nothing.
+    if (occ.some((o) => o.value.includes(label))) label = 'value';
     const values = new Map<Scope, string>();
     for (const o of occ) values.set(this.owner(o.scope, scope), o.value.slice(prefix.length, o.value.length - suffix.length));
     const requires = id === PATH_HOLE ? [] : (this.layout.holeFlags.get(id) ?? []);

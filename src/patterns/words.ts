@@ -41,6 +41,17 @@ export function commonAffixes(values: string[]): { prefix: string; suffix: strin
   return { prefix: segs[0].slice(0, p).join(''), suffix: segs[0].slice(segs[0].length - q).join('') };
 }
 
+/**
+ * What a new variable leaves out of a hole's values: the quotes when every value is a string literal with the
+ * same quotes (the text inside is data: keeping a shared start such as `/invoices` literal would fit only the
+ * members seen), else the shared word-boundary prefix and suffix of {@link commonAffixes}.
+ */
+export function variableAffixes(values: string[]): { prefix: string; suffix: string } {
+  const q = values[0]?.[0];
+  if (q !== undefined && '"\'`'.includes(q) && values.every((v) => v.length >= 2 && v[0] === q && v[v.length - 1] === q)) return { prefix: q, suffix: q };
+  return commonAffixes(values);
+}
+
 /** For data values: the shared leading and trailing characters that are neither letters nor digits (quotes). */
 function punctuationAffixes(values: string[]): { prefix: string; suffix: string } {
   const shortest = Math.min(...values.map((v) => v.length));
