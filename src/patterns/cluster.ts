@@ -1,7 +1,9 @@
 /**
  * Stage 2: near-miss grouping of shape classes in near-linear time. Classes of at least `minTokens` significant
- * tokens get a MinHash signature over their normalised token stream; LSH proposes candidate pairs and a pair whose
- * estimated Jaccard similarity reaches `threshold` is joined (union-find). Never all pairs.
+ * tokens get a MinHash signature over the shingles of their normalised token stream; LSH proposes candidate pairs
+ * (a few per bucket, see {@link LshIndex}), and a candidate pair is joined (union-find) when its shingle sets'
+ * Jaccard similarity reaches `threshold` or their containment reaches `containment` — both computed exactly from
+ * the two sets, which costs little for the few pairs LSH proposes. Never all pairs.
  *
  * The size floor is the analogue of BigCloneBench's 50-token minimum (Svajlenko & Roy): without it, tiny unrelated
  * files share most of their shingles and merge (`../shared/reference/pattern-detection.md`, stage 2). Smaller
@@ -9,24 +11,33 @@
  */
 import type { ShapeClass } from './fingerprint.js';
 import { normalizedTokens } from './fingerprint.js';
-import { DEFAULT_MINHASH, estimatedJaccard, LshIndex, minhash } from './minhash.js';
+import { intersectionSize, LshIndex, minhash, shingles } from './minhash.js';
 
 /** Options of {@link clusterShapes}. */
 export interface ClusterOptions {
-  /** Classes below this many significant tokens take no part in near-miss grouping. Default 40. */
+  /**
+   * Classes below this many significant tokens take no part in near-miss grouping. Default 30: a one-path
+   * `@mui/icons-material` icon has 34 tokens; the reference sketch's 40 kept it apart from its multi-path siblings.
+   */
   minTokens: number;
   /** Exact classes below `minTokens` form a family of their own from this size on. Default 20. */
   minExactTokens: number;
   /** A family needs at least this many members. Default 3. */
   minMembers: number;
-  /** Estimated Jaccard similarity that joins two classes. Default 0.5. */
+  /** Jaccard similarity of shingle sets that joins two classes. Default 0.5. */
   threshold: number;
+  /**
+   * Containment (shared shingles / shingles of the smaller class) that also joins two classes: a member that is
+   * another plus optional or repeated parts shares most of the smaller one's shingles but few of the union.
+   * Default 0.65 (a one-path icon shares 0.71 of its shingles with a two-path one in @mui/icons-material).
+   */
+  containment: number;
   /** LSH bands (rows per band = 64 / bands). Default 16. */
   bands: number;
 }
 
 /** Defaults of {@link ClusterOptions}. */
-export const DEFAULT_CLUSTER: ClusterOptions = { minTokens: 40, minExactTokens: 20, minMembers: 3, threshold: 0.5, bands: 16 };
+export const DEFAULT_CLUSTER: ClusterOptions = { minTokens: 30, minExactTokens: 20, minMembers: 3, threshold: 0.5, containment: 0.65, bands: 16 };
 
 /** What {@link clusterShapes} returns. */
 export interface ClusterResult {
@@ -47,18 +58,23 @@ export function clusterShapes(classes: ShapeClass[], options: Partial<ClusterOpt
     return i;
   };
   const lsh = new LshIndex(opts.bands);
-  const sigs = new Map<number, Uint32Array>();
+  const sets = new Map<number, Uint32Array>();
   for (const c of classes) {
     if (c.size < opts.minTokens) continue;
-    const sig = minhash(normalizedTokens(c), DEFAULT_MINHASH);
-    sigs.set(c.index, sig);
-    for (const other of lsh.add(c.index, sig)) {
-      if (estimatedJaccard(sig, sigs.get(other)!) >= opts.threshold) {
+    const set = shingles(normalizedTokens(c));
+    const sig = minhash(set);
+    sets.set(c.index, set);
+    lsh.add(c.index, sig, find, (other) => {
+      const o = sets.get(other)!;
+      const common = intersectionSize(set, o);
+      const j = common / (set.length + o.length - common);
+      const contained = common / Math.min(set.length, o.length);
+      if (j >= opts.threshold || contained >= opts.containment) {
         const a = find(c.index);
         const b = find(other);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
-    }
+    });
   }
   const groups = new Map<number, ShapeClass[]>();
   for (const c of classes) {
@@ -70,5 +86,5 @@ export function clusterShapes(classes: ShapeClass[], options: Partial<ClusterOpt
     g.push(c);
   }
   const clusters = [...groups.values()].filter((g) => g.reduce((n, c) => n + c.units.length, 0) >= opts.minMembers);
-  return { clusters, comparisons: lsh.comparisons, hashed: sigs.size };
+  return { clusters, comparisons: lsh.comparisons, hashed: sets.size };
 }
