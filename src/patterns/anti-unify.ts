@@ -16,7 +16,8 @@
  * at the same positions, since units of one shape have identical trees.
  */
 import { alignChildren } from './sections.js';
-import { isToken, textOf, type SyntaxNode, type SyntaxTree } from './syntax.js';
+import type { PatternToken } from '../plugins/api.js';
+import { isToken, LIST_ITEM, textOf, type SyntaxNode, type SyntaxTree } from './syntax.js';
 import type { Unit } from './units.js';
 
 /** One shape class of a family: the tree the walk follows and the members it stands for. */
@@ -45,6 +46,11 @@ export interface GHole {
   id: number;
   /** A name hint from the surrounding syntax (the nearest declaration, property or call whose name all agree on). */
   label: string;
+  /**
+   * What the hole holds: a token of a class (`name`, `string`, `number`, `text`), `token` for another token, `node` for
+   * a whole subtree, `trivia` for whitespace and comments. Names make the best variable values, trivia the worst.
+   */
+  source: NonNullable<PatternToken['class']> | 'token' | 'node' | 'trivia';
   /** Per instance tree, the text of every member of its class (indexed like {@link FamilyClass.members}). */
   values: Map<SyntaxTree, string[]>;
 }
@@ -128,6 +134,8 @@ function agreedName(insts: Inst[]): string | undefined {
 
 /** Hedge step: children aligned against the medoid's children (see the module comment). */
 function aligned(insts: Inst[], label: string, ids: Walk): GSeq {
+  const uniform = uniformList(insts, ids);
+  if (uniform) return uniform;
   const medoid = insts.reduce((best, i) => (i.c.members.length > best.c.members.length ? i : best), insts[0]);
   const mChildren = (medoid.t as SyntaxNode).children;
   const n = mChildren.length;
@@ -180,17 +188,34 @@ function aligned(insts: Inst[], label: string, ids: Walk): GSeq {
   return { type: 'seq', parts, assign: (t) => pickers.map((pick) => pick(t)) };
 }
 
+/**
+ * A list whose items are all of one kind, whose length varies, and of which no item is the same in every instance
+ * (so nothing would anchor an alignment): one repeated section over all items, as a person would write it
+ * (`{{#each routes}}…{{/each}}`, the paths of an icon). Lists with items every instance shares are aligned instead,
+ * so the shared items stay literal.
+ */
+function uniformList(insts: Inst[], ids: Walk): GSeq | undefined {
+  const items = (t: SyntaxTree) => (t as SyntaxNode).children;
+  const all = insts.flatMap((i) => items(i.t).map((t) => ({ t, c: i.c })));
+  if (all.length === 0 || all.some((i) => isToken(i.t) || i.t.kind !== LIST_ITEM || (i.t as SyntaxNode).coarse !== (all[0].t as SyntaxNode).coarse)) return undefined;
+  if (insts.every((i) => items(i.t).length === items(insts[0].t).length)) return undefined;
+  const texts = insts.map((i) => new Set(items(i.t).map((t) => textOf(i.c.rep.file.tokens, (t as SyntaxNode).first, (t as SyntaxNode).count))));
+  if ([...texts[0]].some((text) => texts.every((set) => set.has(text)))) return undefined;
+  const label = agreedName(all) ?? 'item';
+  return { type: 'seq', parts: [{ type: 'each', id: ids.next++, label, body: gen(all, label, ids) }], assign: (t) => [items(t)] };
+}
+
 /** A token or a whole subtree: leading trivia, text and trailing trivia, each literal when every member agrees. */
 function span(insts: Inst[], label: string, ids: Walk): GNode {
-  const trivia = column(insts, label, ids, (u, at) => u.file.tokens.trivia[at]);
-  const body = column(insts, label, ids, (u, at, t) => (isToken(t) ? u.file.tokens.texts[at] : textOf(u.file.tokens, at, t.count, false, false)));
-  const trailing = column(insts, label, ids, (u, at, t) => u.file.tokens.trailing[isToken(t) ? at : at + t.count - 1]);
+  const trivia = column(insts, label, ids, 'trivia', (u, at) => u.file.tokens.trivia[at]);
+  const body = column(insts, label, ids, undefined, (u, at, t) => (isToken(t) ? u.file.tokens.texts[at] : textOf(u.file.tokens, at, t.count, false, false)));
+  const trailing = column(insts, label, ids, 'trivia', (u, at, t) => u.file.tokens.trailing[isToken(t) ? at : at + t.count - 1]);
   if (trivia.type === 'text' && body.type === 'text' && trailing.type === 'text') return { type: 'text', text: trivia.text + body.text + trailing.text };
   return { type: 'span', trivia, body, trailing };
 }
 
 /** The values of one position over every member of every instance's class; literal when they all agree. */
-function column(insts: Inst[], label: string, ids: Walk, read: (u: Unit, at: number, t: SyntaxTree) => string): GText | GHole {
+function column(insts: Inst[], label: string, ids: Walk, source: GHole['source'] | undefined, read: (u: Unit, at: number, t: SyntaxTree) => string): GText | GHole {
   const values = new Map<SyntaxTree, string[]>();
   let same: string | undefined;
   let constant = true;
@@ -206,5 +231,6 @@ function column(insts: Inst[], label: string, ids: Walk, read: (u: Unit, at: num
     values.set(t, list);
   }
   if (constant) return { type: 'text', text: same ?? '' };
-  return { type: 'hole', id: ids.next++, label, values };
+  const first = insts[0].t;
+  return { type: 'hole', id: ids.next++, label, source: source ?? (isToken(first) ? (first.class ?? 'token') : 'node'), values };
 }

@@ -14,7 +14,7 @@
  * of items whose holes are item fields. Variables whose words name the member (its file or declared name) are
  * `name` variables; the rest are `data`.
  */
-import type { FamilyClass, GNode } from './anti-unify.js';
+import type { FamilyClass, GHole, GNode } from './anti-unify.js';
 import { CASE_HELPERS } from '../templates/handlebars.js';
 import type { SyntaxTree } from './syntax.js';
 import type { Unit } from './units.js';
@@ -86,6 +86,7 @@ interface Scope {
 /** Static facts about the generalised tree: each hole's, flag's and list's scope, and the flags around a hole. */
 interface Layout {
   holeScope: Map<number, number>;
+  holeSource: Map<number, GHole['source']>;
   holeFlags: Map<number, number[]>;
   holeLabel: Map<number, string>;
   optScope: Map<number, number>;
@@ -97,6 +98,9 @@ interface Layout {
   /** Holes, flags and lists in template order. */
   order: Array<['hole' | 'opt' | 'each', number]>;
 }
+
+/** The order in which top-level holes make variables (see {@link factorVariables}). */
+const SOURCE_ORDER: Array<GHole['source']> = ['name', 'string', 'number', 'text', 'token', 'node', 'trivia'];
 
 /** Reserved words a variable may not be called: Handlebars built-ins, metarepo's and plop's helpers, literals. */
 const RESERVED = new Set([
@@ -121,9 +125,12 @@ export function factorVariables(g: GNode, members: FamilyMember[]): Factoring {
   });
   const occurrences = holeOccurrences(roots);
   const f = new Factorer(layout, roots, members);
-  // Holes every member has come first, so the variables they make are there for the optional and repeated parts.
+  // Holes every member has come first, so the variables they make are there for the optional and repeated parts;
+  // among them names first, trivia last, so a variable takes the spelling of a name rather than of a comment.
   const total = (id: number) => layout.holeScope.get(id) === ROOT_SCOPE && (occurrences.get(id)?.length ?? 0) === roots.length;
-  for (const [type, id] of layout.order) if (type === 'hole' && total(id)) f.hole(id, occurrences.get(id)!);
+  const totals = layout.order.filter(([type, id]) => type === 'hole' && total(id)).map(([, id]) => id);
+  const rank = (id: number) => SOURCE_ORDER.indexOf(layout.holeSource.get(id)!);
+  for (const id of totals.sort((a, b) => rank(a) - rank(b) || totals.indexOf(a) - totals.indexOf(b))) f.hole(id, occurrences.get(id)!);
   if (members.some((m) => m.path !== undefined)) f.hole(PATH_HOLE, occurrences.get(PATH_HOLE) ?? [], 'path');
   for (const [type, id] of layout.order) {
     if (type === 'hole') {
@@ -140,7 +147,7 @@ function newScope(member: number): Scope {
 
 function scan(g: GNode): Layout {
   const l: Layout = {
-    holeScope: new Map(), holeFlags: new Map(), holeLabel: new Map(),
+    holeScope: new Map(), holeSource: new Map(), holeFlags: new Map(), holeLabel: new Map(),
     optScope: new Map(), optFlags: new Map(), optLabel: new Map(),
     eachScope: new Map(), eachFlags: new Map(), eachLabel: new Map(), order: [],
   };
@@ -148,6 +155,7 @@ function scan(g: GNode): Layout {
     switch (n.type) {
       case 'hole':
         l.holeScope.set(n.id, scope);
+        l.holeSource.set(n.id, n.source);
         l.holeFlags.set(n.id, flags);
         l.holeLabel.set(n.id, n.label);
         l.order.push(['hole', n.id]);
@@ -281,6 +289,7 @@ class Factorer {
     const { prefix, suffix } = variableAffixes(occ.map((o) => o.value));
     // A label that is one of the values (a call or property name that differs between members) names nothing.
     if (occ.some((o) => o.value.includes(label))) label = 'value';
+    if (this.layout.holeSource.get(id) === 'trivia') label = occ.some((o) => /\/\/|\/\*|#/.test(o.value)) ? 'comment' : 'spacing';
     const values = new Map<Scope, string>();
     for (const o of occ) values.set(this.owner(o.scope, scope), o.value.slice(prefix.length, o.value.length - suffix.length));
     const requires = id === PATH_HOLE ? [] : (this.layout.holeFlags.get(id) ?? []);

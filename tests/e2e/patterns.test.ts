@@ -69,7 +69,8 @@ describe('metarepo patterns', () => {
     for (const s of snapshots) expect(fs.readFileSync(path.join(dir, s), 'utf8')).toBe(fs.readFileSync(path.join(HANDLERS, path.basename(s)), 'utf8'));
 
     // The held-back member: never seen by detection, scaffolded from answers a person would give.
-    const made = metarepo(dir, ['new', 'handler', '--set', 'name=RefundPayment', '--set', 'value=POST /payments/:id/refunds', '--set', 'route=/payments/:id/refunds', '--set', 'value2=post', '--set', 'hasImport=yes']);
+    expect(p.variables.map((v: { name: string }) => v.name)).toEqual(['name', 'value', 'route', 'comment', 'hasImport']);
+    const made = metarepo(dir, ['new', 'handler', '--set', 'name=RefundPayment', '--set', 'value=post', '--set', 'route=/payments/:id/refunds', '--set', 'comment=POST /payments/:id/refunds', '--set', 'hasImport=yes']);
     expect(made.stderr).toBe('');
     expect(made.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'src/handlers', HELD_BACK), 'utf8')).toBe(fs.readFileSync(path.join(HANDLERS, HELD_BACK), 'utf8'));
