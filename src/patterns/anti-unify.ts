@@ -102,13 +102,15 @@ interface Inst {
  * @returns the generalised tree, whose root assigns each class's tree to itself.
  */
 export function antiUnify(classes: FamilyClass[]): GNode {
-  return gen(classes.map((c) => ({ t: c.tree, c })), 'value', { next: 0, texts: new Map() });
+  return gen(classes.map((c) => ({ t: c.tree, c })), 'value', { next: 0, texts: new Map(), textIds: new Map() });
 }
 
 /** State of one anti-unification: the next section or hole id, and interned texts for alignment. */
 interface Walk {
   next: number;
   texts: Map<string, number>;
+  /** Text id per tree (a tree is aligned against the medoid again at every level above it). */
+  textIds: Map<SyntaxTree, number>;
 }
 
 function gen(insts: Inst[], label: string, ids: Walk): GNode {
@@ -145,10 +147,14 @@ function aligned(insts: Inst[], label: string, ids: Walk): GSeq {
   for (const inst of insts) {
     const children = (inst.t as SyntaxNode).children;
     const textKey = (t: SyntaxTree, side: 0 | 1) => {
-      const tokens = (side === 0 ? medoid : inst).c.rep.file.tokens;
-      const text = isToken(t) ? textOf(tokens, t.index, 1) : textOf(tokens, t.first, t.count);
-      let id = ids.texts.get(text);
-      if (id === undefined) ids.texts.set(text, (id = ids.texts.size));
+      let id = ids.textIds.get(t);
+      if (id === undefined) {
+        const tokens = (side === 0 ? medoid : inst).c.rep.file.tokens;
+        const text = isToken(t) ? textOf(tokens, t.index, 1) : textOf(tokens, t.first, t.count);
+        id = ids.texts.get(text);
+        if (id === undefined) ids.texts.set(text, (id = ids.texts.size));
+        ids.textIds.set(t, id);
+      }
       return id;
     };
     const matches = inst === medoid ? children.map((_, k): [number, number] => [k, k]) : alignChildren(mChildren, children, textKey);
@@ -207,11 +213,51 @@ function uniformList(insts: Inst[], ids: Walk): GSeq | undefined {
 
 /** A token or a whole subtree: leading trivia, text and trailing trivia, each literal when every member agrees. */
 function span(insts: Inst[], label: string, ids: Walk): GNode {
-  const trivia = column(insts, label, ids, 'trivia', (u, at) => u.file.tokens.trivia[at]);
-  const body = column(insts, label, ids, undefined, (u, at, t) => (isToken(t) ? u.file.tokens.texts[at] : textOf(u.file.tokens, at, t.count, false, false)));
-  const trailing = column(insts, label, ids, 'trivia', (u, at, t) => u.file.tokens.trailing[isToken(t) ? at : at + t.count - 1]);
+  const trivia = sameInEveryClass(insts, 'trivia') ?? column(insts, label, ids, 'trivia', (u, at) => u.file.tokens.trivia[at]);
+  const body = sameInEveryClass(insts, 'texts') ?? column(insts, label, ids, undefined, (u, at, t) => (isToken(t) ? u.file.tokens.texts[at] : textOf(u.file.tokens, at, t.count, false, false)));
+  const trailing = sameInEveryClass(insts, 'trailing') ?? column(insts, label, ids, 'trivia', (u, at, t) => u.file.tokens.trailing[isToken(t) ? at : at + t.count - 1]);
   if (trivia.type === 'text' && body.type === 'text' && trailing.type === 'text') return { type: 'text', text: trivia.text + body.text + trailing.text };
   return { type: 'span', trivia, body, trailing };
+}
+
+type Part = 'trivia' | 'texts' | 'trailing';
+const constantParts = new WeakMap<FamilyClass, Record<Part, Uint8Array>>();
+
+/**
+ * Per token position of a class, whether every member has the representative's trivia, text and trailing trivia
+ * there. Computed once per class with comparisons only, so literal positions — most of a family — cost no value
+ * arrays when the walk meets them.
+ */
+function constantsOf(c: FamilyClass): Record<Part, Uint8Array> {
+  let out = constantParts.get(c);
+  if (out) return out;
+  const rep = c.rep.file.tokens;
+  const count = c.tree.count;
+  out = { trivia: new Uint8Array(count).fill(1), texts: new Uint8Array(count).fill(1), trailing: new Uint8Array(count).fill(1) };
+  for (const part of ['trivia', 'texts', 'trailing'] as const) {
+    const flags = out[part];
+    const want = rep[part];
+    for (const u of c.members) {
+      const have = u.file.tokens[part];
+      for (let rel = 0; rel < count; rel++) if (flags[rel] && have[u.first + rel] !== want[c.rep.first + rel]) flags[rel] = 0;
+    }
+  }
+  constantParts.set(c, out);
+  return out;
+}
+
+/** Literal text when every instance is a token whose `part` is the same in all members of all classes, else undefined. */
+function sameInEveryClass(insts: Inst[], part: Part): GText | undefined {
+  let same: string | undefined;
+  for (const { t, c } of insts) {
+    if (!isToken(t)) return undefined;
+    const rel = t.index - c.rep.first;
+    if (!constantsOf(c)[part][rel]) return undefined;
+    const v = c.rep.file.tokens[part][t.index];
+    if (same === undefined) same = v;
+    else if (v !== same) return undefined;
+  }
+  return { type: 'text', text: same ?? '' };
 }
 
 /** The values of one position over every member of every instance's class; literal when they all agree. */

@@ -59,6 +59,7 @@ export class ShapeTable {
   private readonly tokens = new Map<string, number>();
   private readonly starts = new Map<string, number>();
   private readonly labels = new Map<string, number>();
+  private readonly items = new Map<string, number>();
 
   /** The id of a token of kind or class `label`. */
   token(label: string): number {
@@ -86,6 +87,13 @@ export class ShapeTable {
   label(label: string): number {
     let id = this.labels.get(label);
     if (id === undefined) this.labels.set(label, (id = this.id(hashStart(this.kindId(`c:${label}`)), 1)));
+    return id;
+  }
+
+  /** The coarse key of a list item whose element is of kind `kind` (cached apart: no string is built per item). */
+  itemLabel(kind: string): number {
+    let id = this.items.get(kind);
+    if (id === undefined) this.items.set(kind, (id = this.label(`${LIST_ITEM}:${kind}`)));
     return id;
   }
 
@@ -149,7 +157,7 @@ export function annotate(root: PatternNode, table: ShapeTable, tokens: FileToken
     node.count = tokens.texts.length - node.first;
     node.shape = table.id(state, node.children.length);
     const element = node.kind === LIST_ITEM && node.children.length > 0 ? node.children[0] : undefined;
-    node.coarse = table.label(element ? `${LIST_ITEM}:${element.kind}` : node.kind);
+    node.coarse = element ? table.itemLabel(element.kind) : table.label(node.kind);
     return node.shape;
   };
   visit(root);

@@ -267,6 +267,8 @@ class Factorer {
   private readonly holes = new Map<number, HoleRendering>();
   private readonly flags = new Map<number, Pending>();
   private readonly lists = new Map<number, Pending>();
+  private scopes: Map<number, Scope[]> | undefined;
+  private byScope: Map<number, Pending[]> | undefined;
 
   constructor(
     private readonly layout: Layout,
@@ -353,11 +355,19 @@ class Factorer {
   }
 
   private forEachScope(scope: number, fn: (s: Scope) => void): void {
-    const visit = (s: Scope, here: number) => {
-      if (here === scope) fn(s);
-      for (const [each, items] of s.lists) for (const item of items) visit(item, each);
-    };
-    for (const r of this.roots) visit(r, ROOT_SCOPE);
+    if (!this.scopes) {
+      // Every scope instance by the section that holds it, collected once (flags and lists each need one scope).
+      const by = new Map<number, Scope[]>();
+      const visit = (s: Scope, here: number) => {
+        let list = by.get(here);
+        if (!list) by.set(here, (list = []));
+        list.push(s);
+        for (const [each, items] of s.lists) for (const item of items) visit(item, each);
+      };
+      for (const r of this.roots) visit(r, ROOT_SCOPE);
+      this.scopes = by;
+    }
+    for (const s of this.scopes.get(scope) ?? []) fn(s);
   }
 
   finish(): Factoring {
@@ -423,8 +433,11 @@ class Factorer {
   /** The answers of one scope instance: its variables' values, items as objects (or strings). */
   private answersOf(s: Scope, scope: number): Record<string, unknown> | string {
     const out: Record<string, unknown> = {};
-    for (const p of this.vars) {
-      if (p.v.scope !== scope) continue;
+    if (!this.byScope) {
+      this.byScope = new Map();
+      for (const p of this.vars) this.byScope.set(p.v.scope, [...(this.byScope.get(p.v.scope) ?? []), p]);
+    }
+    for (const p of this.byScope.get(scope) ?? []) {
       const value = p.values.get(s);
       if (value === undefined) continue;
       if (p.v.kind === 'list') {

@@ -86,9 +86,19 @@ export const HELPER_ORDER: Array<string | null> = [
   'pathCase',
 ];
 
-/** Applies a helper of {@link HELPER_ORDER}. */
+const applied = new Map<string, Map<string, string>>();
+
+/** Applies a helper of {@link HELPER_ORDER} (results are memoised: families repeat values, change-case is slow). */
 export function applyHelper(helper: string | null, value: string): string {
-  return helper === null ? value : CASE_HELPERS[helper](value);
+  if (helper === null) return value;
+  let memo = applied.get(helper);
+  if (!memo) applied.set(helper, (memo = new Map()));
+  let out = memo.get(value);
+  if (out === undefined) {
+    if (memo.size > 100_000) memo.clear();
+    memo.set(value, (out = CASE_HELPERS[helper](value)));
+  }
+  return out;
 }
 
 /** The first helper of {@link HELPER_ORDER} that maps `from[i]` to `to[i]` for every i, or `undefined`. */

@@ -30,12 +30,13 @@ export async function createTypeScriptLanguage(): Promise<PatternLanguage> {
   const { ts } = await import('ts-morph');
   const names = kindNames(ts);
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, false);
+  const kinds = kindSets(ts);
   return {
     name: 'typescript',
     extensions: TYPESCRIPT_EXTENSIONS,
     parse(text, file) {
       const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind(ts, file));
-      const root = new Walker(ts, names, scanner, sf).root();
+      const root = new Walker(ts, names, scanner, sf, kinds).root();
       if (root.length !== text.length) {
         throw new Error(`the syntax tree of ${file} covers ${root.length} of ${text.length} characters`);
       }
@@ -60,6 +61,23 @@ function kindNames(t: TS): string[] {
   return out;
 }
 
+/** Kinds the walk treats specially: single-token leaves (names, literals, template parts, JSX text) and trivia. */
+interface KindSets {
+  leaf: Set<number>;
+  trivia: Set<number>;
+}
+
+function kindSets(t: TS): KindSets {
+  const k = t.SyntaxKind;
+  return {
+    leaf: new Set([
+      k.Identifier, k.PrivateIdentifier, k.StringLiteral, k.NumericLiteral, k.BigIntLiteral, k.NoSubstitutionTemplateLiteral,
+      k.RegularExpressionLiteral, k.TemplateHead, k.TemplateMiddle, k.TemplateTail, k.JsxText,
+    ]),
+    trivia: new Set([k.WhitespaceTrivia, k.NewLineTrivia, k.SingleLineCommentTrivia, k.MultiLineCommentTrivia, k.ShebangTrivia, k.ConflictMarkerTrivia]),
+  };
+}
+
 /** Walks one source file into a {@link PatternNode} tree. */
 class Walker {
   private readonly text: string;
@@ -69,22 +87,15 @@ class Walker {
   private last: PatternToken | undefined;
   /** Characters covered so far; checked against the file length at the end. */
   length = 0;
-  private readonly leafKinds: Set<number>;
-  private readonly triviaKinds: Set<number>;
 
   constructor(
     private readonly t: TS,
     private readonly names: string[],
     private readonly scanner: ts.Scanner,
     private readonly sf: ts.SourceFile,
+    private readonly kinds: KindSets,
   ) {
     this.text = sf.text;
-    const k = t.SyntaxKind;
-    this.leafKinds = new Set([
-      k.Identifier, k.PrivateIdentifier, k.StringLiteral, k.NumericLiteral, k.BigIntLiteral, k.NoSubstitutionTemplateLiteral,
-      k.RegularExpressionLiteral, k.TemplateHead, k.TemplateMiddle, k.TemplateTail, k.JsxText,
-    ]);
-    this.triviaKinds = new Set([k.WhitespaceTrivia, k.NewLineTrivia, k.SingleLineCommentTrivia, k.MultiLineCommentTrivia, k.ShebangTrivia, k.ConflictMarkerTrivia]);
   }
 
   /** Makes a token: the pending trivia up to the first line break trails the previous token, the rest leads this one. */
@@ -109,7 +120,7 @@ class Walker {
     const k = this.t.SyntaxKind;
     const children: PatternTree[] = [];
     const out: PatternNode = { kind: this.names[n.kind], children };
-    if (this.leafKinds.has(n.kind) || (n.kind >= k.FirstToken && n.kind <= k.LastToken)) {
+    if (this.kinds.leaf.has(n.kind) || (n.kind >= k.FirstToken && n.kind <= k.LastToken)) {
       children.push(this.leaf(n));
       return out;
     }
@@ -174,7 +185,7 @@ class Walker {
     for (let kind = this.scanner.scan(); kind !== k.EndOfFileToken; kind = this.scanner.scan()) {
       const text = this.scanner.getTokenText();
       this.length += text.length;
-      if (this.triviaKinds.has(kind)) this.pending.push({ text, newline: kind === k.NewLineTrivia });
+      if (this.kinds.trivia.has(kind)) this.pending.push({ text, newline: kind === k.NewLineTrivia });
       else into.push(this.token(kind, text));
     }
   }
