@@ -10,6 +10,7 @@ import { antiUnify, type FamilyClass, type GNode } from './anti-unify.js';
 import { emitPath, emitTemplate } from './emit.js';
 import type { ShapeClass } from './fingerprint.js';
 import { savings } from './rank.js';
+import { commonAffixes } from './words.js';
 import { textOf } from './syntax.js';
 import type { Unit } from './units.js';
 import { factorVariables, ROOT_SCOPE, type Factoring, type FamilyMember, type TemplateVariable } from './variables.js';
@@ -222,10 +223,12 @@ function countSections(g: GNode): { optional: number; repeated: number } {
 
 /**
  * A kebab-case family name: the literal words of the path template's file name (`{{name}}Command.ts` →
- * `command`), else the folder of the first member, else the unit kind; declarations and members add the unit kind.
+ * `command`) — for declarations and members the words their names share (`validateEmail`, `validatePhone` →
+ * `validate`) —, else the folder of the first member; declarations and members add the unit kind.
  */
 function familyName(d: Draft, pathTemplate: string | undefined, unitKind: string): string {
-  const file = pathTemplate ? path.posix.basename(pathTemplate).replace(/\{\{[^}]*\}\}/g, ' ').replace(/\..*$/, '') : '';
+  const keys = commonAffixes(d.members.map((m) => m.unit.key));
+  const file = pathTemplate ? path.posix.basename(pathTemplate).replace(/\{\{[^}]*\}\}/g, ' ').replace(/\..*$/, '') : `${keys.prefix} ${keys.suffix}`;
   const folder = path.posix.basename(path.posix.dirname(d.members[0].unit.file.path));
   const base = kebabCase(file) || kebabCase(folder) || 'pattern';
   return unitKind === 'file' ? base : `${base}-${kebabCase(unitKind)}`;

@@ -118,6 +118,92 @@ describe('metarepo patterns', () => {
   });
 });
 
+/** A workspace plugin adding an INI language and a `section` unit kind through the patterns hook. */
+const INI_PLUGIN = `
+function parse(text) {
+  const sections = [];
+  let trivia = '';
+  for (const m of text.matchAll(/(\\s+)|\\[([^\\]\\n]*)\\]|([^=\\s]+)\\s*=\\s*([^\\n]*)/g)) {
+    if (m[1] !== undefined) { trivia += m[1]; continue; }
+    if (m[2] !== undefined) {
+      const tokens = [{ kind: 'Open', trivia, text: '[' }, { kind: 'Name', text: m[2], trivia: '', class: 'name' }, { kind: 'Close', trivia: '', text: ']' }];
+      sections.push({ kind: 'Section', name: m[2], children: [...tokens, { kind: 'Entries', children: [] }] });
+    } else {
+      const entry = { kind: 'Entry', name: m[3], children: [{ kind: 'Key', trivia, text: m[3], class: 'name' }, { kind: 'Value', trivia: '', text: m[0].slice(m[3].length), class: 'string' }] };
+      sections[sections.length - 1].children[3].children.push(entry);
+    }
+    trivia = '';
+  }
+  return { kind: 'IniFile', children: [{ kind: 'Sections', children: sections }, { kind: 'End', trivia, text: '' }] };
+}
+export default {
+  name: 'ini-patterns',
+  setup(api) {
+    api.registerPatterns({
+      name: 'ini',
+      languages: [{ name: 'ini', extensions: ['.ini'], parse }],
+      unitKinds: [{ name: 'section', description: 'INI sections', select: (root) => root.children[0].children }],
+    });
+  },
+};
+`;
+
+describe('metarepo patterns with plugins and other units', () => {
+  it('uses a language and a unit kind that a workspace plugin registers', () => {
+    const dir = tempDir();
+    expect(metarepo(dir, ['init', '--name', 'conf']).code).toBe(0);
+    const plugin = path.join(dir, 'plugins/ini-patterns');
+    fs.mkdirSync(plugin, { recursive: true });
+    fs.writeFileSync(path.join(plugin, 'package.json'), JSON.stringify({ name: 'ini-patterns', version: '1.0.0', type: 'module', main: 'index.mjs', metarepo: { engines: { metarepo: '^0.1.0' }, contributes: { patterns: ['ini'] } } }));
+    fs.writeFileSync(path.join(plugin, 'index.mjs'), INI_PLUGIN);
+    fs.mkdirSync(path.join(dir, 'conf'));
+    for (const env of ['dev', 'test', 'stage', 'prod']) {
+      const keys = ['host', 'port', 'user', 'password', 'timeout', 'retries', 'region', 'zone', 'pool', 'cache'];
+      const entries = keys.map((k, i) => `${k} = ${env}-${k}-${i}`).join('\n');
+      fs.writeFileSync(path.join(dir, `conf/${env}.ini`), `[server]\n${entries}\n\n[client]\n${entries}\n`);
+    }
+    expect(metarepo(dir, ['plugin', 'list']).stdout).toContain('patterns: ini');
+    const r = metarepo(dir, ['patterns', 'detect', 'conf', '--unit', 'section', '--json'], { env: NO_LLM });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const proposals = JSON.parse(r.stdout).proposals;
+    expect(proposals.map((p: { unit: string; members: number; coverage: number }) => [p.unit, p.members, p.coverage])).toEqual([['section', 8, 1]]);
+    const shown = JSON.parse(metarepo(dir, ['patterns', 'show', proposals[0].id, '--json']).stdout);
+    expect(shown.language).toBe('ini');
+    expect(shown.members.map((m: { key: string }) => m.key)).toEqual(['server', 'client', 'server', 'client', 'server', 'client', 'server', 'client']);
+    // The plugin gives all whitespace to the next token, so the blank line before [client] is a variable.
+    expect(shown.template).toMatch(/^\{\{spacing\}\}\[\{\{name\}\}\]\nhost = \{\{\w+\}\}-host-0\n/);
+    const unknown = metarepo(dir, ['patterns', 'detect', 'conf', '--unit', 'paragraph']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Use one of: file, declaration, member, section');
+  });
+
+  it('adopts a family of declarations as a generator that appends the next one to a file', () => {
+    const dir = tempDir();
+    expect(metarepo(dir, ['init', '--name', 'forms']).code).toBe(0);
+    const validator = (name: string, field: string, test: string, message: string) =>
+      `\n/** Checks the ${field}. */\nexport function validate${name}(value: string): Result<string> {\n  if (${test}) return fail("${field}", "${message}");\n  return ok(value.trim());\n}\n`;
+    const head = 'import { fail, ok, type Result } from "./result";\n';
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(
+      path.join(dir, 'src/validators.ts'),
+      head + validator('Email', 'email', '!value.includes("@")', 'must contain @') + validator('Phone', 'phone', '!value.startsWith("+")', 'must start with +') + validator('City', 'city', '!value.endsWith(" ")', 'must not end with a space'),
+    );
+    const r = metarepo(dir, ['patterns', 'detect', 'src', '--unit', 'declaration', '--json'], { env: NO_LLM });
+    expect(r.code).toBe(0);
+    const [p] = JSON.parse(r.stdout).proposals;
+    expect(p).toMatchObject({ id: 'validate-declaration', unit: 'declaration', members: 3, coverage: 1 });
+    expect(metarepo(dir, ['patterns', 'adopt', p.id, '--name', 'validator']).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'src/more.ts'), head);
+    const recorded = JSON.parse(fs.readFileSync(path.join(dir, `.metarepo/patterns/${p.id}/answers.json`), 'utf8')).find((a: { key: string }) => a.key === 'validateCity');
+    const sets = Object.entries(recorded.answers as Record<string, unknown>);
+    const made = metarepo(dir, ['new', 'validator', ...sets.flatMap(([k, v]) => ['--set', `${k}=${String(v)}`]), '--set', 'file=src/more.ts']);
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'src/more.ts'), 'utf8')).toBe(head + validator('City', 'city', '!value.endsWith(" ")', 'must not end with a space'));
+  });
+});
+
 describe('metarepo patterns detect --llm (against a local OpenAI-compatible server)', () => {
   let stub: OpenAiStub | undefined;
   afterEach(async () => {
