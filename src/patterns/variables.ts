@@ -203,8 +203,12 @@ function optionLabel(n: GNode): string | undefined {
     return text.length < 80;
   };
   visit(n);
-  return /[A-Za-z_][A-Za-z0-9_]*/.exec(text.replace(/\/\*[^]*?\*\/|\/\/.*$/gm, ''))?.[0];
+  const code = text.replace(/\/\*[^]*?\*\/|\/\/.*$/gm, '');
+  return /[A-Za-z_][A-Za-z0-9_]*/.exec(code)?.[0] ?? PUNCTUATION[code.trim()];
 }
+
+/** Names of sections that hold a lone punctuation mark (a trailing comma that some members have). */
+const PUNCTUATION: Record<string, string> = { ',': 'comma', ';': 'semicolon', '.': 'dot', ':': 'colon' };
 
 /** Records what one member's instance tree puts in each hole, flag and list. */
 function collect(n: GNode, t: SyntaxTree, m: FamilyMember, scope: Scope): void {
