@@ -57,7 +57,7 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
       {
         proposals: proposals.map((p) => ({ ...summarize(p), template: p.template, variables: p.variables, fidelity: fidelity(p), sections: p.sections, shapes: p.shapes })),
         rejected: result.rejected,
-        stats: { ...stats, skipped: stats.skipped },
+        stats,
         ...(llm ? { llm } : {}),
       },
       () => detectReport(proposals, result.stats),

@@ -5,14 +5,14 @@
  */
 import path from 'node:path';
 import { MetarepoError } from '../errors.js';
-import type { PatternLanguage, PatternUnitKind } from '../plugins/api.js';
+import type { PatternLanguage, PatternNode, PatternTree, PatternUnitKind } from '../plugins/api.js';
 import { clusterShapes, DEFAULT_CLUSTER, type ClusterOptions } from './cluster.js';
 import { shapeClasses, type ShapeClass } from './fingerprint.js';
 import { createTypeScriptLanguage } from './languages/typescript.js';
 import { textLanguage } from './languages/text.js';
 import { draft, familyClasses, propose, type Draft, type PatternProposal } from './propose.js';
 import { rankOrder } from './rank.js';
-import { isToken, ShapeTable, type SyntaxTree } from './syntax.js';
+import { ShapeTable } from './syntax.js';
 import { BUILTIN_UNIT_KINDS, listFiles, readUnits, type Unit } from './units.js';
 import { ROOT_SCOPE } from './variables.js';
 
@@ -137,13 +137,14 @@ function splitByPackage(cluster: ShapeClass[], minMembers: number, withPaths: bo
     .map((classes) => draft(classes, withPaths));
 }
 
-/** Ids are names; a repeated name gets `-2`, `-3`… in rank order. */
+/** Ids are names; a repeated name gets `-2`, `-3`… in rank order (skipping ids another family already has). */
 function uniqueIds(proposals: PatternProposal[]): PatternProposal[] {
-  const seen = new Map<string, number>();
+  const taken = new Set<string>();
   return proposals.map((p) => {
-    const n = (seen.get(p.name) ?? 0) + 1;
-    seen.set(p.name, n);
-    return n === 1 ? p : { ...p, id: `${p.name}-${n}` };
+    let id = p.name;
+    for (let n = 2; taken.has(id); n++) id = `${p.name}-${n}`;
+    taken.add(id);
+    return id === p.id ? p : { ...p, id };
   });
 }
 
@@ -151,17 +152,17 @@ function uniqueIds(proposals: PatternProposal[]): PatternProposal[] {
 function tokenTexts(text: string, file: string, languages: PatternLanguage[]): string[] {
   const ext = path.posix.extname(file).toLowerCase();
   const language = languages.find((l) => l.extensions.includes(ext)) ?? textLanguage;
-  let root;
+  let root: PatternNode;
   try {
     root = language.parse(text, file);
   } catch {
     root = textLanguage.parse(text, file);
   }
   const out: string[] = [];
-  const visit = (t: SyntaxTree | typeof root): void => {
-    if (isToken(t as SyntaxTree)) {
-      if ((t as SyntaxTree as { text: string }).text !== '') out.push((t as { text: string }).text);
-    } else for (const c of (t as { children: SyntaxTree[] }).children) visit(c);
+  const visit = (t: PatternTree): void => {
+    if ('text' in t) {
+      if (t.text !== '') out.push(t.text);
+    } else t.children.forEach(visit);
   };
   visit(root);
   return out;

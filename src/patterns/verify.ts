@@ -27,7 +27,8 @@ let env: HandlebarsEnv | undefined;
 /**
  * Renders and compares each member (see the module comment).
  * @param tokensOf - the member's tokens without trivia, for the AST-equal comparison.
- * @throws MetarepoError-free: a template that does not compile fails every member with the compile error.
+ * @returns one check per member, in order; never throws: a template that does not compile fails every member with
+ *   the compile error.
  */
 export function verifyMembers(
   template: string,
