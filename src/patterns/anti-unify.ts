@@ -15,10 +15,11 @@
  * The walk visits one tree per shape class (its representative); a member's values are read from its own tokens
  * at the same positions, since units of one shape have identical trees.
  */
-import { alignChildren } from './sections.js';
+import { alignChildren, type ChildKeys } from './sections.js';
 import type { PatternToken } from '../plugins/api.js';
 import { isToken, LIST_ITEM, textOf, type SyntaxNode, type SyntaxTree } from './syntax.js';
 import type { Unit } from './units.js';
+import { segments, words } from './words.js';
 
 /** One shape class of a family: the tree the walk follows and the members it stands for. */
 export interface FamilyClass {
@@ -102,7 +103,7 @@ interface Inst {
  * @returns the generalised tree, whose root assigns each class's tree to itself.
  */
 export function antiUnify(classes: FamilyClass[]): GNode {
-  return gen(classes.map((c) => ({ t: c.tree, c })), 'value', { next: 0, texts: new Map(), textIds: new Map() });
+  return gen(classes.map((c) => ({ t: c.tree, c })), 'value', { next: 0, texts: new Map(), textIds: new Map(), words: new Map() });
 }
 
 /** State of one anti-unification: the next section or hole id, and interned texts for alignment. */
@@ -111,6 +112,8 @@ interface Walk {
   texts: Map<string, number>;
   /** Text id per tree (a tree is aligned against the medoid again at every level above it). */
   textIds: Map<SyntaxTree, number>;
+  /** Word multiset per tree, for similarity. */
+  words: Map<SyntaxTree, Map<string, number>>;
 }
 
 function gen(insts: Inst[], label: string, ids: Walk): GNode {
@@ -146,18 +149,8 @@ function aligned(insts: Inst[], label: string, ids: Walk): GSeq {
   const gaps: Array<Map<SyntaxTree, SyntaxTree[]>> = Array.from({ length: n + 1 }, () => new Map());
   for (const inst of insts) {
     const children = (inst.t as SyntaxNode).children;
-    const textKey = (t: SyntaxTree, side: 0 | 1) => {
-      let id = ids.textIds.get(t);
-      if (id === undefined) {
-        const tokens = (side === 0 ? medoid : inst).c.rep.file.tokens;
-        const text = isToken(t) ? textOf(tokens, t.index, 1) : textOf(tokens, t.first, t.count);
-        id = ids.texts.get(text);
-        if (id === undefined) ids.texts.set(text, (id = ids.texts.size));
-        ids.textIds.set(t, id);
-      }
-      return id;
-    };
-    const matches = inst === medoid ? children.map((_, k): [number, number] => [k, k]) : alignChildren(mChildren, children, textKey);
+    const keys = childKeys(ids, (side) => (side === 0 ? medoid : inst).c.rep);
+    const matches = inst === medoid ? children.map((_, k): [number, number] => [k, k]) : alignChildren(mChildren, children, keys);
     let next = 0;
     const pending: SyntaxTree[] = [];
     const flush = (g: number) => {
@@ -205,10 +198,64 @@ function uniformList(insts: Inst[], ids: Walk): GSeq | undefined {
   const all = insts.flatMap((i) => items(i.t).map((t) => ({ t, c: i.c })));
   if (all.length === 0 || all.some((i) => isToken(i.t) || i.t.kind !== LIST_ITEM || (i.t as SyntaxNode).coarse !== (all[0].t as SyntaxNode).coarse)) return undefined;
   if (insts.every((i) => items(i.t).length === items(insts[0].t).length)) return undefined;
-  const texts = insts.map((i) => new Set(items(i.t).map((t) => textOf(i.c.rep.file.tokens, (t as SyntaxNode).first, (t as SyntaxNode).count))));
+  // Items that only differ by the member's own name (`de_PutObjectCommand` / `de_GetObjectCommand`) count as shared.
+  const texts = insts.map((i) => new Set(items(i.t).map((t) => withoutKey(textOf(i.c.rep.file.tokens, (t as SyntaxNode).first, (t as SyntaxNode).count), i.c.rep.key))));
   if ([...texts[0]].some((text) => texts.every((set) => set.has(text)))) return undefined;
   const label = agreedName(all) ?? 'item';
   return { type: 'seq', parts: [{ type: 'each', id: ids.next++, label, body: gen(all, label, ids) }], assign: (t) => [items(t)] };
+}
+
+/**
+ * Alignment keys of children (see `sections.ts`), cached per tree: the text without the member's own name, so
+ * `import { de_PutObjectCommand }` meets `import { de_GetObjectCommand }`, and the words of that text (long
+ * literals count as one word, so data does not decide).
+ */
+function childKeys(ids: Walk, repOf: (side: 0 | 1) => Unit): ChildKeys {
+  return {
+    text(t, side) {
+      let id = ids.textIds.get(t);
+      if (id === undefined) {
+        const rep = repOf(side);
+        const text = withoutKey(isToken(t) ? textOf(rep.file.tokens, t.index, 1) : textOf(rep.file.tokens, t.first, t.count), rep.key);
+        id = ids.texts.get(text);
+        if (id === undefined) ids.texts.set(text, (id = ids.texts.size));
+        ids.textIds.set(t, id);
+      }
+      return id;
+    },
+    words(t, side) {
+      let bag = ids.words.get(t);
+      if (!bag) {
+        const rep = repOf(side);
+        const tokens = rep.file.tokens;
+        const [first, count] = isToken(t) ? [t.index, 1] : [t.first, t.count];
+        bag = new Map();
+        for (let i = first; i < first + count; i++) {
+          const text = tokens.texts[i];
+          for (const w of text.length > 40 ? ['…'] : words(withoutKey(text, rep.key))) bag.set(w, (bag.get(w) ?? 0) + 1);
+        }
+        ids.words.set(t, bag);
+      }
+      return bag;
+    },
+  };
+}
+
+const keyPatterns = new Map<string, RegExp | null>();
+
+/** `text` with every run of the key's words (`PutObject`, `Object` of `PutObjectCommand`) replaced by `#`. */
+function withoutKey(text: string, key: string): string {
+  let pattern = keyPatterns.get(key);
+  if (pattern === undefined) {
+    const parts = segments(key).filter((x) => /[\p{L}\p{N}]/u.test(x));
+    const runs: string[] = [];
+    for (let a = 0; a < parts.length; a++) for (let b = a + 1; b <= parts.length; b++) runs.push(parts.slice(a, b).join(''));
+    const usable = [...new Set(runs.filter((r) => r.length >= 3))].sort((x, y) => y.length - x.length);
+    // One alternation, longest first, so a whole key is replaced before its parts.
+    pattern = usable.length ? new RegExp(usable.map((r) => r.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
+    keyPatterns.set(key, pattern);
+  }
+  return pattern && text.length >= 3 ? text.replace(pattern, '#') : text;
 }
 
 /** A token or a whole subtree: leading trivia, text and trailing trivia, each literal when every member agrees. */

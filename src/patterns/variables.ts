@@ -400,7 +400,7 @@ class Factorer {
     return ROOT_SCOPE;
   }
 
-  /** `name` when the variable's words are a run of the member key's words for most members; else `data`. */
+  /** `name` when every member has the variable and its words are a run of the member key's words for 80 % of them; else `data`. */
   private classify(): void {
     for (const p of this.vars) {
       if (p.v.kind !== 'data' || p.v.scope !== ROOT_SCOPE) continue;
@@ -412,7 +412,8 @@ class Factorer {
         const w = words(value);
         if (w.length > 0 && isRun(w, words(this.members[s.member].unit.key))) named++;
       }
-      if (total > 0 && total === p.values.size && named * 2 > total) p.v.kind = 'name';
+      // A name names every member: defined for all of them, and their key's words for nearly all.
+      if (total === this.roots.length && total === p.values.size && named >= 0.8 * total) p.v.kind = 'name';
     }
   }
 
