@@ -120,24 +120,23 @@ export function propose(classes: FamilyClass[], ctx: ProposeContext, first?: Dra
   let checked = check(d, ctx);
   const ejected: PatternProposal['ejected'] = [];
   const failed = (checks: MemberCheck[]) => d.members.filter((_, i) => checks[i].status !== 'exact');
-  if (failed(checked).length > 0) {
-    const out = new Set(failed(checked).map((m) => m.unit));
+  if (failed(checked.checks).length > 0) {
+    const out = new Set(failed(checked.checks).map((m) => m.unit));
     d.members.forEach((m, i) => {
-      if (out.has(m.unit)) ejected.push(ejectedEntry(m.unit, checked[i]));
+      if (out.has(m.unit)) ejected.push(ejectedEntry(m.unit, checked.checks[i]));
     });
     const rest = classes.map((c) => ({ ...c, members: c.members.filter((u) => !out.has(u)) })).filter((c) => c.members.length > 0);
     if (candidates - out.size < ctx.minMembers) return rejected(classes, `${candidates - out.size} of ${candidates} members render back exactly`);
     d = draft(rest, withPaths);
     checked = check(d, ctx);
-    const still = new Set(failed(checked).map((m) => m.unit));
+    const still = new Set(failed(checked.checks).map((m) => m.unit));
     d.members.forEach((m, i) => {
-      if (still.has(m.unit)) ejected.push(ejectedEntry(m.unit, checked[i]));
+      if (still.has(m.unit)) ejected.push(ejectedEntry(m.unit, checked.checks[i]));
     });
     if (still.size > 0) d = { ...d, members: d.members.filter((m) => !still.has(m.unit)), factoring: { ...d.factoring, answers: d.factoring.answers.filter((_, i) => !still.has(d.members[i].unit)) } };
   }
   if (d.members.length < ctx.minMembers) return rejected(classes, `${d.members.length} of ${candidates} members render back exactly`);
-  const template = emitTemplate(d.g, d.factoring);
-  const pathTemplate = emitPath(d.factoring);
+  const { template, pathTemplate } = checked;
   const memberBytes = d.members.reduce((n, m) => n + Buffer.byteLength(unitText(m.unit)), 0);
   const name = familyName(d, pathTemplate, ctx.unitKind);
   return {
@@ -161,15 +160,17 @@ export function propose(classes: FamilyClass[], ctx: ProposeContext, first?: Dra
   };
 }
 
-function check(d: Draft, ctx: ProposeContext): MemberCheck[] {
+/** Emits a draft's templates and verifies every member against them. */
+function check(d: Draft, ctx: ProposeContext): { template: string; pathTemplate: string | undefined; checks: MemberCheck[] } {
   const template = emitTemplate(d.g, d.factoring);
   const pathTemplate = emitPath(d.factoring);
-  return verifyMembers(
+  const checks = verifyMembers(
     template,
     pathTemplate,
     d.members.map((m, i) => ({ text: unitText(m.unit), answers: d.factoring.answers[i], ...(m.path !== undefined ? { path: m.path } : {}) })),
     (text) => ctx.tokensOf(text, d.members[0].unit.file.path),
   );
+  return { template, pathTemplate, checks };
 }
 
 function ejectedEntry(u: Unit, c: MemberCheck): PatternProposal['ejected'][number] {
