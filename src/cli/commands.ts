@@ -189,6 +189,23 @@ export function registerCommands(program: Command, globals: Globals): void {
     .description('render a fixture into .metarepo/preview/ on every save and print the diff against its snapshot')
     .option('--fixture <name>', 'the fixture to render (default: the first in template.yaml)')
     .action(act(async () => (await import('./template-dev.js')).templateDevCommand));
+  const patterns = program.command('patterns').description('find families of similar files or declarations and turn them into generators');
+  patterns
+    .command('detect <path...>')
+    .description('find families of similar units, verify a template for each (byte-exact), store them in .metarepo/patterns/')
+    .option('--unit <kind>', 'what to compare: file, declaration, member (or a kind a plugin adds)', 'file')
+    .option('--min-members <n>', 'smallest family', (v) => parseCount(v, 2), 3)
+    .option('--llm', 'name variables and families with an OpenAI-compatible model (config patterns.llm or OPENAI_BASE_URL / OPENAI_API_KEY); every suggestion is re-verified')
+    .action(act(async () => (await import('./patterns.js')).patternsDetectCommand));
+  patterns
+    .command('show <id>')
+    .description('a stored pattern: template, variables, members and verification')
+    .action(act(async () => (await import('./patterns.js')).patternsShowCommand));
+  patterns
+    .command('adopt <id>')
+    .description('turn a pattern into a scaffold generator: generators/<name>.mjs, templates/<name>/, snapshots/<name>/')
+    .option('--name <name>', 'generator name (default: the pattern name)')
+    .action(act(async () => (await import('./patterns.js')).patternsAdoptCommand));
 
   program
     .command('check')
@@ -203,6 +220,12 @@ export function registerCommands(program: Command, globals: Globals): void {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function parseCount(v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
+  return n;
 }
 
 function parseSequence(v: string): number {

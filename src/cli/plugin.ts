@@ -36,6 +36,7 @@ function describe(r: PluginRecord) {
       checks: m.contributes.checks,
       commands: m.contributes.commands.map((c) => c.name),
       events: m.contributes.events,
+      patterns: m.contributes.patterns,
     },
   };
 }

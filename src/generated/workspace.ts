@@ -106,6 +106,24 @@ export interface WorkspaceConfig {
     keepSegments?: number;
   };
   /**
+   * Pattern detection settings (metarepo patterns).
+   */
+  patterns?: {
+    /**
+     * The OpenAI-compatible endpoint `patterns detect --llm` asks to name variables and families. The API key comes from OPENAI_API_KEY only, never from this file.
+     */
+    llm?: {
+      /**
+       * Base URL of the API, e.g. http://127.0.0.1:11434/v1 (default: OPENAI_BASE_URL, else the OpenAI API).
+       */
+      baseURL?: string;
+      /**
+       * Model name (default: OPENAI_MODEL, else gpt-4o-mini).
+       */
+      model?: string;
+    };
+  };
+  /**
    * Plugins by package name: where each comes from (npm package, local path or git URL), whether it is enabled, its configuration. An entry with no source configures or disables a built-in or workspace plugin.
    */
   plugins?: {

@@ -213,6 +213,72 @@ export interface CommandContext {
   print(text: string): void;
 }
 
+/**
+ * A token of a pattern syntax tree (see {@link PatternLanguage}): its leading trivia (whitespace, comments), its
+ * own text, and its trailing trivia. Concatenating `trivia + text + trailing` of every token of a tree in order gives
+ * the file back byte for byte. As in Roslyn, trailing trivia runs to the end of the line (newline included) when
+ * the line ends before the next token; everything else is leading trivia of the next token. Lines then align as
+ * wholes: `    getSsecPlugin(config),\n` is the same whether it comes first or last.
+ */
+export interface PatternToken {
+  /** Token kind, e.g. `Identifier`, `OpenParenToken`; tokens of equal kind and class are interchangeable in a shape. */
+  kind: string;
+  trivia: string;
+  text: string;
+  /** Trivia after the token up to and including the end of its line (empty when another token follows on the line). */
+  trailing?: string;
+  /**
+   * How pattern detection abstracts the token: `name` (identifiers), `string`, `number`, `text` (free text such
+   * as JSX text) compare by class only; without a class the kind must match and the text usually does too.
+   */
+  class?: 'name' | 'string' | 'number' | 'text';
+}
+
+/** An inner node of a pattern syntax tree: a kind and its children in source order. */
+export interface PatternNode {
+  kind: string;
+  children: PatternTree[];
+  /** Which built-in unit kind the node is: a top-level `declaration` or a class/interface `member`. */
+  role?: 'declaration' | 'member';
+  /** The declared name (function, class, property, attribute…), used for unit keys and variable names. */
+  name?: string;
+}
+
+/** A node or a token. */
+export type PatternTree = PatternNode | PatternToken;
+
+/**
+ * A language for pattern detection (`metarepo patterns detect`): turns a file into a syntax tree whose tokens carry
+ * their trivia, so templates reproduce files byte for byte. Lists whose elements may be optional or repeated
+ * (statements, members, arguments, properties) should be nodes of their own holding one node per element.
+ */
+export interface PatternLanguage {
+  name: string;
+  /** File name endings it parses, e.g. `['.py', '.pyi']`; the longest match wins over built-in languages. */
+  extensions: string[];
+  /**
+   * @param file - path relative to the detection root, for messages.
+   * @throws Error when the file cannot be parsed (the file is then read as plain text tokens).
+   */
+  parse(text: string, file: string): PatternNode;
+}
+
+/** A kind of unit (`--unit <name>`): which subtrees of a file are compared with each other. */
+export interface PatternUnitKind {
+  name: string;
+  description: string;
+  /** The subtrees of one file that are units of this kind, in source order. */
+  select(root: PatternNode, file: string): PatternNode[];
+}
+
+/** What a plugin adds to pattern detection: languages and unit kinds. */
+export interface PatternContribution {
+  /** Contribution name, declared in the manifest's `contributes.patterns`. */
+  name: string;
+  languages?: PatternLanguage[];
+  unitKinds?: PatternUnitKind[];
+}
+
 /** An event as handlers receive it: a CloudEvents 1.0 envelope (see docs/events.md). */
 export interface PluginEvent {
   specversion: '1.0';
@@ -239,6 +305,8 @@ export interface PluginApi {
   registerScaffold(generator: ScaffoldGenerator): void;
   registerCheck(check: Check): void;
   registerCommand(command: PluginCommand): void;
+  /** Adds languages or unit kinds to `metarepo patterns detect` (in-process plugins only: parsers run per file). */
+  registerPatterns(contribution: PatternContribution): void;
   /** Subscribes to events whose type matches `pattern` (`core:file:*`). */
   onEvent(pattern: string, handler: (event: PluginEvent) => void | Promise<void>): void;
   /** Publishes an event with this plugin as `source`. Types should be declared in `contributes.events`. */

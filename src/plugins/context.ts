@@ -38,6 +38,7 @@ const DECLARED_IN: Record<ContributionKind, keyof PluginContributes> = {
   scaffold: 'scaffolds',
   check: 'checks',
   command: 'commands',
+  patterns: 'patterns',
 };
 
 /**
@@ -89,6 +90,7 @@ export function createPluginContext(opts: PluginContextOptions): PluginContext {
     registerScaffold: (item) => register({ kind: 'scaffold', plugin: name, item }),
     registerCheck: (item) => register({ kind: 'check', plugin: name, item }),
     registerCommand: (item) => register({ kind: 'command', plugin: name, item }),
+    registerPatterns: (item) => register({ kind: 'patterns', plugin: name, item }),
     onEvent(pattern, handler) {
       guard(`subscribe to ${pattern}`);
       const what = `handler of ${pattern}`;

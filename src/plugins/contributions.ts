@@ -1,12 +1,13 @@
 import { MetarepoError } from '../errors.js';
-import type { Check, CodegenGenerator, PluginCommand, ScaffoldGenerator } from './api.js';
+import type { Check, CodegenGenerator, PatternContribution, PluginCommand, ScaffoldGenerator } from './api.js';
 
 /** One thing a plugin registered, tagged with the plugin's name. */
 export type Contribution =
   | { kind: 'codegen'; plugin: string; item: CodegenGenerator }
   | { kind: 'scaffold'; plugin: string; item: ScaffoldGenerator }
   | { kind: 'check'; plugin: string; item: Check }
-  | { kind: 'command'; plugin: string; item: PluginCommand };
+  | { kind: 'command'; plugin: string; item: PluginCommand }
+  | { kind: 'patterns'; plugin: string; item: PatternContribution };
 
 /** The kinds of contribution. */
 export type ContributionKind = Contribution['kind'];

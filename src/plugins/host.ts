@@ -6,7 +6,7 @@ import type { WorkspaceConfig } from '../generated/workspace.js';
 import { TOOL_VERSION } from '../version.js';
 import type { PositionedDocument } from '../workspace/document.js';
 import { CODE_EXT, CODE_ROOT, PACKAGE_ROOT } from '../workspace/meta-models.js';
-import type { Check, CodegenGenerator, Plugin, PluginCommand, ScaffoldGenerator } from './api.js';
+import type { Check, CodegenGenerator, PatternContribution, Plugin, PluginCommand, ScaffoldGenerator } from './api.js';
 import { validatePluginConfig } from './config.js';
 import { createPluginContext, type PluginContext } from './context.js';
 import { ContributionRegistry, type ContributionKind } from './contributions.js';
@@ -21,6 +21,7 @@ const DECLARED_IN: Record<ContributionKind, keyof PluginContributes> = {
   scaffold: 'scaffolds',
   check: 'checks',
   command: 'commands',
+  patterns: 'patterns',
 };
 
 /** One plugin as the host tracks it. */
@@ -155,6 +156,12 @@ export class PluginHost {
   async scaffolds(): Promise<ScaffoldGenerator[]> {
     await this.activateDeclaring('scaffold');
     return this.registry.list('scaffold').map((c) => c.item);
+  }
+
+  /** Every pattern-detection contribution (languages, unit kinds); activates the plugins that declare any. */
+  async patterns(): Promise<Array<{ plugin: string; contribution: PatternContribution }>> {
+    await this.activateDeclaring('patterns');
+    return this.registry.list('patterns').map((c) => ({ plugin: c.plugin, contribution: c.item }));
   }
 
   /**

@@ -26,6 +26,8 @@ export interface PluginContributes {
   commands: DeclaredCommand[];
   /** Event types the plugin publishes (`domain:entity:action`). */
   events: string[];
+  /** Pattern-detection contribution names (languages and unit kinds for `metarepo patterns`). */
+  patterns: string[];
 }
 
 /** What a plugin may do, with the meta-model's defaults applied. */
@@ -209,6 +211,7 @@ function normalise(pkg: PackageJson, dir: string, source: PluginSource): PluginM
       checks: c.checks ?? [],
       commands: c.commands ?? [],
       events: c.events ?? [],
+      patterns: c.patterns ?? [],
     },
     activationEvents: m.activationEvents ?? [],
     permissions: { write: m.permissions?.write ?? [], childProcess: m.permissions?.childProcess ?? false, network: m.permissions?.network ?? false },

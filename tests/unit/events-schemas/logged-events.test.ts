@@ -34,6 +34,13 @@ beforeAll(() => {
   run(dir, ['model', 'add', 'thing', '--from', thing]);
   setTargets(dir, ['  - model: invoice@^1', '    generator: typescript', '    output: projects/lib1/src/generated/invoice.ts']);
   run(dir, ['generate']);
+  // A family of similar files for pattern detection, adopted as a generator.
+  fs.mkdirSync(path.join(dir, 'src/handlers'), { recursive: true });
+  for (const f of fs.readdirSync(path.join(REPO_ROOT, 'tests/fixtures/patterns/handlers'))) {
+    fs.copyFileSync(path.join(REPO_ROOT, 'tests/fixtures/patterns/handlers', f), path.join(dir, 'src/handlers', f));
+  }
+  run(dir, ['patterns', 'detect', 'src/handlers']);
+  run(dir, ['patterns', 'adopt', 'handler']);
   // A plugin publishing its own declared type from a check, and one whose setup throws (core:plugin:failed).
   writePlugin(dir, 'emitter', { contributes: { checks: ['emit'], events: ['emitter:check:ran'] } }, [
     'let api;',

@@ -11,7 +11,7 @@ import { ContributionRegistry } from '../../../src/plugins/contributions.js';
 import { errorOf, manifest } from './helpers.js';
 
 const declared = manifest('demo', {
-  contributes: { generators: ['gen'], scaffolds: ['scaf'], checks: ['chk'], commands: [{ name: 'cmd', description: 'a command' }], events: [] },
+  contributes: { generators: ['gen'], scaffolds: ['scaf'], checks: ['chk'], commands: [{ name: 'cmd', description: 'a command' }], events: [], patterns: [] },
 });
 
 function context(overrides: Partial<PluginContextOptions> = {}) {

@@ -1,0 +1,169 @@
+import path from 'node:path';
+import pc from 'picocolors';
+import type { PatternProposal } from '../patterns/propose.js';
+import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { emit, type GlobalOptions } from './output.js';
+import { progressBar } from './progress.js';
+
+interface DetectOptions {
+  unit?: string;
+  minMembers?: number;
+  llm?: boolean;
+}
+
+/** Families shown in full by the human report; the rest are listed by id. */
+const SHOWN = 10;
+/** Template lines previewed per family. */
+const PREVIEW_LINES = 6;
+
+/** `metarepo patterns detect <path…>`: finds families, verifies a template for each, stores them, prints a ranked report. */
+export async function patternsDetectCommand(g: GlobalOptions, paths: string[], opts: DetectOptions): Promise<number> {
+  const ws = await openWorkspace(g.cwd, 'patterns detect', { strict: g.strict });
+  let code = 1;
+  try {
+    const [{ detectPatterns }, { writeProposals, summarize }] = await Promise.all([import('../patterns/detect.js'), import('../patterns/store.js')]);
+    const contributions = await (await ws.plugins()).patterns();
+    const unit = opts.unit ?? 'file';
+    const rel = paths.map((p) => path.relative(ws.root, path.resolve(g.cwd, p)).split(path.sep).join('/') || '.');
+    ws.bus.publish('core:patterns:started', { paths: rel, unit, llm: !!opts.llm });
+    const bar = progressBar();
+    const result = await detectPatterns({
+      root: ws.root,
+      paths: paths.map((p) => path.resolve(g.cwd, p)),
+      unit,
+      minMembers: opts.minMembers,
+      languages: contributions.flatMap((c) => c.contribution.languages ?? []),
+      unitKinds: contributions.flatMap((c) => c.contribution.unitKinds ?? []),
+      onProgress: (phase, done, total) => bar.update(phase === 'read' ? 'reading' : 'generalising', done, total),
+    }).finally(() => bar.done());
+    let proposals = result.proposals;
+    let llm: unknown;
+    if (opts.llm) {
+      const { enhanceProposals } = await import('../patterns/llm.js');
+      const enhanced = await enhanceProposals(proposals, { root: ws.root, config: ws.config, warn: (m) => process.stderr.write(`${pc.yellow('warning')} ${m}\n`) });
+      proposals = enhanced.proposals;
+      llm = enhanced.report;
+    }
+    writeProposals(ws.root, { unit, paths: rel }, proposals);
+    for (const p of proposals) {
+      const s = summarize(p);
+      ws.bus.publish('core:patterns:detected', { id: s.id, name: s.name, unit: s.unit, members: s.members, candidates: s.candidates, coverage: s.coverage, savings: s.savings, variables: s.variables });
+    }
+    const { stats } = result;
+    ws.bus.publish('core:patterns:finished', { proposals: proposals.length, files: stats.files, units: stats.units, shapes: stats.shapes, comparisons: stats.comparisons, durationMs: stats.milliseconds });
+    code = 0;
+    emit(
+      g,
+      {
+        proposals: proposals.map((p) => ({ ...summarize(p), template: p.template, variables: p.variables, fidelity: fidelity(p), sections: p.sections, shapes: p.shapes })),
+        rejected: result.rejected,
+        stats,
+        ...(llm ? { llm } : {}),
+      },
+      () => detectReport(proposals, result.stats),
+    );
+    return code;
+  } finally {
+    await closeWorkspace(ws, code);
+  }
+}
+
+/** `metarepo patterns show <id>`: one stored proposal in full. */
+export async function patternsShowCommand(g: GlobalOptions, id: string): Promise<number> {
+  const ws = await openWorkspace(g.cwd, 'patterns show', { strict: g.strict });
+  let code = 1;
+  try {
+    const { readProposal, PATTERNS_DIR } = await import('../patterns/store.js');
+    const p = readProposal(ws.root, id);
+    code = 0;
+    emit(g, { ...p, fidelity: fidelity(p) }, () => {
+      const lines = [
+        `${pc.bold(p.id)}: ${p.description}`,
+        ...facts(p),
+        '',
+        pc.bold('variables'),
+        ...p.variables.map((v) => `  ${v.name.padEnd(20)} ${v.kind.padEnd(5)} ${v.list ? `(in ${v.list}) ` : ''}${v.requires.length ? `(when ${v.requires.join(', ')}) ` : ''}${v.description}`),
+        '',
+        pc.bold('template'),
+        ...p.template.split('\n').map((l) => `  ${l}`),
+        pc.bold('members'),
+        ...p.members.map((m) => `  exact      ${m.path}`),
+        ...p.ejected.map((e) => `  ${e.status.padEnd(10)} ${e.path}: ${e.detail}`),
+        '',
+        pc.dim(`Stored in ${PATTERNS_DIR}/${p.id}/. Adopt it with: metarepo patterns adopt ${p.id} [--name <generator>]`),
+      ];
+      return lines.join('\n');
+    });
+    return code;
+  } finally {
+    await closeWorkspace(ws, code);
+  }
+}
+
+/** `metarepo patterns adopt <id> [--name]`: writes the generator, its template and snapshots. */
+export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: { name?: string }): Promise<number> {
+  const ws = await openWorkspace(g.cwd, 'patterns adopt', { strict: g.strict });
+  let code = 1;
+  try {
+    const [{ readProposal }, { adoptProposal }, { Tree }, { commitChanges }] = await Promise.all([
+      import('../patterns/store.js'),
+      import('../patterns/adopt.js'),
+      import('../engine/tree.js'),
+      import('../engine/commit.js'),
+    ]);
+    const p = readProposal(ws.root, id);
+    const tree = new Tree(ws.root);
+    const result = adoptProposal(tree, p, opts.name);
+    const changes = tree.changes();
+    commitChanges(ws.root, changes);
+    for (const c of changes) ws.bus.publish('core:file:created', { path: c.path, generator: `patterns adopt ${p.id}` });
+    ws.bus.publish('core:patterns:adopted', { id: p.id, generator: result.name, files: changes.map((c) => c.path) });
+    code = 0;
+    emit(g, { id: p.id, generator: result.name, files: changes.map((c) => c.path), example: result.example }, () =>
+      [...changes.map((c) => `  create ${c.path}`), '', `Scaffold the next member with:`, `  ${result.example.map(shellQuote).join(' ')}`].join('\n'),
+    );
+    return code;
+  } finally {
+    await closeWorkspace(ws, code);
+  }
+}
+
+function fidelity(p: PatternProposal): { byteExact: number; astEqual: number; failed: number } {
+  return { byteExact: p.members.length, astEqual: p.astEqual, failed: p.ejected.length - p.astEqual };
+}
+
+function facts(p: PatternProposal): string[] {
+  const f = fidelity(p);
+  const kinds = ['name', 'data', 'flag', 'list'].map((k) => [k, p.variables.filter((v) => v.kind === k).length] as const).filter(([, n]) => n > 0);
+  return [
+    `  members    ${p.members.length}/${p.candidates} byte-exact (${percent(p.coverage)})${f.astEqual ? `, ${f.astEqual} AST-equal` : ''}${f.failed ? `, ${f.failed} failed` : ''}`,
+    `  savings    ${percent(p.savings)}`,
+    `  variables  ${p.variables.length}${kinds.length ? ` (${kinds.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}: ${p.variables.slice(0, 8).map((v) => v.name).join(', ')}${p.variables.length > 8 ? ', …' : ''}`,
+    `  sections   ${p.sections.optional} optional, ${p.sections.repeated} repeated; ${p.shapes} exact shape${p.shapes === 1 ? '' : 's'}`,
+    ...(p.pathTemplate !== undefined ? [`  path       ${p.pathTemplate}`] : []),
+  ];
+}
+
+function detectReport(proposals: PatternProposal[], stats: { files: number; units: number; shapes: number; comparisons: number; milliseconds: number; skipped: unknown[] }): string {
+  const head = `${proposals.length} pattern${proposals.length === 1 ? '' : 's'} in ${stats.files} files (${stats.units} units, ${stats.shapes} shapes, ${stats.comparisons} comparisons, ${(stats.milliseconds / 1000).toFixed(1)} s)${stats.skipped.length ? `; ${stats.skipped.length} files skipped` : ''}`;
+  const blocks = proposals.slice(0, SHOWN).map((p, i) => {
+    const lines = p.template.split('\n');
+    return [
+      `${pc.bold(`${i + 1}. ${p.id}`)}: ${p.description}`,
+      ...facts(p),
+      ...lines.slice(0, PREVIEW_LINES).map((l) => pc.dim(`  | ${l.length > 110 ? `${l.slice(0, 110)}…` : l}`)),
+      ...(lines.length > PREVIEW_LINES ? [pc.dim(`  | … ${lines.length - PREVIEW_LINES} more lines`)] : []),
+    ].join('\n');
+  });
+  const rest = proposals.length > SHOWN ? [`… and ${proposals.length - SHOWN} more: ${proposals.slice(SHOWN).map((p) => p.id).join(', ')}`] : [];
+  const tail = proposals.length ? [pc.dim('Details: metarepo patterns show <id>. Turn one into a generator: metarepo patterns adopt <id>.')] : [];
+  return [head, '', ...blocks.flatMap((b) => [b, '']), ...rest, ...tail].join('\n');
+}
+
+function percent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./=:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
