@@ -117,13 +117,13 @@ describe('renderReference', () => {
 });
 
 describe('renderRulesTable', () => {
-  it('has one row per rule and matches the table in docs/models-diff-rules.md', () => {
+  it('has one row per rule and matches the table in docs/models.md', () => {
     const table = renderRulesTable();
     const rows = table.split('\n').filter((l) => l.startsWith('| `'));
     expect(rows).toHaveLength(Object.keys(RULES).length);
     expect(rows[0]).toBe(`| \`PROPERTY_REMOVED_CLOSED\` | ${RULES.PROPERTY_REMOVED_CLOSED.doc} | ✔ | (✔) | ✔ | error |`);
     expect(table).toContain('| `NULLABLE_ADDED` | `null` became allowed (`type` array or OpenAPI `nullable: true`): `T` becomes `T \\| null`. |  | ✔ | ✔ | error |');
-    const doc = fs.readFileSync(path.join(REPO, 'docs/models-diff-rules.md'), 'utf8');
+    const doc = fs.readFileSync(path.join(REPO, 'docs/models.md'), 'utf8');
     expect(doc).toContain(`<!-- rules-table -->\n${table}<!-- /rules-table -->`);
   });
 });
