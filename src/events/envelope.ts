@@ -47,9 +47,16 @@ export function createEnvelope<T>(type: string, data: T, source: string, runid: 
  */
 export function matchesType(pattern: string, type: string): boolean {
   if (!pattern.includes('*')) return pattern === type;
-  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+    compiled.set(pattern, re);
+  }
   return re.test(type);
 }
+
+/** Wildcard patterns compiled once: a subscriber tests every event it receives. Patterns are few per process. */
+const compiled = new Map<string, RegExp>();
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
