@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Check, CheckContext, Finding, ModelSummary, PendingChange, TargetSummary } from '../plugins/api.js';
 import { parseJsonWithPositions } from '../models/json-positions.js';
 import type { Workspace } from '../workspace/workspace.js';
+import type { PlannedTarget } from './plan.js';
 import { targetStatuses } from './status.js';
 
 /** A check together with the plugin that contributed it. */
@@ -54,8 +55,9 @@ function locate(ws: Workspace, f: ReportedFinding): ReportedFinding {
  * The data checks run against: the workspace config, every model version, every target's state.
  * Tolerant: a target whose range matches no model is `unresolved` (a check reports it) instead of an error.
  * @param changes - pending changes of a generate run (targets are then described as after the commit).
+ * @param planned - that run's planned targets, reused instead of planning again.
  */
-export async function buildCheckContext(ws: Workspace, changes: PendingChange[] = []): Promise<CheckContext> {
+export async function buildCheckContext(ws: Workspace, changes: PendingChange[] = [], planned?: PlannedTarget[]): Promise<CheckContext> {
   const registry = await ws.models();
   const models: ModelSummary[] = registry.list().map((m) => ({
     name: m.name,
@@ -64,7 +66,7 @@ export async function buildCheckContext(ws: Workspace, changes: PendingChange[] 
     ...(typeof m.schema.title === 'string' ? { title: m.schema.title } : {}),
     ...(typeof m.schema.description === 'string' ? { description: m.schema.description } : {}),
   }));
-  const targets: TargetSummary[] = (await targetStatuses(ws, new Set(changes.map((c) => c.path)))).map(({ resolved: _resolved, ...t }) => t);
+  const targets: TargetSummary[] = (await targetStatuses(ws, new Set(changes.map((c) => c.path)), planned)).map(({ resolved: _resolved, ...t }) => t);
   const { checkReleases } = await import('../models/evolution.js');
   return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes, releases: checkReleases(registry, ws.config) };
 }

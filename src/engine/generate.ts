@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MetarepoError, formatLocation } from '../errors.js';
 import { buildCheckContext, runChecks, type ReportedFinding } from './checks.js';
 import type { CodegenGenerator, GeneratedFile } from '../plugins/api.js';
 import type { CodegenPool } from './worker/pool.js';
 import type { DirectCodegen } from '../plugins/process-runtime.js';
+import { CODE_EXT, CODE_ROOT } from '../workspace/meta-models.js';
+import { CONFIG_FILE } from '../workspace/root.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { commitChanges, writeFileAtomic } from './commit.js';
 import { sha256 } from './hash.js';
@@ -49,7 +52,21 @@ export async function prestartCodegenPool(root: string | null): Promise<CodegenP
   const { createCodegenPool } = await import('./worker/pool.js');
   const pool = createCodegenPool({ maxOldGenerationSizeMb: DEFAULT_MEMORY_MB });
   pool.start();
+  // The worker can load json-schema-to-typescript while this thread parses metarepo.yaml and loads the plugins
+  // (which would tell the same, later). A cheap look at the text; a wrong guess costs a little work, nothing else.
+  if (usesTypescriptGenerator(root)) pool.warm([{ name: 'typescript', module: TYPESCRIPT_GENERATE_MODULE }]);
   return pool;
+}
+
+/** The worker module of the built-in `typescript` generator (plugins/codegen-typescript). */
+const TYPESCRIPT_GENERATE_MODULE = pathToFileURL(path.join(CODE_ROOT, 'plugins', 'codegen-typescript', `generate${CODE_EXT}`)).href;
+
+function usesTypescriptGenerator(root: string): boolean {
+  try {
+    return /^\s*-?\s*generator:\s*["']?typescript["']?\s*(#.*)?$/m.test(fs.readFileSync(path.join(root, CONFIG_FILE), 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Outcome of one target. */
@@ -224,7 +241,7 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
       details: blocking.map((f) => `edited: ${f}`),
     });
   }
-  if (changes.length > 0 && !opts.check) report.findings = await vetoingChecks(ws, report, opts);
+  if (changes.length > 0 && !opts.check) report.findings = await vetoingChecks(ws, report, opts, planned);
   if (!opts.dryRun && !opts.check) {
     commitChanges(root, changes);
     for (const c of changes) {
@@ -249,11 +266,11 @@ type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: 
  * described as they will be after the commit. An error finding vetoes the commit.
  * @throws MetarepoError (exit 1) listing the error findings; nothing is written then.
  */
-async function vetoingChecks(ws: Workspace, report: GenerateReport, opts: GenerateOptions): Promise<ReportedFinding[]> {
+async function vetoingChecks(ws: Workspace, report: GenerateReport, opts: GenerateOptions, planned: PlannedTarget[]): Promise<ReportedFinding[]> {
   const checks = await (await ws.plugins()).checks();
   if (checks.length === 0) return [];
   const changes = report.changes.map(({ type, path: p, content }) => ({ type, path: p, ...(content === undefined ? {} : { content }) }));
-  const findings = await runChecks(ws, checks, await buildCheckContext(ws, changes));
+  const findings = await runChecks(ws, checks, await buildCheckContext(ws, changes, planned));
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0 && !opts.dryRun) {
     throw new MetarepoError(`${errors.length === 1 ? 'A check' : `${errors.length} checks`} failed; nothing was written.`, {
@@ -287,7 +304,7 @@ async function render(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
 /** A generator of a `process` plugin runs in that plugin's process (bounded there); any other in the pool. */
 async function runGenerator(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
   const direct = (t.generator as Partial<DirectCodegen>).run;
-  if (!direct) return (await pool.get()).run(t.generator, t.input, { timeoutMs: pool.timeoutMs() });
+  if (!direct) return (pool.current ?? (await pool.get())).run(t.generator, t.input, { timeoutMs: pool.timeoutMs() });
   try {
     return { ok: true, files: await direct(t.input) };
   } catch (e) {
@@ -298,6 +315,8 @@ async function runGenerator(pool: LazyPool, t: PlannedTarget): Promise<RenderRes
 /** The codegen worker pool, created on first use (a no-op run never starts a worker thread). */
 class LazyPool {
   private pool?: Promise<CodegenPool>;
+  /** The pool once `get()` resolved: jobs then reach a worker at once, not after the planning loop yields. */
+  current?: CodegenPool;
   constructor(
     private readonly ws: Workspace,
     private readonly early?: CodegenPool,
@@ -313,7 +332,7 @@ class LazyPool {
       await this.early?.close();
       const { createCodegenPool } = await import('./worker/pool.js');
       return createCodegenPool({ timeoutMs: this.timeoutMs(), maxOldGenerationSizeMb: memory });
-    })();
+    })().then((pool) => (this.current = pool));
     return this.pool;
   }
 

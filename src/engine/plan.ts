@@ -73,7 +73,8 @@ export async function plan(
     return planned;
   };
   const out: PlannedTarget[] = [];
-  targets.forEach((t, i) => {
+  let lastYield = performance.now();
+  for (const [i, t] of targets.entries()) {
     try {
       out.push(planOne(t, i));
     } catch (e) {
@@ -81,9 +82,18 @@ export async function plan(
       if (!onInvalid || !(e instanceof MetarepoError)) throw e;
       onInvalid(t, i, e);
     }
-  });
+    // Let the event loop run now and then, so codegen workers hear of the jobs `onPlanned` started (and we of
+    // their results) while the remaining models are bundled, instead of idling until the loop ends.
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+  }
   return out;
 }
+
+/** Longest stretch of planning without yielding to the event loop, in ms. */
+const YIELD_EVERY_MS = 10;
 
 
 /**

@@ -2,7 +2,7 @@ import type { TargetSummary } from '../plugins/api.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { DiskCache, filesOfTarget, isEdited } from './disk.js';
 import { readManifest } from './manifest.js';
-import { plan, targetName } from './plan.js';
+import { plan, targetName, type PlannedTarget } from './plan.js';
 
 /** State of one target without rendering it: the public {@link TargetSummary} plus the resolved model version. */
 export interface TargetStatus extends TargetSummary {
@@ -14,12 +14,13 @@ export interface TargetStatus extends TargetSummary {
  * Compares each target's input hash and its files on disk with the manifest. Cheap: renders nothing, and
  * never throws for one bad target (it is `invalid`, with the reason).
  * @param pending - paths a generate run is about to write: their targets count as up to date, their files as not edited.
+ * @param planned - the targets a generate run planned already (all of them valid), so they are not planned twice.
  */
-export async function targetStatuses(ws: Workspace, pending: Set<string> = new Set()): Promise<TargetStatus[]> {
+export async function targetStatuses(ws: Workspace, pending: Set<string> = new Set(), planned?: PlannedTarget[]): Promise<TargetStatus[]> {
   const manifest = readManifest(ws.root);
   const disk = new DiskCache(ws.root);
   const byIndex = new Map<number, TargetStatus>();
-  const planned = await plan(ws, undefined, (t, i, error) => {
+  planned ??= await plan(ws, undefined, (t, i, error) => {
     byIndex.set(i, { name: targetName(t), model: t.model, generator: t.generator, output: t.output, state: 'invalid', reason: error.message, edited: [] });
   });
   for (const p of planned) {

@@ -104,6 +104,8 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
   const queue: Job[] = [];
   let nextId = 1;
   let closed = false;
+  /** Modules already warmed (or being warmed): a second warm-up of one would only repeat its `warm()`. */
+  const warmed = new Set<string>();
 
   function spawn(): Slot {
     const worker = new Worker(workerUrl, {
@@ -194,7 +196,8 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
       while (!closed && slots.size < size) spawn().worker.unref();
     },
     warm(generators) {
-      const modules = [...new Set(generators.map((g) => g.module))];
+      const modules = [...new Set(generators.map((g) => g.module))].filter((m) => !warmed.has(m));
+      for (const m of modules) warmed.add(m);
       if (closed || modules.length === 0) return;
       for (let i = [...slots].filter((s) => s.job).length; i < size; i++) {
         const request: JobRequest = { id: nextId++, module: modules[0], input: '', warm: modules };
