@@ -7,6 +7,7 @@
  * "identifier-blind" subtree hash, Baxter et al. 1998, and PMD CPD's `--ignore-identifiers --ignore-literals`).
  */
 import type { PatternNode, PatternToken, PatternTree } from '../plugins/api.js';
+import { fmix32 } from './minhash.js';
 
 /** A token of an annotated tree. */
 export interface SyntaxToken extends PatternToken {
@@ -111,27 +112,18 @@ export class ShapeTable {
 
 // Two independent 32-bit lanes packed in one float: lane A in the high bits, lane B in the low 21 bits.
 function hashStart(kind: number): number {
-  return fmix(kind ^ 0x2545f491) * 0x200000 + (fmix(kind ^ 0x6a09e667) & 0x1fffff);
+  return fmix32(kind ^ 0x2545f491) * 0x200000 + (fmix32(kind ^ 0x6a09e667) & 0x1fffff);
 }
 
 /** Folds a child id into a hash state. */
 export function hashAdd(state: number, child: number): number {
   const a = Math.floor(state / 0x200000);
   const b = state % 0x200000;
-  return fmix((a ^ child) + 0x9e3779b9) * 0x200000 + (fmix(Math.imul(b + 1, 0x85ebca6b) ^ child) & 0x1fffff);
+  return fmix32((a ^ child) + 0x9e3779b9) * 0x200000 + (fmix32(Math.imul(b + 1, 0x85ebca6b) ^ child) & 0x1fffff);
 }
 
 function finish(state: number, length: number): number {
   return hashAdd(state, length ^ 0x5bd1e995);
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /**
