@@ -20,11 +20,11 @@ class WatchProcess {
     this.child.stdout!.on('data', (d) => (this.stdout += d));
     this.child.stderr!.on('data', (d) => (this.stderr += d));
   }
-  /** Waits until stdout holds `count` lines matching `re`. */
-  async lines(re: RegExp, count: number, timeoutMs = 20_000): Promise<string[]> {
+  /** Waits until `stream` (stdout by default) holds `count` lines matching `re`. */
+  async lines(re: RegExp, count: number, stream: 'stdout' | 'stderr' = 'stdout', timeoutMs = 20_000): Promise<string[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const hits = this.stdout.split('\n').filter((l) => re.test(l));
+      const hits = this[stream].split('\n').filter((l) => re.test(l));
       if (hits.length >= count) return hits;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${count}× ${re}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
       await new Promise((r) => setTimeout(r, 20));
@@ -84,7 +84,9 @@ describe('metarepo watch', () => {
 
     fs.writeFileSync(path.join(dir, 'models/user/1.0.0.schema.json'), '{ "type": "object", "properties": { "id": ');
     await w.lines(/run \d+ \(models\/user\/1\.0\.0\.schema\.json\): failed .*models\/user\/1\.0\.0\.schema\.json:1:\d+/, 1);
-    expect(w.stderr).toContain('error');
+    // stderr is a separate pipe: its report may arrive after the stdout line.
+    const [report] = await w.lines(/^error /, 1, 'stderr');
+    expect(report).toContain('models/user/1.0.0.schema.json');
     expect(w.child.exitCode).toBeNull();
     expect(fs.readFileSync(out, 'utf8')).toMatch(/email\?: string/);
 
