@@ -220,10 +220,18 @@ export function firstSequence(dir: string): number {
   return 0;
 }
 
-/** Parses JSONL text into envelopes with `sequence > since`. */
+/** The sequence every writer stamps last in a line (the broker splices it before the closing brace). */
+const TRAILING_SEQUENCE = /"sequence":(\d+)\}$/;
+
+/**
+ * Parses JSONL text into envelopes with `sequence > since`. A line whose trailing `sequence` is not above `since`
+ * is skipped unparsed: a replay from far back reads whole segments, and most of their lines are older.
+ */
 export function* parseLines(text: string, since: number): Generator<EventEnvelope> {
   for (const line of text.split('\n')) {
     if (!line) continue;
+    const trailing = since > 0 ? TRAILING_SEQUENCE.exec(line.slice(-32)) : null;
+    if (trailing && Number(trailing[1]) <= since) continue;
     let e: EventEnvelope;
     try {
       e = JSON.parse(line);

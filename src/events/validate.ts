@@ -25,8 +25,10 @@ let sharedAjv: Ajv | undefined;
  * {@link readEventSchema} (a damaged installation).
  */
 export function createPayloadValidator(): PayloadValidator {
+  let envelopeValidator: ValidateFunction | undefined; // looked up on the first event, not on every one
   return (envelope) => {
-    const problems = check(validatorFor(envelopeValidatorName(), envelopeSchema().schemaFile), envelope, 'envelope');
+    envelopeValidator ??= validatorFor(envelopeValidatorName(), envelopeSchema().schemaFile);
+    const problems = check(envelopeValidator, envelope, 'envelope');
     if (!isRecord(envelope) || typeof envelope.type !== 'string' || !('data' in envelope)) return problems;
     const { type } = envelope;
     const core = coreEventType(type);

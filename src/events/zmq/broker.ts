@@ -7,7 +7,7 @@ import { STATE_DIR } from '../../workspace/root.js';
 import { eventsDir } from '../../workspace/workspace.js';
 import { EventLog, firstSequence, readEvents } from '../log.js';
 import { defaultEndpoints, logBrokerLine, removeBrokerInfo, writeBrokerInfo, type BrokerEndpoints, type BrokerInfo } from './info.js';
-import { Cmd, HEARTBEAT_TYPE, PROTOCOL_VERSION, parseIngest, type BrokerStats } from './protocol.js';
+import { Cmd, HEARTBEAT_TYPE, PROTOCOL_VERSION, ingestLines, parseIngest, type BrokerStats } from './protocol.js';
 import { RecentEvents } from './recent.js';
 
 /** Broker settings. Times in ms, sizes in bytes, water marks in messages. */
@@ -26,7 +26,11 @@ export interface BrokerOptions {
   maxLogBytes?: number;
   /** Log retention (EventLog `keepSegments`). */
   keepSegments?: number;
-  /** Events kept in memory for fast replay and duplicate detection. Default 10 000. */
+  /**
+   * Events kept in memory for fast replay and duplicate detection. Default 50 000: several times the publish
+   * high-water mark, because a subscriber that hit the mark is already that far behind when it asks for what was
+   * dropped, and a replay from memory costs about what publishing did, one from disk far more.
+   */
   memoryEvents?: number;
   /** Most events in one replay reply. Default 1000. */
   replayChunk?: number;
@@ -45,8 +49,13 @@ function stamper(envelope: Record<string, unknown>, json: string): (sequence: nu
   return (sequence) => JSON.stringify({ ...envelope, sequence });
 }
 
-/** Most ingest messages handled as one batch (one acknowledgement per publisher per batch). */
+/**
+ * Bounds of one batch (one log write, one acknowledgement per publisher): ingest messages, and bytes. A message
+ * holds many events, so without the byte bound a backlog becomes one huge batch, published as one burst that
+ * overruns subscribers' high-water marks.
+ */
 const MAX_BATCH = 1000;
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
  * The event broker (ZeroMQ guide, ch. 5 "Clone" for state + replay, ch. 4 "Titanic" for the disk log): stamps
@@ -110,7 +119,7 @@ export class Broker {
         heartbeatMs: opts.heartbeatMs ?? 1000,
         log: log !== null,
       };
-      const broker = new Broker(root, info, log, sockets, { replayChunk: opts.replayChunk ?? 1000, memoryEvents: opts.memoryEvents ?? 10_000 });
+      const broker = new Broker(root, info, log, sockets, { replayChunk: opts.replayChunk ?? 1000, memoryEvents: opts.memoryEvents ?? 50_000 });
       broker.remember();
       writeBrokerInfo(root, info);
       logBrokerLine(root, 'info', `started pid ${process.pid}, latest sequence ${broker.sequence}, endpoints ${Object.values(endpoints).join(' ')}`);
@@ -153,9 +162,14 @@ export class Broker {
     const socket = this.sockets.ingest;
     while (!this.stopped) {
       const batch: Buffer[][] = [];
+      let bytes = 0;
+      const take = (msg: Buffer[]) => {
+        batch.push(msg);
+        for (const frame of msg) bytes += frame.length;
+      };
       try {
-        batch.push(await socket.receive());
-        while (socket.readable && batch.length < MAX_BATCH) batch.push(await socket.receive());
+        take(await socket.receive());
+        while (socket.readable && batch.length < MAX_BATCH && bytes < MAX_BATCH_BYTES) take(await socket.receive());
       } catch (e) {
         if (this.stopped) return;
         this.warn(`ingest receive failed: ${(e as Error).message}`);
@@ -181,12 +195,13 @@ export class Broker {
     };
     for (const [peer, ...frames] of batch) {
       this.stats.received++;
-      if (frames.length === 0 || frames.length % 2 !== 0) {
-        reject(peer!, '', `expected [type, envelope-json] pairs, got ${frames.length} frames`);
+      const lines = ingestLines(frames);
+      if (lines.length === 0) {
+        reject(peer!, '', `expected envelope JSON lines, got ${frames.length} empty frame(s)`);
         continue;
       }
-      for (let i = 0; i < frames.length; i += 2) {
-        const parsed = parseIngest(frames[i]!, frames[i + 1]!);
+      for (const line of lines) {
+        const parsed = parseIngest(line);
         if ('reason' in parsed) {
           reject(peer!, parsed.id, parsed.reason);
           continue;
@@ -215,15 +230,20 @@ export class Broker {
       this.publishedUpTo = e.sequence;
       this.stats.published++;
     }
-    const acks = new Map<string, Array<Buffer | string>>(); // by peer identity: one acknowledgement each
+    const acks = new Map<string, { peer: Buffer; lines: string[] }>(); // by peer identity: one acknowledgement each
+    let last: { peer: Buffer; lines: string[] } | undefined;
     for (const r of replies) {
-      const key = r.peer.toString('hex');
-      const frames = acks.get(key) ?? [r.peer, Cmd.ack];
-      frames.push(r.id, String(r.sequence ?? first + r.index!));
-      acks.set(key, frames);
+      // A batch mostly comes from one publisher: look its acknowledgement up only when the peer changes.
+      if (!last || !r.peer.equals(last.peer)) {
+        const key = r.peer.toString('latin1');
+        last = acks.get(key) ?? { peer: r.peer, lines: [] };
+        acks.set(key, last);
+      }
+      last.lines.push(`${r.id} ${r.sequence ?? first + r.index!}`);
     }
     // One send at a time: a zeromq v6 socket refuses overlapping sends.
-    for (const frames of [...acks.values(), ...refusals]) await this.sockets.ingest.send(frames);
+    for (const ack of acks.values()) await this.sockets.ingest.send([ack.peer, Cmd.ack, ack.lines.join('\n')]);
+    for (const frames of refusals) await this.sockets.ingest.send(frames);
   }
 
   /** Counts and logs a rejected message (`what`: which kind). */

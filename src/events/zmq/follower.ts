@@ -213,15 +213,16 @@ export class Follower {
   }
 
   /**
-   * Replays from `covered` to the broker's latest, then applies buffered live events that follow on; repeats
-   * while a buffered event is still ahead of a gap. `recovery`: the events replayed were missed live.
+   * Replays from `covered` to the end of the gap (catch-up: to the broker's latest), then applies buffered live
+   * events that follow on; repeats while a buffered event is still ahead of a gap. `recovery`: the events
+   * replayed were missed live.
    */
   private async repair(recovery: boolean): Promise<void> {
     if (this.repairing || this.closed) return;
     this.repairing = true;
     try {
       for (;;) {
-        await this.fill(recovery);
+        await this.fill(recovery ? this.gapEnd() : Infinity, recovery);
         if (!this.drain()) break;
       }
     } catch {
@@ -231,12 +232,25 @@ export class Follower {
     }
   }
 
-  private async fill(recovery: boolean): Promise<void> {
+  /**
+   * The last sequence a recovery must replay: just before the oldest buffered live event, or the last one the SUB
+   * socket announced. Events after it are still on their way (PUB/SUB keeps order): replaying them too would
+   * deliver nothing new and, for a subscriber that lags, double the work that made it lag.
+   */
+  private gapEnd(): number {
+    let next = Infinity;
+    for (const seq of this.buffer.keys()) next = Math.min(next, seq);
+    return next === Infinity ? this.liveMark : next - 1;
+  }
+
+  /** Replays events after `covered` up to `until` (or the broker's latest, whichever comes first). */
+  private async fill(until: number, recovery: boolean): Promise<void> {
     const start = this.covered;
     let missed = 0;
-    for (;;) {
+    while (this.covered < until) {
       const since = this.covered;
-      const chunk = await this.requester.replay(since, CHUNK, this.replayPrefixes(), this.timeout).catch(() => this.fromLog(since));
+      const limit = Math.min(CHUNK, until - since);
+      const chunk = await this.requester.replay(since, limit, this.replayPrefixes(), this.timeout).catch(() => this.fromLog(since, limit));
       if (chunk.first > since + 1 && chunk.first <= chunk.latest) {
         process.stderr.write(`metarepo: events ${since + 1}..${chunk.first - 1} are no longer in the log (retention); continuing from ${chunk.first}\n`);
       }
@@ -273,13 +287,13 @@ export class Follower {
   }
 
   /** The broker did not answer: read the same range from the log on disk. */
-  private fromLog(since: number): ReplayChunk {
+  private fromLog(since: number, limit: number): ReplayChunk {
     const dir = eventsDir(this.root);
     const prefixes = this.replayPrefixes();
     const events: string[] = [];
     let upTo = since;
     for (const e of readEvents(dir, { since })) {
-      if (events.length === CHUNK) return { end: false, upTo, latest: upTo, first: since + 1, events };
+      if (events.length === limit) return { end: false, upTo, latest: upTo, first: since + 1, events };
       upTo = e.sequence!;
       if (prefixes.length === 0 || prefixes.some((p) => e.type.startsWith(p))) events.push(JSON.stringify(e));
     }

@@ -29,12 +29,11 @@ export interface PublisherStats {
 
 interface Pending {
   env: EventEnvelope;
-  frames: string[];
   /** The log's last sequence when this event was published: if the broker logged it, it is above this. */
   floor: number;
 }
 
-/** Most events sent in one ingest message. */
+/** Most events sent in one ingest message (one frame of JSON lines). */
 const SEND_BATCH = 256;
 
 /** How long a fall-back waits for the log lock held by another writer (a broker holds it for good). */
@@ -53,7 +52,7 @@ export class ReliablePublisher {
   private mode: 'broker' | 'log' = 'broker';
   private socket: Zmq.Dealer | null = null;
   private readonly pending = new Map<string, Pending>();
-  private readonly queue: string[][] = [];
+  private readonly queue: string[] = [];
   private pumping = false;
   private lastProgress = Date.now();
   private floor: number;
@@ -86,10 +85,12 @@ export class ReliablePublisher {
       this.mode = 'broker'; // a broker owns the log again
       this.connect(readBrokerInfo(this.root) ?? this.info);
     }
-    const frames = [env.type, JSON.stringify(env)];
+    // Only the queue keeps the JSON, until it is sent: a resend (rare) serialises again, so thousands of events
+    // awaiting their acknowledgement do not hold a second copy each through garbage collections.
+    const json = JSON.stringify(env);
     if (this.pending.size === 0) this.lastProgress = Date.now();
-    this.pending.set(env.id, { env, frames, floor: this.floor });
-    this.queue.push(frames);
+    this.pending.set(env.id, { env, floor: this.floor });
+    this.queue.push(json);
     void this.pump();
   }
 
@@ -149,8 +150,8 @@ export class ReliablePublisher {
     this.pumping = true;
     const socket = this.socket;
     try {
-      // Up to SEND_BATCH events per message: one send and one receive instead of one per event.
-      while (socket && socket === this.socket && this.queue.length > 0) await socket.send(this.queue.splice(0, SEND_BATCH).flat());
+      // Up to SEND_BATCH events per message and frame: one send and one receive instead of one per event.
+      while (socket && socket === this.socket && this.queue.length > 0) await socket.send(this.queue.splice(0, SEND_BATCH).join('\n'));
     } catch {
       // The socket was closed by a fall-back; pending events are handled there.
     } finally {
@@ -168,7 +169,10 @@ export class ReliablePublisher {
         continue;
       }
       if (frames[0] === Cmd.ack) {
-        for (let i = 1; i + 1 < frames.length; i += 2) this.confirm(frames[i]!, Number(frames[i + 1]));
+        for (const line of (frames[1] ?? '').split('\n')) {
+          const space = line.indexOf(' ');
+          this.confirm(line.slice(0, space), Number(line.slice(space + 1)));
+        }
       } else if (frames[0] === Cmd.nak) {
         const p = this.pending.get(frames[1] ?? '');
         if (!p) continue;
@@ -217,7 +221,7 @@ export class ReliablePublisher {
       return;
     }
     this.connect(readBrokerInfo(this.root) ?? this.info);
-    for (const p of pending) this.queue.push(p.frames);
+    for (const p of pending) this.queue.push(JSON.stringify(p.env));
     this.stats.resent += pending.length;
     this.lastProgress = Date.now();
     void this.pump();

@@ -21,14 +21,14 @@ describe('broker: garbage', () => {
     replay.connect(info.endpoints.replay);
     try {
       const garbage: string[][] = [
-        ['zt:x:y'], // one frame
-        ['zt:x:y', valid('a'), 'extra'], // odd count
-        ['zt:x:y', '{not json'],
-        ['zt:x:y', '[1,2]'],
-        ['zt:x:y', JSON.stringify({ specversion: '1.0', source: 's', type: 'zt:x:y' })], // no id
-        ['zt:x:y', JSON.stringify({ specversion: '0.3', id: 'b', source: 's', type: 'zt:x:y', time: 't', runid: 'r', data: 1 })],
-        ['zt:other:type', valid('c')], // type frame differs
-        ['nocolons', valid('d').replace('zt:x:y', 'nocolons')],
+        [''], // one empty frame
+        ['\n\n'], // blank lines only
+        ['{not json'],
+        ['[1,2]'],
+        [JSON.stringify({ specversion: '1.0', source: 's', type: 'zt:x:y' })], // no id
+        [JSON.stringify({ specversion: '0.3', id: 'b', source: 's', type: 'zt:x:y', time: 't', runid: 'r', data: 1 })],
+        [JSON.stringify({ specversion: '1.0', id: 'c', source: 's', type: 'zt:x:y', time: 't', runid: 'r' })], // no data
+        [valid('d').replace('zt:x:y', 'nocolons')],
       ];
       for (const frames of garbage) await ingest.send(frames);
       const naks: string[][] = [];
@@ -41,18 +41,19 @@ describe('broker: garbage', () => {
       await replay.send(['REPLAY', 'r2', 'x', '10']);
       expect((await replay.receive()).map(String).slice(0, 2)).toEqual(['ERROR', 'r2']);
 
-      // Still serving: a valid pair is acknowledged, and a normal bus works.
-      await ingest.send(['zt:x:y', valid('ok-1')]);
-      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'ok-1', '1']);
+      // Still serving: valid lines are acknowledged (a bad line among them only refused), and a normal bus works.
+      await ingest.send([`${valid('ok-1')}\n{oops`]);
+      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'ok-1 1']);
+      expect((await ingest.receive()).map(String).slice(0, 2)).toEqual(['NAK', '']);
       const bus = track(await ZmqBus.connect(root));
       const e = bus.publish('zt:x:y', { fine: true });
       expect(await bus.flush(3000)).toBe(true);
       expect(e.sequence).toBe(2);
 
       const status = await brokerStatus(root);
-      expect(status).toMatchObject({ running: true, responding: true, stats: { rejected: garbage.length + 2, published: 2 } });
+      expect(status).toMatchObject({ running: true, responding: true, stats: { rejected: garbage.length + 3, published: 2 } });
       const log = fs.readFileSync(brokerLogPath(root), 'utf8');
-      expect(log.match(/ warn rejected/g)?.length).toBe(garbage.length + 2);
+      expect(log.match(/ warn rejected/g)?.length).toBe(garbage.length + 3);
       expect(log).toContain('envelope is not JSON');
       expect(fs.existsSync(path.join(root, '.metarepo/broker.json'))).toBe(true);
     } finally {
