@@ -4,9 +4,9 @@ import { MetarepoError } from '../errors.js';
 import { readManifest } from '../engine/manifest.js';
 import { DRAFT_VERSION, type ModelRegistry } from '../models/registry.js';
 import { defaultDiffPair, diffModel, type ModelDiff } from '../models/evolution.js';
-import { judgeChanges, modelImports, type JudgedChange } from '../models/usage-findings.js';
+import { judgeChanges, modelImports, sourceUsers, type JudgedChange } from '../models/usage-findings.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
-import { scanGeneratedImports, usesType } from '../workspace/usage.js';
+import { scanGeneratedImports } from '../workspace/usage.js';
 import { withRegistry } from './model.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -16,11 +16,11 @@ const MARK = { error: pc.red('✗'), warning: pc.yellow('!'), info: pc.dim('·')
 export async function modelDiffCommand(g: GlobalOptions, name: string, from: string | undefined, to: string | undefined): Promise<number> {
   return withRegistry(g, 'model diff', async (ws, registry) => {
     const [a, b] = from === undefined ? defaultDiffPair(registry, name) : [from, to ?? latestOrDraft(registry, name, from)];
-    const started = performance.now();
-    const diff = diffModel(registry, ws.config, name, a, b);
-    const durationMs = Math.round(performance.now() - started);
     const imports = await modelImports(ws.root, ws.config, name);
-    const judged = judgeChanges(diff.changes, diff.policy.compatibility, imports, rootTypeName(registry, name, b));
+    const started = performance.now();
+    const diff = diffModel(registry, ws.config, name, a, b, imports);
+    const durationMs = Math.round(performance.now() - started);
+    const judged = judgeChanges(diff.changes, diff.policy.compatibility, diff.usage!);
     emit(g, { ...summary(diff), changes: judged, durationMs }, () => human(diff, judged));
     return 0;
   });
@@ -32,12 +32,6 @@ function latestOrDraft(registry: ModelRegistry, name: string, from: string): str
   const newest = registry.versions(name).at(-1);
   if (!newest || newest === from) throw new MetarepoError(`Nothing newer than ${name}@${from} to compare with.`, { hint: `Name both versions: metarepo model diff ${name} <from> <to>.` });
   return newest;
-}
-
-/** The title of a version's root schema, which the TypeScript generator uses as the root type's name. */
-function rootTypeName(registry: ModelRegistry, name: string, version: string): string {
-  const record = version === DRAFT_VERSION ? registry.draft(name) : registry.get(name, version);
-  return typeof record?.schema.title === 'string' ? record.schema.title : name;
 }
 
 function summary(diff: ModelDiff) {
@@ -116,17 +110,16 @@ async function targetImpacts(root: string, config: WorkspaceConfig, registry: Mo
     const impact: TargetImpact = { target: targetName, output: t.output, range: t.model, ...(current ? { current } : {}), reached, files, changes: 0, breaks: false, projects: [] };
     out.push(impact);
     if (!reached || !current || current === version) continue;
-    const diff = diffModel(registry, config, name, current, version);
     const imports = await scanGeneratedImports(root, config.projects ?? [], files);
-    const rootType = rootTypeName(registry, name, version);
-    const judged = judgeChanges(diff.changes, diff.policy.compatibility, imports, rootType);
+    const diff = diffModel(registry, config, name, current, version, imports);
+    const judged = judgeChanges(diff.changes, diff.policy.compatibility, diff.usage!);
     impact.changes = diff.changes.length;
     const errors = judged.filter((c) => c.severity === 'error');
     impact.breaks = errors.length > 0;
     for (const project of [...new Set(imports.map((i) => i.project))].sort()) {
       const mine = imports.filter((i) => i.project === project);
       const names = [...new Set(mine.flatMap((i) => (i.names === '*' ? ['*'] : i.names)))].sort();
-      const breaks = errors.some((c) => !c.impacts.source || usesType(mine, c.typeName ?? rootType));
+      const breaks = errors.some((c) => !c.impacts.source || sourceUsers(c, diff.usage!).includes(project));
       impact.projects.push({ project, imports: names, breaks });
     }
   }

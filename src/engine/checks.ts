@@ -67,6 +67,7 @@ export async function buildCheckContext(ws: Workspace, changes: PendingChange[] 
     ...(typeof m.schema.description === 'string' ? { description: m.schema.description } : {}),
   }));
   const targets: TargetSummary[] = (await targetStatuses(ws, new Set(changes.map((c) => c.path)), planned)).map(({ resolved: _resolved, ...t }) => t);
-  const { checkReleases } = await import('../models/evolution.js');
-  return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes, releases: checkReleases(registry, ws.config) };
+  const [{ checkReleases }, { modelImports }] = await Promise.all([import('../models/evolution.js'), import('../models/usage-findings.js')]);
+  const releases = await checkReleases(registry, ws.config, (name) => modelImports(ws.root, ws.config, name));
+  return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes, releases };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-/** SHA-256 of a string, hex. */
-export function sha256(text: string): string {
+/** SHA-256 of a string (UTF-8) or bytes, hex. */
+export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -3,6 +3,7 @@ import type { CodegenGenerator, CodegenInput } from '../plugins/api.js';
 import type { TargetConfig } from '../workspace/config.js';
 import { TOOL_VERSION } from '../version.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { generatorSourcesHash } from './generator-sources.js';
 import { sha256, stableStringify } from './hash.js';
 import { safeRelativePath } from './paths.js';
 
@@ -28,8 +29,9 @@ export function targetName(t: TargetConfig): string {
  * Resolves every target's model and generator and hashes its inputs. `onPlanned` is called as each target is
  * planned, so the caller can start rendering it while the next one is bundled. Without `onInvalid`, the first
  * invalid target throws; with it, invalid targets are passed to it and left out.
- * The input hash covers metarepo's version, the generator's name and version, the options, the output path, and
- * the texts of the model and of every model it references (the bundle's hash): bundling is a function of those.
+ * The input hash covers metarepo's version, the generator's name and version, its sources (a workspace
+ * generator's code and declared `inputs`), the options, the output path, and the texts of the model and of every
+ * model it references (the bundle's hash): bundling is a function of those.
  */
 export async function plan(
   ws: Workspace,
@@ -39,6 +41,7 @@ export async function plan(
   const targets = ws.config.targets ?? [];
   if (targets.length === 0) return [];
   const [registry, generators] = await Promise.all([ws.models(), codegenGenerators(ws)]);
+  const sources = await generatorSources(ws.root, generators);
   const loaded = new Set<string>();
   const outputs = new Map<string, string>();
   const names = new Set<string>();
@@ -67,7 +70,9 @@ export async function plan(
       ws.bus.publish('core:model:loaded', { name: record.name, version: record.version, file: record.relFile, dependencies: bundled.dependencies.map((d) => `${d.name}@${d.version}`) });
     }
     const input: CodegenInput = { model: { name: record.name, version: record.version, schema: bundled.schema }, options: t.options ?? {}, output };
-    const inputHash = sha256(stableStringify({ tool: TOOL_VERSION, generator: `${generator.name}@${generator.version}`, options: input.options, output, model: bundled.hash }));
+    const inputHash = sha256(
+      stableStringify({ tool: TOOL_VERSION, generator: `${generator.name}@${generator.version}`, sources: sources.get(generator.name), options: input.options, output, model: bundled.hash }),
+    );
     const planned = { name, config: t, output, generator, input, inputHash, modelId, index: i };
     onPlanned(planned);
     return planned;
@@ -88,6 +93,17 @@ export async function plan(
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = performance.now();
     }
+  }
+  return out;
+}
+
+/** The sources hash of each usable generator (see {@link generatorSourcesHash}); undefined when it has none. */
+async function generatorSources(root: string, generators: Map<string, CodegenGenerator | MetarepoError>): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  for (const [name, g] of generators) {
+    if (g instanceof MetarepoError) continue;
+    const hash = await generatorSourcesHash(root, g);
+    out.set(name, hash || undefined);
   }
   return out;
 }

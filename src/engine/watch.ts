@@ -52,8 +52,12 @@ export interface Watcher {
 export async function startWatch(root: string, opts: WatchOptions): Promise<Watcher> {
   const { config } = await loadConfig(root);
   const { createCodegenPool } = await import('./worker/pool.js');
-  const pool: CodegenPool = createCodegenPool({ maxOldGenerationSizeMb: config.codegen?.memoryLimitMb ?? 1024 });
-  pool.start();
+  const newPool = (): CodegenPool => {
+    const p = createCodegenPool({ maxOldGenerationSizeMb: config.codegen?.memoryLimitMb ?? 1024 });
+    p.start();
+    return p;
+  };
+  let pool = newPool();
   const { watch } = await import('chokidar');
   const watched = ['metarepo.yaml', config.modelsDir ?? 'models', 'templates', 'generators', 'plugins'].map((p) => path.join(root, p));
   const watcher = watch(watched, {
@@ -74,6 +78,12 @@ export async function startWatch(root: string, opts: WatchOptions): Promise<Watc
     const started = Date.now();
     const run = ++runs;
     try {
+      // Worker threads keep the generator modules they imported: after an edit to a workspace generator or
+      // plugin, fresh threads load the new code (its changed hash makes the run render it).
+      if (changed.some((f) => f.startsWith('plugins/') || f.startsWith('generators/'))) {
+        await pool.close();
+        pool = newPool();
+      }
       const ws = await openWorkspace(root, 'watch', { strict: opts.strict });
       let code = 1;
       try {

@@ -5,8 +5,10 @@
  */
 import { MetarepoError } from '../errors.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
-import { checkDeclaredVersion, diffSchemas, requiredBump, violations, type CompatibilityPolicy, type OpenContentPolicy, type SchemaChange, type SemverBump } from './diff/index.js';
+import type { GeneratedImport } from '../workspace/usage.js';
+import { checkDeclaredVersion, diffSchemas, requiredBump, violations, type BreaksCode, type CompatibilityPolicy, type OpenContentPolicy, type SchemaChange, type SemverBump } from './diff/index.js';
 import { DRAFT_VERSION, type ModelRegistry } from './registry.js';
+import { sourceUsage, sourceUsers, type SourceUsage } from './usage-findings.js';
 
 /** A model's policy settings: `models.<name>` of metarepo.yaml over the workspace's `compatibility`. */
 export interface ModelPolicy {
@@ -37,8 +39,12 @@ export interface ModelDiff {
   changes: SchemaChange[];
   /** The changes that break the policy. */
   violations: SchemaChange[];
-  /** The semver bump the changes require under the policy. */
+  /** The semver bump the changes require under the policy (a SOURCE change: major when `usage` says it reaches code). */
   required: SemverBump;
+  /** How the workspace uses the model's generated types, when the caller gave its imports. */
+  usage?: SourceUsage;
+  /** Whether a SOURCE change breaks code here (from `usage`; absent: every SOURCE change does). */
+  breaksCode?: BreaksCode;
 }
 
 /** The bundled schema of `name` at `version` (`draft` for the working draft), annotations kept. */
@@ -71,11 +77,27 @@ export function defaultDiffPair(registry: ModelRegistry, name: string): [string,
   });
 }
 
-/** Diffs two versions of a model under its policy. @throws MetarepoError (exit 2) for an unknown model or version. */
-export function diffModel(registry: ModelRegistry, config: WorkspaceConfig, name: string, from: string, to: string): ModelDiff {
+/**
+ * Diffs two versions of a model under its policy.
+ * @param imports - the projects' imports of the model's generated files (see `modelImports`): given, a SOURCE
+ *   change requires a major version only when it reaches an imported type; absent, always.
+ * @throws MetarepoError (exit 2) for an unknown model or version.
+ */
+export function diffModel(registry: ModelRegistry, config: WorkspaceConfig, name: string, from: string, to: string, imports?: GeneratedImport[]): ModelDiff {
   const policy = modelPolicy(config, name);
-  const changes = diffSchemas(schemaAt(registry, name, from), schemaAt(registry, name, to), { openContent: policy.openContent });
-  return { model: name, from, to, policy, changes, violations: violations(changes, policy.compatibility), required: requiredBump(changes, policy.compatibility) };
+  const before = schemaAt(registry, name, from);
+  const after = schemaAt(registry, name, to);
+  const changes = diffSchemas(before, after, { openContent: policy.openContent });
+  const usage = imports && sourceUsage(imports, [after, before], rootTypeName(registry, name, to));
+  const breaksCode = usage && ((c: SchemaChange) => sourceUsers(c, usage).length > 0);
+  const required = requiredBump(changes, policy.compatibility, breaksCode);
+  return { model: name, from, to, policy, changes, violations: violations(changes, policy.compatibility), required, ...(usage ? { usage, breaksCode } : {}) };
+}
+
+/** The title of a version's root schema, which the TypeScript generator names the root type after; else the model name. */
+export function rootTypeName(registry: ModelRegistry, name: string, version: string): string {
+  const record = version === DRAFT_VERSION ? registry.draft(name) : registry.get(name, version);
+  return typeof record?.schema.title === 'string' ? record.schema.title : name;
 }
 
 /** One release of a model checked against the versions its policy compares it with. */
@@ -93,24 +115,32 @@ export interface ReleaseCheck {
 /**
  * Checks every release of every model with at least two versions: against the previous version, or under a
  * `*_transitive` policy against every earlier version. A release whose version understates the change from a
- * version it is checked against is a problem (see `checkDeclaredVersion`: a policy-breaking or SOURCE-breaking
- * change needs a major bump, an addition a minor one). Pre-releases are checked like releases. Models under the
- * `none` policy are not checked (a history written before the policy, such as a third-party schema's).
+ * version it is checked against is a problem (see `checkDeclaredVersion`: a policy-breaking change needs a major
+ * bump, as does a SOURCE-breaking one that reaches a type some project imports; an addition a minor one).
+ * Pre-releases are checked like releases. Models under the `none` policy are not checked (a history written
+ * before the policy, such as a third-party schema's).
+ * @param importsOf - a model's imports by the projects (`modelImports`); asked only for a release that a SOURCE
+ *   change would otherwise fail, since it scans the projects' sources.
  */
-export function checkReleases(registry: ModelRegistry, config: WorkspaceConfig): ReleaseCheck[] {
+export async function checkReleases(registry: ModelRegistry, config: WorkspaceConfig, importsOf: (name: string) => Promise<GeneratedImport[]>): Promise<ReleaseCheck[]> {
   const out: ReleaseCheck[] = [];
   const names = [...new Set(registry.list().map((r) => r.name))];
   for (const name of names) {
     const versions = registry.versions(name);
     const { compatibility } = modelPolicy(config, name);
     if (compatibility === 'none') continue; // Confluent's NONE: no compatibility check at all
+    let imports: Promise<GeneratedImport[]> | undefined;
     for (let i = 1; i < versions.length; i++) {
       const version = versions[i];
       const earlier = compatibility.endsWith('_transitive') ? versions.slice(0, i) : [versions[i - 1]];
       const problems: string[] = [];
       for (const from of earlier) {
-        const diff = diffModel(registry, config, name, from, version);
-        const problem = checkDeclaredVersion(from, version, diff.changes, compatibility);
+        let diff = diffModel(registry, config, name, from, version);
+        let problem = checkDeclaredVersion(from, version, diff.changes, compatibility);
+        if (problem && diff.changes.some((c) => c.impacts.source)) {
+          diff = diffModel(registry, config, name, from, version, await (imports ??= importsOf(name)));
+          problem = checkDeclaredVersion(from, version, diff.changes, compatibility, diff.breaksCode);
+        }
         if (problem) problems.push(problem);
       }
       out.push({ model: name, version, file: registry.get(name, version)!.relFile, policy: compatibility, problems: [...new Set(problems)] });

@@ -1,19 +1,31 @@
 /**
  * Severity of schema changes in this workspace: a change that breaks the model's policy is an error; a change
- * that breaks only generated code (SOURCE) is an error when a project imports the type it touches, and a warning
- * when none does (GraphQL Inspector's `considerUsage`); anything else is information.
+ * that breaks only generated code (SOURCE) is an error when a project imports a type it reaches — the type it lies
+ * in, or any type holding that one — and a warning when none does (GraphQL Inspector's `considerUsage`); anything
+ * else is information. The same judgement decides whether a SOURCE change needs a major version.
  */
 import { readManifest } from '../engine/manifest.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
 import { scanGeneratedImports, usesType, type GeneratedImport } from '../workspace/usage.js';
 import { breaksPolicy, type CompatibilityPolicy, type SchemaChange } from './diff/index.js';
+import { typesReaching } from './type-graph.js';
 
 /** A change with its severity in this workspace. */
 export type JudgedChange = SchemaChange & {
   severity: 'error' | 'warning' | 'info';
-  /** Projects that import the generated type the change touches (SOURCE changes only). */
+  /** Projects that import a generated type the change reaches (SOURCE changes only). */
   usedBy?: string[];
 };
+
+/** What a SOURCE change must reach to break code in this workspace. */
+export interface SourceUsage {
+  /** The projects' imports of the model's generated files. */
+  imports: GeneratedImport[];
+  /** The name of the root schema's type (its `title`, else the model name). */
+  rootType: string;
+  /** A type and every type that holds it (see {@link typesReaching}). */
+  reaching: (typeName: string) => string[];
+}
 
 /** The imports, by the projects of `config`, of files generated from model `name` (per the manifest). */
 export async function modelImports(root: string, config: WorkspaceConfig, name: string): Promise<GeneratedImport[]> {
@@ -23,13 +35,23 @@ export async function modelImports(root: string, config: WorkspaceConfig, name: 
   return scanGeneratedImports(root, config.projects ?? [], generated);
 }
 
-/** Judges each change (see the module comment). A SOURCE change without a `typeName` touches the root type. */
-export function judgeChanges(changes: SchemaChange[], policy: CompatibilityPolicy, imports: GeneratedImport[], rootType: string): JudgedChange[] {
+/** Usage of the types of a diff's two (bundled) schemas by `imports`. */
+export function sourceUsage(imports: GeneratedImport[], schemas: unknown[], rootType: string): SourceUsage {
+  return { imports, rootType, reaching: typesReaching(schemas, rootType) };
+}
+
+/** The projects whose imports a change reaches, sorted. A change without a `typeName` lies in the root type. */
+export function sourceUsers(change: SchemaChange, usage: SourceUsage): string[] {
+  const types = usage.reaching(change.typeName ?? usage.rootType);
+  return [...new Set(usage.imports.filter((i) => types.some((t) => usesType([i], t))).map((i) => i.project))].sort();
+}
+
+/** Judges each change (see the module comment). */
+export function judgeChanges(changes: SchemaChange[], policy: CompatibilityPolicy, usage: SourceUsage): JudgedChange[] {
   return changes.map((c): JudgedChange => {
     if (breaksPolicy(c, policy)) return { ...c, severity: 'error' };
     if (!c.impacts.source) return { ...c, severity: 'info' };
-    const type = c.typeName ?? rootType;
-    const usedBy = [...new Set(imports.filter((i) => usesType([i], type)).map((i) => i.project))].sort();
+    const usedBy = sourceUsers(c, usage);
     return { ...c, severity: usedBy.length ? 'error' : 'warning', usedBy };
   });
 }

@@ -61,6 +61,13 @@ export interface CodegenGenerator {
   /** Module (file URL) that exports the generate function; it is loaded inside the worker. */
   module: string;
   /**
+   * Files and folders (absolute paths or file URLs) the generator reads besides the model: templates, lookup data.
+   * Their content is part of every output's input hash, so editing one regenerates (and `metarepo watch` reruns,
+   * since it watches templates/, generators/ and plugins/). The module itself counts too when it lies in the
+   * workspace; a folder stands for every file below it.
+   */
+  inputs?: string[];
+  /**
    * Export name of the `(input: CodegenInput) => Promise<GeneratedFile[]>` function. Default `generate`.
    * The module may also export `warm(): Promise<void>`, which loads its heavy libraries ahead of the first job.
    */

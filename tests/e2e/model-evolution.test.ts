@@ -106,6 +106,31 @@ describe('model draft, diff, bump', () => {
   });
 });
 
+describe('model bump under a transitive policy', () => {
+  // Open objects: dropping `x` and adding it back are each compatible with the version before (lenient open
+  // content), but `x` went from integer to string, which old data written against 1.0.0 does not pass.
+  const open = (props: Record<string, unknown>) => ({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'Item', description: 'An item.', type: 'object', properties: props });
+
+  it('checks the draft against every earlier version, not only the newest', () => {
+    const dir = tempDir();
+    expect(metarepo(dir, ['init', '--name', 'demo']).code).toBe(0);
+    writeModel(dir, 'item', '1.0.0', open({ id: { type: 'string' }, x: { type: 'integer' } }));
+    writeModel(dir, 'item', '1.1.0', open({ id: { type: 'string' } }));
+    writeModel(dir, 'item', 'draft', open({ id: { type: 'string' }, x: { type: 'string' } }));
+    const plain = metarepo(dir, ['model', 'bump', 'item', '--as', '1.2.0', '--dry-run']);
+    expect(plain.code, plain.stderr).toBe(0);
+
+    fs.appendFileSync(path.join(dir, 'metarepo.yaml'), 'models:\n  item:\n    compatibility: backward_transitive\n');
+    const refused = metarepo(dir, ['model', 'bump', 'item', '--as', '1.2.0']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('understates the change from 1.0.0');
+    expect(refused.stderr).toContain('/properties/x');
+    expect(fs.existsSync(path.join(dir, 'models/item/1.2.0.schema.json'))).toBe(false);
+    // Without --as it picks the version the transitive check needs.
+    expect(metarepo(dir, ['model', 'bump', 'item']).stdout).toContain('Released item@2.0.0');
+  });
+});
+
 describe('model changelog', () => {
   it('prints the changelog and writes it with a reference page per version; never overwrites a hand-written page', () => {
     const dir = workspace();
@@ -167,7 +192,34 @@ describe('model impact and usage', () => {
     const unused = json(dir, ['model', 'diff', 'user']);
     expect(unused.changes).toEqual([expect.objectContaining({ rule: 'REQUIRED_REMOVED', severity: 'warning', usedBy: [] })]);
     expect(metarepo(dir, ['model', 'diff', 'user']).stdout).toContain('(no project imports User)');
+    // Unused, the change needs no major version: the diff asks for minor and the check accepts 1.1.0.
+    expect(unused.required).toBe('minor');
+    expect(metarepo(dir, ['check']).stdout).not.toContain('model-versions');
     fs.writeFileSync(path.join(dir, 'projects/api/src/index.ts'), "import type { User } from './generated/user.js';\n");
-    expect(json(dir, ['model', 'diff', 'user']).changes).toEqual([expect.objectContaining({ rule: 'REQUIRED_REMOVED', severity: 'error', usedBy: ['api'] })]);
+    const used = json(dir, ['model', 'diff', 'user']);
+    expect(used.changes).toEqual([expect.objectContaining({ rule: 'REQUIRED_REMOVED', severity: 'error', usedBy: ['api'] })]);
+    expect(used.required).toBe('major');
+    const check = metarepo(dir, ['check']);
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain('user@1.1.0 (policy backward): Version 1.1.0 understates the change');
+  });
+
+  it('counts a change inside a definition as used by a project that imports a type holding it, named by its title', () => {
+    const dir = withProjects();
+    const withAddress = (required: string[]) => ({
+      ...user({ address: { $ref: '#/definitions/address' } }),
+      definitions: { address: { title: 'Postal Address', type: 'object', required, properties: { city: { type: 'string' } } } },
+    });
+    writeModel(dir, 'user', '1.1.0', withAddress(['city']));
+    writeModel(dir, 'user', '1.2.0', withAddress([]));
+    // api imports only User, which holds the address: the SOURCE change to PostalAddress reaches it.
+    const diff = json(dir, ['model', 'diff', 'user']);
+    expect(diff.changes).toEqual([expect.objectContaining({ rule: 'REQUIRED_REMOVED', typeName: 'Postal Address', severity: 'error', usedBy: ['api'] })]);
+    expect(diff.required).toBe('major');
+    // Imported by its own name only, it is reached too; a project importing neither is not.
+    fs.writeFileSync(path.join(dir, 'projects/api/src/index.ts'), "import type { PostalAddress } from './generated/user.js';\n");
+    expect(json(dir, ['model', 'diff', 'user']).changes[0]).toMatchObject({ severity: 'error', usedBy: ['api'] });
+    fs.writeFileSync(path.join(dir, 'projects/api/src/index.ts'), "import type { Other } from './generated/user.js';\n");
+    expect(json(dir, ['model', 'diff', 'user']).changes[0]).toMatchObject({ severity: 'warning', usedBy: [] });
   });
 });

@@ -114,7 +114,10 @@ describe('metarepo update', () => {
 
   it('takes the default for a new question when nobody answers it', () => {
     const { dir, read } = edited();
-    metarepo(dir, ['update', 'demo-widget']);
+    const r = metarepo(dir, ['update', 'demo-widget']);
+    // The fixture's README conflicts (exit 1); the new question's default still applies to the files that merge.
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain('conflict projects/demo-widget/README.md');
     expect(read('LICENSE.txt')).toBe('MIT licence.\n');
   });
 

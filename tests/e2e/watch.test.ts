@@ -15,8 +15,8 @@ class WatchProcess {
   readonly child: ChildProcess;
   stdout = '';
   stderr = '';
-  constructor(dir: string) {
-    this.child = spawn(process.execPath, [BIN, 'watch', '--debounce', '50'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  constructor(dir: string, debounceMs = 50) {
+    this.child = spawn(process.execPath, [BIN, 'watch', '--debounce', String(debounceMs)], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
     this.child.stdout!.on('data', (d) => (this.stdout += d));
     this.child.stderr!.on('data', (d) => (this.stderr += d));
   }
@@ -52,13 +52,18 @@ async function until(file: string, test: (text: string) => boolean, timeoutMs: n
 
 let running: WatchProcess | undefined;
 
+function eventTypes(dir: string): string[] {
+  return fs.readFileSync(path.join(dir, '.metarepo/events/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
+}
+
 /** A workspace with one model and one target, and `metarepo watch` running in it past its first run. */
-async function watching(): Promise<{ dir: string; w: WatchProcess }> {
+async function watching(opts: { debounceMs?: number; setup?: (dir: string) => void } = {}): Promise<{ dir: string; w: WatchProcess }> {
   const dir = tempDir();
   expect(metarepo(dir, ['init', '--name', 'demo']).code).toBe(0);
   writeModel(dir, 'user', '1.0.0', user({ id: { type: 'string' } }));
   setTargets(dir, ['  - model: user', '    generator: typescript', `    output: ${OUT}`]);
-  const w = (running = new WatchProcess(dir));
+  opts.setup?.(dir);
+  const w = (running = new WatchProcess(dir, opts.debounceMs));
   await w.lines(/^watching /, 1);
   return { dir, w };
 }
@@ -89,6 +94,7 @@ describe('metarepo watch', () => {
     expect(report).toContain('models/user/1.0.0.schema.json');
     expect(w.child.exitCode).toBeNull();
     expect(fs.readFileSync(out, 'utf8')).toMatch(/email\?: string/);
+    expect(eventTypes(dir)).toContain('core:generate:failed');
 
     writeModel(dir, 'user', '1.0.0', user({ id: { type: 'string' }, age: { type: 'integer' } }));
     await until(out, (t) => /age\?: number/.test(t) && !/email/.test(t), 2000);
@@ -96,15 +102,15 @@ describe('metarepo watch', () => {
   });
 
   it('runs once per burst of saves and never overlaps runs', async () => {
-    const { dir, w } = await watching();
+    // A debounce far longer than the five writes take, so they fall in one window even on a loaded machine.
+    const { dir, w } = await watching({ debounceMs: 300 });
     for (let i = 0; i < 5; i++) writeModel(dir, 'user', '1.0.0', user({ id: { type: 'string' }, [`p${i}`]: { type: 'string' } }));
     await until(path.join(dir, OUT), (t) => /p4\?: string/.test(t), 5000);
     await w.lines(/^\d\d:\d\d:\d\d run 2 /, 1);
-    await new Promise((r) => setTimeout(r, 400));
-    // The five writes land within the debounce window: one run, not five (a second may follow if a write
-    // straddles it, never more).
+    await new Promise((r) => setTimeout(r, 800));
+    // The start-up run, then one run for the whole burst.
     const runs = w.stdout.split('\n').filter((l) => / run \d+/.test(l));
-    expect(runs.length).toBeLessThanOrEqual(3);
+    expect(runs).toHaveLength(2);
     // Runs never overlap: in the event log every generate run finishes before the next one starts.
     const phases = fs
       .readFileSync(path.join(dir, '.metarepo/events/events.jsonl'), 'utf8')
@@ -114,5 +120,43 @@ describe('metarepo watch', () => {
       .filter((t: string) => t === 'core:generate:started' || t === 'core:generate:finished');
     expect(phases.length).toBe(runs.length * 2);
     phases.forEach((t: string, i: number) => expect(t).toBe(i % 2 === 0 ? 'core:generate:started' : 'core:generate:finished'));
+  });
+
+  it("regenerates when a workspace generator's template or module changes", async () => {
+    const greet = 'docs/greet.txt';
+    const { dir, w } = await watching({
+      setup: (d) => {
+        const plugin = path.join(d, 'plugins/greet');
+        fs.mkdirSync(plugin, { recursive: true });
+        fs.mkdirSync(path.join(d, 'templates/greet'), { recursive: true });
+        fs.writeFileSync(path.join(d, 'templates/greet/greeting.txt'), 'Hello');
+        const manifest = { engines: { metarepo: '^0.1.0' }, contributes: { generators: ['greet'] } };
+        fs.writeFileSync(path.join(plugin, 'package.json'), JSON.stringify({ name: 'greet', version: '1.0.0', type: 'module', main: 'index.mjs', metarepo: manifest }));
+        fs.writeFileSync(
+          path.join(plugin, 'index.mjs'),
+          [
+            "const template = new URL('../../templates/greet/greeting.txt', import.meta.url).href;",
+            "export default { name: 'greet', setup(api) { api.registerCodegen({ name: 'greet', version: '1.0.0', module: new URL('./generate.mjs', import.meta.url).href, inputs: [template] }); } };",
+          ].join('\n'),
+        );
+        const generateModule = (suffix: string) =>
+          `import fs from 'node:fs';\nexport async function generate(input) {\n  const text = fs.readFileSync(new URL('../../templates/greet/greeting.txt', import.meta.url), 'utf8');\n  return [{ path: input.output, content: text + ' ' + input.model.name + '${suffix}' }];\n}\n`;
+        fs.writeFileSync(path.join(plugin, 'generate.mjs'), generateModule('!'));
+        fs.appendFileSync(path.join(d, 'metarepo.yaml'), `  - model: user\n    generator: greet\n    output: ${greet}\n`);
+      },
+    });
+    const out = path.join(dir, greet);
+    expect(fs.readFileSync(out, 'utf8')).toBe('Hello user!');
+
+    fs.writeFileSync(path.join(dir, 'templates/greet/greeting.txt'), 'Hi');
+    expect(await until(out, (t) => t === 'Hi user!', 2000)).toBeLessThan(2000);
+    await w.lines(/run 2 \(templates\/greet\/greeting\.txt\): 1 rendered, 1 up to date/, 1);
+
+    const module = path.join(dir, 'plugins/greet/generate.mjs');
+    fs.writeFileSync(module, fs.readFileSync(module, 'utf8').replace("'!'", "'?'"));
+    await until(out, (t) => t === 'Hi user?', 2000);
+    await w.lines(/run 3 \(plugins\/greet\/generate\.mjs\): 1 rendered, 1 up to date/, 1);
+    // The typescript target's inputs did not change: it was not rendered again.
+    expect(eventTypes(dir).filter((t) => t === 'core:file:modified')).toHaveLength(2);
   });
 });

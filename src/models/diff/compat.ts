@@ -88,8 +88,15 @@ export function checkTransitive(
 }
 
 /**
+ * Whether a SOURCE change breaks code that uses the generated types. Without one, every SOURCE change does (the
+ * conservative reading: generated code may be used outside the workspace).
+ */
+export type BreaksCode = (change: SchemaChange) => boolean;
+
+/**
  * The semver bump a set of changes requires under a policy:
- * - `major` when a change breaks the policy, or breaks generated code (SOURCE), whatever the policy;
+ * - `major` when a change breaks the policy, or breaks generated code (SOURCE, as `breaksCode` tells), whatever
+ *   the policy;
  * - `minor` when a change alters the set of valid instances, adds something, or changes behaviour
  *   (any rule that is not an annotation) without breaking the policy;
  * - `patch` when every change is an annotation (descriptions, examples, deprecation, extensions);
@@ -97,17 +104,17 @@ export function checkTransitive(
  * So the level depends on the policy, as in Nakadi: a property added to a closed object is minor
  * under `backward` and major under `forward` or `full`.
  */
-export function requiredBump(changes: readonly SchemaChange[], policy: CompatibilityPolicy): SemverBump {
-  return reasonFor(changes, policy).bump;
+export function requiredBump(changes: readonly SchemaChange[], policy: CompatibilityPolicy, breaksCode?: BreaksCode): SemverBump {
+  return reasonFor(changes, policy, breaksCode).bump;
 }
 
 /** The required bump and the first change that requires it. */
-function reasonFor(changes: readonly SchemaChange[], policy: CompatibilityPolicy): { bump: SemverBump; change?: SchemaChange; why?: string } {
+function reasonFor(changes: readonly SchemaChange[], policy: CompatibilityPolicy, breaksCode: BreaksCode = () => true): { bump: SemverBump; change?: SchemaChange; why?: string } {
   assertPolicy(policy);
   if (changes.length === 0) return { bump: 'none' };
   const breaking = changes.find((c) => breaksPolicy(c, policy));
   if (breaking) return { bump: 'major', change: breaking, why: `breaks the ${policy} policy` };
-  const source = changes.find((c) => c.impacts.source);
+  const source = changes.find((c) => c.impacts.source && breaksCode(c));
   if (source) return { bump: 'major', change: source, why: 'breaks generated code' };
   const substantive = changes.find((c) => !isRuleId(c.rule) || RULES[c.rule].kind !== 'annotation');
   if (substantive) return { bump: 'minor', change: substantive, why: 'is not an annotation' };
@@ -132,18 +139,24 @@ export function nextVersion(previous: string, bump: SemverBump): string {
 /**
  * Checks that a declared version says at least as much as the changes require (oasdiff-style):
  * it must be above `previousVersion` (or equal when nothing changed) and at or above
- * {@link nextVersion} of the required bump, comparing release numbers only (so `2.0.0-rc.1`
- * declares a major bump of `1.4.0`).
+ * {@link nextVersion} of the required bump (see {@link requiredBump}; `breaksCode` as there), comparing
+ * release numbers only (so `2.0.0-rc.1` declares a major bump of `1.4.0`).
  * @returns `null` when the declared version is enough, else one sentence naming the required bump,
  *   the lowest acceptable version and the change that requires it.
  * @throws MetarepoError (exit 2) when either version is not semver or the policy is unknown.
  */
-export function checkDeclaredVersion(previousVersion: string, declaredVersion: string, changes: readonly SchemaChange[], policy: CompatibilityPolicy): string | null {
+export function checkDeclaredVersion(
+  previousVersion: string,
+  declaredVersion: string,
+  changes: readonly SchemaChange[],
+  policy: CompatibilityPolicy,
+  breaksCode?: BreaksCode,
+): string | null {
   const previous = semver.parse(previousVersion);
   if (!previous) throw badVersion(previousVersion);
   const declared = semver.parse(declaredVersion);
   if (!declared) throw badVersion(declaredVersion);
-  const { bump, change, why } = reasonFor(changes, policy);
+  const { bump, change, why } = reasonFor(changes, policy, breaksCode);
   const order = semver.compare(declared, previous);
   if (bump === 'none') return order >= 0 ? null : `Version ${declared.version} is lower than the previous version ${previous.version}.`;
   if (order <= 0) {

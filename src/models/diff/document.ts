@@ -118,9 +118,9 @@ export class SchemaDocument {
   }
 
   /**
-   * The nearest enclosing generated type of the subschema at `pointer`: the key of the innermost
-   * `definitions` / `$defs` entry on the way (read keyword by keyword, so a property called
-   * `definitions` is a name), else the root's `title`.
+   * The nearest enclosing generated type of the subschema at `pointer`, named as json-schema-to-typescript names
+   * it: the innermost `definitions` / `$defs` entry on the way (read keyword by keyword, so a property called
+   * `definitions` is a name) by its `title`, else its key; else the root's `title`.
    */
   typeNameAt(pointer: string): string | undefined {
     let node: unknown = this.root;
@@ -137,8 +137,8 @@ export class SchemaDocument {
       }
       const key = segments[++i];
       if (key === undefined) break;
-      if ((DEFINITION_CONTAINERS as readonly string[]).includes(keyword)) name = key;
       node = Array.isArray(value) ? value[Number(key)] : isObjectSchema(value) ? value[key] : undefined;
+      if ((DEFINITION_CONTAINERS as readonly string[]).includes(keyword)) name = isObjectSchema(node) && typeof node.title === 'string' ? node.title : key;
     }
     if (name !== undefined) return name;
     const title = isObjectSchema(this.root) ? this.root.title : undefined;

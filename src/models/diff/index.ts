@@ -14,6 +14,7 @@ export {
   nextVersion,
   requiredBump,
   violations,
+  type BreaksCode,
   type CompatibilityPolicy,
   type CompatibilityResult,
   type SemverBump,

@@ -47,8 +47,8 @@ export interface SchemaChange {
   /** Who the change breaks. */
   impacts: Impacts;
   /**
-   * The nearest enclosing generated type: the key of the `definitions` / `$defs` entry the change
-   * lies in (new side first), else the root's `title`; `undefined` for an untitled root.
+   * The nearest enclosing generated type: the `definitions` / `$defs` entry the change lies in (new
+   * side first) by its `title`, else its key; else the root's `title`; `undefined` for an untitled root.
    */
   typeName?: string;
 }

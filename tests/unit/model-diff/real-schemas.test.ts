@@ -66,7 +66,7 @@ describe('diff of real schemas', () => {
     const changes = diffSchemas(before, after as unknown as JsonSchema);
     expect(changes.flatMap(catalogProblems)).toEqual([]);
     expect(find(changes, 'PROPERTY_REMOVED_CLOSED', '/properties/login')).toBeUndefined();
-    expect(find(changes, 'PROPERTY_REMOVED_CLOSED', '/definitions/user/properties/login')).toMatchObject({ typeName: 'user', impacts: { backward: true, forward: true, source: true } });
+    expect(find(changes, 'PROPERTY_REMOVED_CLOSED', '/definitions/user/properties/login')).toMatchObject({ typeName: 'User', impacts: { backward: true, forward: true, source: true } });
     expect(find(changes, 'TYPE_CHANGED', '/definitions/installation-lite/properties/id/type')).toMatchObject({ before: ['integer'], after: ['string'] });
     expect(find(changes, 'DEFINITION_ADDED', '/definitions/commit-simple-2')).toBeDefined();
     // `user` is referenced from hundreds of places: its change is reported once.
