@@ -67,9 +67,10 @@ export class Follower {
   private readonly buffer = new Map<number, EventEnvelope>();
   private readonly prefixes = new Map<string, number>();
   private repairing = false;
-  private chain: Promise<void> = Promise.resolve();
-  /** Deliveries queued on `chain` and not started yet. */
-  private queued = 0;
+  /** Events for delivery, in order, from `head` on; the loop delivering them (absent when idle). */
+  private readonly deliveries: EventEnvelope[] = [];
+  private head = 0;
+  private delivering: Promise<void> | undefined;
   private lastHeard = Date.now();
   private readonly socket: Zmq.Subscriber;
   private readonly requester: Requester;
@@ -129,7 +130,7 @@ export class Follower {
     clearInterval(this.timer);
     this.socket.close();
     this.requester.close();
-    await this.chain;
+    await this.delivering;
   }
 
   private async begin(): Promise<void> {
@@ -142,7 +143,7 @@ export class Follower {
       }
     }
     await this.repair(false);
-    await this.chain;
+    await this.delivering;
   }
 
   private get timeout(): number {
@@ -175,7 +176,7 @@ export class Follower {
       this.onEvent(env);
       // Back-pressure: with too many deliveries queued, stop reading until they are done, so a slow consumer
       // leaves events to the water marks (and recovers them by replay) instead of growing memory without bound.
-      if (this.queued >= MAX_QUEUED) await this.chain;
+      if (this.deliveries.length - this.head >= MAX_QUEUED) await this.delivering;
     }
   }
 
@@ -205,11 +206,29 @@ export class Follower {
   }
 
   private emit(env: EventEnvelope): void {
-    this.queued++;
-    this.chain = this.chain.then(async () => {
-      this.queued--;
-      await this.deliver(env);
-    });
+    this.deliveries.push(env);
+    this.delivering ??= this.deliverAll();
+  }
+
+  /** Delivers queued events one at a time; a handler's promise is awaited before the next event. */
+  private async deliverAll(): Promise<void> {
+    // Start on a later turn, as a promise chain would: the caller goes on queueing first.
+    await undefined;
+    try {
+      while (this.head < this.deliveries.length) {
+        const pending = this.deliver(this.deliveries[this.head++]!);
+        if (pending) await pending;
+        // Drop delivered events in chunks, not one by one (shift is linear in the queue's length).
+        if (this.head >= 1024) {
+          this.deliveries.splice(0, this.head);
+          this.head = 0;
+        }
+      }
+    } finally {
+      this.deliveries.splice(0, this.head);
+      this.head = 0;
+      this.delivering = undefined;
+    }
   }
 
   /**

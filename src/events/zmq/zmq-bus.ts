@@ -105,10 +105,11 @@ export class ZmqBus implements Bus {
     await this.follower?.close();
   }
 
-  private async dispatch(event: EventEnvelope): Promise<void> {
-    for (const sub of this.subscriptions) {
-      if (matchesType(sub.pattern, event.type)) await deliverTo(sub.handler, event);
-    }
+  /** Calls the matching handlers in order; a promise only when a handler returned one (most are synchronous). */
+  private dispatch(event: EventEnvelope): Promise<void> | void {
+    const handlers: EventHandler[] = [];
+    for (const sub of this.subscriptions) if (matchesType(sub.pattern, event.type)) handlers.push(sub.handler);
+    return deliverTo(handlers, event);
   }
 }
 
@@ -126,17 +127,33 @@ export async function subscribeFrom(
   const info = opts.info ?? readBrokerInfo(root);
   if (!info) throw noBroker(root);
   const pattern = opts.pattern ?? '*';
-  const follower = new Follower(await import('zeromq'), root, info, (e) => (matchesType(pattern, e.type) ? deliverTo(handler, e) : undefined), opts);
+  const follower = new Follower(await import('zeromq'), root, info, (e) => (matchesType(pattern, e.type) ? deliverTo([handler], e) : undefined), opts);
   follower.addPrefix(pattern.split('*')[0]!);
   return follower;
 }
 
-/** Runs a handler; its failure is reported on stderr and never reaches the bus (as with InProcessBus). */
-async function deliverTo(handler: EventHandler, event: EventEnvelope): Promise<void> {
-  try {
-    await handler(event);
-  } catch (e) {
-    reportHandlerError(event.type, e);
+/**
+ * Runs handlers one after another, each after the previous one's promise settled; a failure is reported on stderr
+ * and never reaches the bus (as with InProcessBus). Synchronous handlers run without a promise per event.
+ */
+function deliverTo(handlers: EventHandler[], event: EventEnvelope, from = 0): Promise<void> | void {
+  for (let i = from; i < handlers.length; i++) {
+    let result: void | Promise<void>;
+    try {
+      result = handlers[i]!(event);
+    } catch (e) {
+      reportHandlerError(event.type, e);
+      continue;
+    }
+    if (result && typeof result.then === 'function') {
+      return result.then(
+        () => deliverTo(handlers, event, i + 1),
+        (e: unknown) => {
+          reportHandlerError(event.type, e);
+          return deliverTo(handlers, event, i + 1);
+        },
+      );
+    }
   }
 }
 
