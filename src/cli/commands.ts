@@ -194,7 +194,7 @@ export function registerCommands(program: Command, globals: Globals): void {
     .command('detect <path...>')
     .description('find families of similar units, verify a template for each (byte-exact), store them in .metarepo/patterns/')
     .option('--unit <kind>', 'what to compare: file, declaration, member (or a kind a plugin adds)', 'file')
-    .option('--min-members <n>', 'smallest family', (v) => parseCount(v, 2), 3)
+    .option('--min-members <n>', 'smallest family', (v) => parseCount(v, 1), 3)
     .option('--llm', 'name variables and families with an OpenAI-compatible model (config patterns.llm or OPENAI_BASE_URL / OPENAI_API_KEY); every suggestion is re-verified')
     .action(act(async () => (await import('./patterns.js')).patternsDetectCommand));
   patterns

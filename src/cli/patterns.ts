@@ -1,5 +1,6 @@
 import path from 'node:path';
 import pc from 'picocolors';
+import type { LlmReport } from '../patterns/llm.js';
 import type { PatternProposal } from '../patterns/propose.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
@@ -16,7 +17,13 @@ const SHOWN = 10;
 /** Template lines previewed per family. */
 const PREVIEW_LINES = 6;
 
-/** `metarepo patterns detect <path…>`: finds families, verifies a template for each, stores them, prints a ranked report. */
+/**
+ * `metarepo patterns detect <path…>`: finds families, verifies a template for each, stores them, prints a ranked
+ * report. `--json` leaves out the wall time (it is in `core:patterns:finished`), so one input gives one output, and
+ * `--llm` without an endpoint prints exactly what a run without it prints.
+ * @throws MetarepoError (exit 2) for a path that does not exist, an unknown unit kind, `--min-members` below 3;
+ *   `core:patterns:failed` is published first.
+ */
 export async function patternsDetectCommand(g: GlobalOptions, paths: string[], opts: DetectOptions): Promise<number> {
   const ws = await openWorkspace(g.cwd, 'patterns detect', { strict: g.strict });
   let code = 1;
@@ -37,12 +44,13 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
       onProgress: (phase, done, total) => bar.update(phase === 'read' ? 'reading' : 'generalising', done, total),
     }).finally(() => bar.done());
     let proposals = result.proposals;
-    let llm: unknown;
+    let llm: LlmReport | undefined;
     if (opts.llm) {
       const { enhanceProposals } = await import('../patterns/llm.js');
       const enhanced = await enhanceProposals(proposals, { root: ws.root, config: ws.config, warn: (m) => process.stderr.write(`${pc.yellow('warning')} ${m}\n`) });
       proposals = enhanced.proposals;
-      llm = enhanced.report;
+      // No endpoint: nothing was asked, so the output is the deterministic run's, byte for byte.
+      if (enhanced.report.endpoint !== null) llm = enhanced.report;
     }
     writeProposals(ws.root, { unit, paths: rel }, proposals);
     for (const p of proposals) {
@@ -52,17 +60,21 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
     const { stats } = result;
     ws.bus.publish('core:patterns:finished', { proposals: proposals.length, files: stats.files, units: stats.units, shapes: stats.shapes, comparisons: stats.comparisons, durationMs: stats.milliseconds });
     code = 0;
+    const { milliseconds: _time, ...figures } = stats;
     emit(
       g,
       {
         proposals: proposals.map((p) => ({ ...summarize(p), template: p.template, variables: p.variables, fidelity: fidelity(p), sections: p.sections, shapes: p.shapes })),
         rejected: result.rejected,
-        stats,
+        stats: figures,
         ...(llm ? { llm } : {}),
       },
       () => detectReport(proposals, result.stats),
     );
     return code;
+  } catch (e) {
+    ws.bus.publish('core:patterns:failed', { command: 'detect', reason: (e as Error).message });
+    throw e;
   } finally {
     await closeWorkspace(ws, code);
   }
@@ -100,7 +112,11 @@ export async function patternsShowCommand(g: GlobalOptions, id: string): Promise
   }
 }
 
-/** `metarepo patterns adopt <id> [--name]`: writes the generator, its template and snapshots. */
+/**
+ * `metarepo patterns adopt <id> [--name]`: writes the generator, its template and snapshots.
+ * @throws MetarepoError (exit 2) for an unknown id, a bad name, a file that exists, a fixture member that is gone;
+ *   `core:patterns:failed` is published first.
+ */
 export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: { name?: string }): Promise<number> {
   const ws = await openWorkspace(g.cwd, 'patterns adopt', { strict: g.strict });
   let code = 1;
@@ -123,6 +139,9 @@ export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: {
       [...changes.map((c) => `  create ${c.path}`), '', `Scaffold the next member with:`, `  ${result.example.map(shellQuote).join(' ')}`].join('\n'),
     );
     return code;
+  } catch (e) {
+    ws.bus.publish('core:patterns:failed', { command: 'adopt', id, reason: (e as Error).message });
+    throw e;
   } finally {
     await closeWorkspace(ws, code);
   }

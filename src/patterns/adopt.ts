@@ -7,8 +7,9 @@
  * - `templates/<name>/template.yaml`: name, version, description, the variables as a JSON Schema, and fixtures
  *   taken from real members;
  * - `templates/<name>/files/<path template>.hbs`: the template;
- * - `snapshots/<name>/<fixture>/<output path>`: what each fixture renders to (the real member, byte for byte), as
- *   `metarepo template test` compares it.
+ * - `snapshots/<name>/<fixture>/<output path>`: the fixture member's real bytes, read from the workspace (for a
+ *   declaration or member, its span of the file), which `metarepo template test` compares the rendering with — so
+ *   a template that does not reproduce its members fails that test instead of being snapshotted as it renders.
  *
  * For declaration and member units the generator appends the rendered unit to a file the `file` answer names.
  */
@@ -37,8 +38,9 @@ const FILE_ANSWER = 'file';
 
 /**
  * Writes the generator, template and snapshots of `p` into `tree` (see the module comment).
- * @throws MetarepoError (exit 2) for an invalid name, a file that already exists (the tree's error), or members
- *   outside the workspace (their path template starts with `..`).
+ * @throws MetarepoError (exit 2) for an invalid name, a file that already exists (the tree's error), members
+ *   outside the workspace (their path template starts with `..`), or a fixture member that no longer exists (or,
+ *   for declarations and members, was stored without its span).
  */
 export function adoptProposal(tree: Tree, p: PatternProposal, name = p.name): AdoptResult {
   if (!NAME.test(name)) {
@@ -56,7 +58,7 @@ export function adoptProposal(tree: Tree, p: PatternProposal, name = p.name): Ad
   // Declarations and members keep their file's extension, so the template file reads as that language.
   const { destination, fileTemplate } = fileUnits ? splitPath(p.pathTemplate!) : { destination: '', fileTemplate: `${name}${extensionOf(p.members[0].path)}` };
   const templateFile = `templates/${name}/files/${fileTemplate}.hbs`;
-  const fixtures = pickFixtures(p);
+  const fixtures = pickFixtures(tree, p);
   const files: string[] = [];
   const write = (file: string, content: string) => {
     tree.write(file, content, { origin: `patterns adopt ${p.id}` });
@@ -100,7 +102,7 @@ interface Fixture {
  * Up to three members as fixtures: the first, the one using the most sections, and the last — distinct members
  * only, named after their keys.
  */
-function pickFixtures(p: PatternProposal): Fixture[] {
+function pickFixtures(tree: Tree, p: PatternProposal): Fixture[] {
   const weight = (a: unknown): number =>
     a === true ? 1 : Array.isArray(a) ? a.length + a.reduce((n: number, x) => n + weight(x), 0) : a && typeof a === 'object' ? Object.values(a).reduce((n: number, x) => n + weight(x), 0) : 0;
   let richest = 0;
@@ -113,13 +115,19 @@ function pickFixtures(p: PatternProposal): Fixture[] {
     let base = kebabCase(p.members[i].key) || `member-${i + 1}`;
     while (names.has(base)) base = `${base}-${i + 1}`;
     names.add(base);
-    return { name: base, member: i, answers: p.answers[i], text: memberText(p, i) };
+    return { name: base, member: i, answers: p.answers[i], text: memberText(tree, p, i) };
   });
 }
 
-/** The member's text, re-rendered from its answers (verified equal to the file). */
-function memberText(p: PatternProposal, i: number): string {
-  return createHandlebars().compile(p.template, { noEscape: true, strict: true })(p.answers[i]);
+/** The member's bytes as they are in the workspace now (not a rendering: the snapshot must be what is real). */
+function memberText(tree: Tree, p: PatternProposal, i: number): string {
+  const m = p.members[i];
+  const again = { hint: 'Run "metarepo patterns detect" again, then adopt.' };
+  const text = tree.read(m.path);
+  if (text === null) throw new MetarepoError(`Member ${m.path} of pattern "${p.id}" no longer exists, so it cannot be a fixture.`, again);
+  if (p.unit === 'file') return text;
+  if (!m.span || m.span.end > text.length) throw new MetarepoError(`Pattern "${p.id}" does not say where ${m.key} is in ${m.path}.`, again);
+  return text.slice(m.span.start, m.span.end);
 }
 
 /** JSON Schema of one variable's answer. */

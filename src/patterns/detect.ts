@@ -24,7 +24,7 @@ export interface DetectOptions {
   paths: string[];
   /** Unit kind name: `file` (default), `declaration`, `member`, or one a plugin adds. */
   unit?: string;
-  /** Smallest family. Default 3. */
+  /** Smallest family: verified members a template needs. Default 3, the least allowed (Method step 7 of issue 7). */
   minMembers?: number;
   /** Languages and unit kinds from plugins (built-ins are always there; a plugin language wins on its extensions). */
   languages?: PatternLanguage[];
@@ -34,6 +34,9 @@ export interface DetectOptions {
   /** Progress, for long runs: phase name, done, total. */
   onProgress?: (phase: 'read' | 'propose', done: number, total: number) => void;
 }
+
+/** The least `minMembers`: a template needs three verified members (`../shared/reference/pattern-detection.md`, stage 6). */
+export const MIN_MEMBERS = 3;
 
 /** Figures of a detection run. */
 export interface DetectStats {
@@ -59,13 +62,16 @@ export interface DetectResult {
 
 /**
  * Finds families of similar units under `paths` and proposes a verified template for each.
- * @throws MetarepoError (exit 2) for an unknown unit kind, a path that does not exist, or `minMembers` below 2.
+ * @throws MetarepoError (exit 2) for an unknown unit kind, a path that does not exist, or `minMembers` below
+ *   {@link MIN_MEMBERS}.
  */
 export async function detectPatterns(opts: DetectOptions): Promise<DetectResult> {
   const started = performance.now();
   const minMembers = opts.minMembers ?? DEFAULT_CLUSTER.minMembers;
-  if (!Number.isInteger(minMembers) || minMembers < 2) {
-    throw new MetarepoError(`--min-members must be a whole number of at least 2 (got ${minMembers}).`, { hint: 'A family needs at least two members to tell what varies.' });
+  if (!Number.isInteger(minMembers) || minMembers < MIN_MEMBERS) {
+    throw new MetarepoError(`--min-members must be a whole number of at least ${MIN_MEMBERS} (got ${minMembers}).`, {
+      hint: `A template is accepted only with at least ${MIN_MEMBERS} verified members: two members cannot tell a variable from a coincidence.`,
+    });
   }
   const kinds = [...BUILTIN_UNIT_KINDS, ...(opts.unitKinds ?? [])];
   const unitKind = kinds.find((k) => k.name === (opts.unit ?? 'file'));
@@ -148,8 +154,11 @@ function uniqueIds(proposals: PatternProposal[]): PatternProposal[] {
   });
 }
 
-/** The token texts of `text` (trivia dropped), parsed as the language of `file` would parse it. */
-function tokenTexts(text: string, file: string, languages: PatternLanguage[]): string[] {
+/**
+ * The token texts of `text` (trivia dropped), parsed as the language of `file` would parse it (plain-text tokens
+ * when no language claims the file or its parser throws): what "AST-equal" compares.
+ */
+export function tokenTexts(text: string, file: string, languages: PatternLanguage[]): string[] {
   const ext = path.posix.extname(file).toLowerCase();
   const language = languages.find((l) => l.extensions.includes(ext)) ?? textLanguage;
   let root: PatternNode;

@@ -37,6 +37,12 @@ export interface PatternMember {
   /** File name without extensions, or the declared name. */
   key: string;
   bytes: number;
+  /**
+   * For declaration and member units (not whole files): where the unit is in its file, as UTF-16 offsets into the
+   * file's text (`text.slice(start, end)` is the member, leading trivia included), so `patterns adopt` can take
+   * the member's real bytes for its snapshots.
+   */
+  span?: { start: number; end: number };
 }
 
 /** A proposed template with the answers that reproduce each verified member. */
@@ -83,6 +89,21 @@ export interface ProposeContext {
 /** The text of a unit. */
 export function unitText(u: Unit): string {
   return textOf(u.file.tokens, u.first, u.count);
+}
+
+const tokenOffsets = new WeakMap<Unit['file'], Uint32Array>();
+
+/** Where a unit is in its file's text: UTF-16 offsets of its first character and past its last. */
+export function unitSpan(u: Unit): { start: number; end: number } {
+  let offsets = tokenOffsets.get(u.file);
+  if (!offsets) {
+    // One pass per file: offsets[i] is where token i's leading trivia starts.
+    const { trivia, texts, trailing } = u.file.tokens;
+    offsets = new Uint32Array(texts.length + 1);
+    for (let i = 0; i < texts.length; i++) offsets[i + 1] = offsets[i] + trivia[i].length + texts[i].length + trailing[i].length;
+    tokenOffsets.set(u.file, offsets);
+  }
+  return { start: offsets[u.first], end: offsets[u.first + u.count] };
 }
 
 /** Family classes from shape classes (optionally only some members of each). */
@@ -148,7 +169,7 @@ export function propose(classes: FamilyClass[], ctx: ProposeContext, first?: Dra
     template,
     ...(pathTemplate !== undefined ? { pathTemplate } : {}),
     variables: publicVariables(d.factoring),
-    members: d.members.map((m) => ({ path: m.unit.file.path, key: m.unit.key, bytes: Buffer.byteLength(unitText(m.unit)) })),
+    members: d.members.map((m) => ({ path: m.unit.file.path, key: m.unit.key, bytes: Buffer.byteLength(unitText(m.unit)), ...(withPaths ? {} : { span: unitSpan(m.unit) }) })),
     answers: d.factoring.answers,
     ejected,
     candidates,

@@ -252,14 +252,22 @@ describe('metarepo patterns detect --llm (against a local OpenAI-compatible serv
     expect(fs.readdirSync(path.join(dir, '.metarepo/cache/llm')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
   });
 
-  it('without an endpoint, --llm stores exactly what a run without it stores', () => {
+  it('without an endpoint, --llm prints and stores exactly what a run without it does, --json included', () => {
     const plain = handlerWorkspace();
     const withFlag = handlerWorkspace();
-    expect(metarepo(plain, ['patterns', 'detect', 'src/handlers'], { env: NO_LLM }).code).toBe(0);
+    const human = metarepo(plain, ['patterns', 'detect', 'src/handlers'], { env: NO_LLM });
+    expect(human.code).toBe(0);
     const r = metarepo(withFlag, ['patterns', 'detect', 'src/handlers', '--llm'], { env: NO_LLM });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('no LLM endpoint is configured');
     expect(storedPatterns(withFlag)).toEqual(storedPatterns(plain));
+    // The human report carries the run time; everything else must match.
+    expect(r.stdout.replace(/, [\d.]+ s\)/, ')')).toBe(human.stdout.replace(/, [\d.]+ s\)/, ')'));
+    const json = metarepo(plain, ['patterns', 'detect', 'src/handlers', '--json'], { env: NO_LLM });
+    const jsonLlm = metarepo(withFlag, ['patterns', 'detect', 'src/handlers', '--json', '--llm'], { env: NO_LLM });
+    expect(jsonLlm.code).toBe(0);
+    expect(jsonLlm.stdout).toBe(json.stdout);
+    expect(JSON.parse(jsonLlm.stdout).proposals).toHaveLength(1);
   });
 
   it.each([
@@ -276,5 +284,143 @@ describe('metarepo patterns detect --llm (against a local OpenAI-compatible serv
     expect(r.stderr).toContain(`the model's answer for pattern "handler" was rejected: ${message}`);
     expect(r.stderr).toContain('Keeping the deterministic names');
     expect(storedPatterns(dir)).toEqual(storedPatterns(plain));
+  });
+});
+
+/** A route table module: one `{ path, handler }` item per route (a repeated section of objects). */
+const routeModule = (name: string, routes: Array<[string, string]>) =>
+  ['import { Router } from "../router";', `import * as handlers from "../handlers/${name}";`, '', `export const ${name}Routes: Router[] = [`, ...routes.map(([p, h]) => `  { path: "${p}", handler: handlers.${h} },`), '];', ''].join('\n');
+
+const ROUTES: Record<string, Array<[string, string]>> = {
+  admin: [['/users', 'listUsers'], ['/roles', 'editRoles'], ['/audit', 'readLog']],
+  blog: [['/posts', 'listPosts'], ['/tags', 'tagCloud']],
+  docs: [['/pages', 'showPage'], ['/search', 'find']],
+  shop: [['/cart', 'showCart']],
+};
+
+/** A workspace with the route modules in src/routes/. */
+function routesWorkspace(): string {
+  const dir = tempDir();
+  expect(metarepo(dir, ['init', '--name', 'routes']).code).toBe(0);
+  fs.mkdirSync(path.join(dir, 'src/routes'), { recursive: true });
+  for (const [name, routes] of Object.entries(ROUTES)) fs.writeFileSync(path.join(dir, `src/routes/${name}.ts`), routeModule(name, routes));
+  return dir;
+}
+
+/** `data` of every logged event of `type`. */
+function eventData(dir: string, type: string): Array<Record<string, unknown>> {
+  const out = metarepo(dir, ['events', '--type', type, '--json']).stdout.trim();
+  return out ? out.split('\n').map((l) => JSON.parse(l).data) : [];
+}
+
+describe('metarepo patterns: options, ranking, repeated sections, failures', () => {
+  it('--min-members sets the smallest family, and a value below 3 is a usage error published as core:patterns:failed', () => {
+    const dir = handlerWorkspace();
+    const four = JSON.parse(metarepo(dir, ['patterns', 'detect', 'src/handlers', '--min-members', '4', '--json'], { env: NO_LLM }).stdout);
+    expect(four.proposals.map((p: { id: string; members: number }) => [p.id, p.members])).toEqual([['handler', 4]]);
+    const five = metarepo(dir, ['patterns', 'detect', 'src/handlers', '--min-members', '5', '--json'], { env: NO_LLM });
+    expect(five.code).toBe(0);
+    expect(JSON.parse(five.stdout).proposals).toEqual([]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '.metarepo/patterns/index.json'), 'utf8')).proposals).toEqual([]);
+
+    const two = metarepo(dir, ['patterns', 'detect', 'src/handlers', '--min-members', '2']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('--min-members must be a whole number of at least 3 (got 2)');
+    expect(two.stderr).toContain('at least 3 verified members');
+    expect(eventData(dir, 'core:patterns:failed')).toEqual([{ command: 'detect', reason: '--min-members must be a whole number of at least 3 (got 2).' }]);
+  });
+
+  it('publishes core:patterns:failed with the reason when detect or adopt fails', () => {
+    const dir = handlerWorkspace();
+    const gone = metarepo(dir, ['patterns', 'detect', 'nowhere']);
+    expect(gone.code).toBe(2);
+    const adopt = metarepo(dir, ['patterns', 'adopt', 'nothing']);
+    expect(adopt.code).toBe(2);
+    const types = metarepo(dir, ['events', '--type', 'core:patterns:*', '--json']).stdout.trim().split('\n').map((l) => JSON.parse(l).type);
+    expect(types).toEqual(['core:patterns:started', 'core:patterns:failed', 'core:patterns:failed']);
+    expect(eventData(dir, 'core:patterns:failed')).toEqual([
+      { command: 'detect', reason: `Path "${path.join(fs.realpathSync(dir), 'nowhere')}" does not exist.` },
+      { command: 'adopt', id: 'nothing', reason: 'There is no pattern "nothing".' },
+    ]);
+  });
+
+  it('--unit member proposes a family of class members', () => {
+    const dir = tempDir();
+    expect(metarepo(dir, ['init', '--name', 'api']).code).toBe(0);
+    const method = (name: string, route: string, type: string) =>
+      `\n  /** GET ${route} */\n  async list${name}(): Promise<${type}[]> {\n    const res = await this.http.get("${route}");\n    return (await res.json()) as ${type}[];\n  }\n`;
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(
+      path.join(dir, 'src/client.ts'),
+      `export class ApiClient {\n  constructor(private readonly http: Http) {}\n${method('Users', '/users', 'User')}${method('Orders', '/orders', 'Order')}${method('Items', '/items', 'Item')}${method('Carts', '/carts', 'Cart')}}\n`,
+    );
+    const asFiles = JSON.parse(metarepo(dir, ['patterns', 'detect', 'src', '--json'], { env: NO_LLM }).stdout);
+    expect(asFiles.proposals).toEqual([]); // one file is no family
+    const r = metarepo(dir, ['patterns', 'detect', 'src', '--unit', 'member', '--json'], { env: NO_LLM });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [p] = JSON.parse(r.stdout).proposals;
+    expect(p).toMatchObject({ id: 'list-member', unit: 'member', members: 4, candidates: 4, coverage: 1, fidelity: { byteExact: 4, failed: 0 } });
+    const shown = JSON.parse(metarepo(dir, ['patterns', 'show', p.id, '--json']).stdout);
+    expect(shown.members.map((m: { key: string }) => m.key)).toEqual(['listUsers', 'listOrders', 'listItems', 'listCarts']);
+    expect(shown.template).toContain('  async list{{name}}(): Promise<');
+  });
+
+  it('ranks several proposals by savings, and the same input gives byte-identical output and store', () => {
+    const dir = handlerWorkspace();
+    // src/api/ sorts before src/handlers/, so only savings can put the handlers first.
+    fs.mkdirSync(path.join(dir, 'src/api/routes'), { recursive: true });
+    for (const [name, routes] of Object.entries(ROUTES)) fs.writeFileSync(path.join(dir, `src/api/routes/${name}.ts`), routeModule(name, routes));
+    const first = metarepo(dir, ['patterns', 'detect', 'src', '--json'], { env: NO_LLM });
+    expect(first.code).toBe(0);
+    const storeFirst = storedPatterns(dir);
+    const report = JSON.parse(first.stdout);
+    expect(report.proposals.map((p: { id: string }) => p.id)).toEqual(['handler', 'routes']);
+    const savings = report.proposals.map((p: { savings: number }) => p.savings);
+    expect(savings[0]).toBeGreaterThan(savings[1]);
+    expect(JSON.parse(storeFirst['index.json']).proposals.map((p: { id: string }) => p.id)).toEqual(['handler', 'routes']);
+    const again = metarepo(dir, ['patterns', 'detect', 'src', '--json'], { env: NO_LLM });
+    expect(again.stdout).toBe(first.stdout);
+    expect(storedPatterns(dir)).toEqual(storeFirst);
+    expect(Object.keys(storeFirst).length).toBeGreaterThan(8);
+  });
+
+  it('adopts a template with a repeated section: --set list=\'[…]\' scaffolds a member byte for byte', () => {
+    const dir = routesWorkspace();
+    const [p] = JSON.parse(metarepo(dir, ['patterns', 'detect', 'src/routes', '--json'], { env: NO_LLM }).stdout).proposals;
+    expect(p).toMatchObject({ id: 'routes', members: 4, sections: { optional: 0, repeated: 1 } });
+    const list = p.variables.find((v: { kind: string }) => v.kind === 'list');
+    expect(p.variables.filter((v: { list?: string }) => v.list === list.name).map((v: { name: string }) => v.name)).toEqual(['path', 'handler']);
+    const adopt = metarepo(dir, ['patterns', 'adopt', 'routes', '--json']);
+    expect(adopt.code).toBe(0);
+    expect(JSON.parse(adopt.stdout).example).toContain(`${list.name}=${JSON.stringify(ROUTES.admin.map(([pth, handler]) => ({ path: pth, handler })))}`);
+    const test = metarepo(dir, ['template', 'test', 'routes', '--ci']);
+    expect(test.code, test.stdout + test.stderr).toBe(0);
+    const blog = fs.readFileSync(path.join(dir, 'src/routes/blog.ts'), 'utf8');
+    fs.rmSync(path.join(dir, 'src/routes/blog.ts'));
+    const items = JSON.stringify(ROUTES.blog.map(([pth, handler]) => ({ path: pth, handler })));
+    const made = metarepo(dir, ['new', 'routes', '--set', 'name=blog', '--set', `${list.name}=${items}`]);
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'src/routes/blog.ts'), 'utf8')).toBe(blog);
+    const bad = metarepo(dir, ['new', 'routes', '--set', 'name=wiki', '--set', `${list.name}=not json`]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toContain('expects a JSON array');
+    expect(fs.existsSync(path.join(dir, 'src/routes/wiki.ts'))).toBe(false);
+  });
+
+  it('snapshots the members as they are, so a stored template that does not reproduce them fails template test', () => {
+    const dir = routesWorkspace();
+    expect(metarepo(dir, ['patterns', 'detect', 'src/routes'], { env: NO_LLM }).code).toBe(0);
+    const stored = path.join(dir, '.metarepo/patterns/routes/template.hbs');
+    fs.writeFileSync(stored, fs.readFileSync(stored, 'utf8').replace('import { Router } from "../router";', 'import type { Router } from "../router";'));
+    const adopt = metarepo(dir, ['patterns', 'adopt', 'routes', '--json']);
+    expect(adopt.code).toBe(0);
+    const snapshots = JSON.parse(adopt.stdout).files.filter((f: string) => f.startsWith('snapshots/routes/'));
+    expect(snapshots.length).toBeGreaterThanOrEqual(2);
+    for (const s of snapshots) expect(fs.readFileSync(path.join(dir, s), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'src/routes', path.basename(s)), 'utf8'));
+    const test = metarepo(dir, ['template', 'test', 'routes', '--ci']);
+    expect(test.code).not.toBe(0);
+    expect(test.stdout + test.stderr).toMatch(/fail/i);
   });
 });

@@ -5,7 +5,8 @@
  * `../shared/reference/pattern-detection.md`, stage 0).
  *
  * The tree mirrors the AST: one node per AST node, one list node per `NodeArray` (statements, members, arguments,
- * properties, elements, JSX children…) whose elements are wrapped with their separator in a {@link LIST_ITEM}.
+ * properties, elements, JSX children…) whose elements are wrapped with their separator in a {@link LIST_ITEM} —
+ * except property-access / call chains, which become one flat list of links (see {@link CHAIN}).
  * Tokens between child nodes (keywords, punctuation) are scanned from the gaps, so every character of the file
  * belongs to exactly one token or its leading trivia.
  */
@@ -20,6 +21,13 @@ export const TYPESCRIPT_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mt
 
 /** Kind of the node standing for a `NodeArray`. */
 export const LIST = 'List';
+
+/** Kind of a flattened property-access / call chain: its children are the head and a {@link CHAIN_LINKS} list. */
+export const CHAIN = 'Chain';
+/** Kind of the list of a chain's links, each wrapped in a {@link LIST_ITEM}. */
+export const CHAIN_LINKS = 'ChainLinks';
+/** Kind of one link of a chain: an access (`.ep`, `[k]`) with the calls and `!` right after it. */
+export const CHAIN_LINK = 'ChainLink';
 
 /**
  * Creates the JavaScript/TypeScript language. Loads ts-morph (and with it the TypeScript compiler).
@@ -65,6 +73,8 @@ function kindNames(t: TS): string[] {
 interface KindSets {
   leaf: Set<number>;
   trivia: Set<number>;
+  /** Expressions a call chain is made of: accesses, calls, `!`. */
+  chain: Set<number>;
 }
 
 function kindSets(t: TS): KindSets {
@@ -75,6 +85,7 @@ function kindSets(t: TS): KindSets {
       k.RegularExpressionLiteral, k.TemplateHead, k.TemplateMiddle, k.TemplateTail, k.JsxText,
     ]),
     trivia: new Set([k.WhitespaceTrivia, k.NewLineTrivia, k.SingleLineCommentTrivia, k.MultiLineCommentTrivia, k.ShebangTrivia, k.ConflictMarkerTrivia]),
+    chain: new Set([k.PropertyAccessExpression, k.ElementAccessExpression, k.CallExpression, k.NonNullExpression]),
   };
 }
 
@@ -124,22 +135,69 @@ class Walker {
       children.push(this.leaf(n));
       return out;
     }
-    let pos = n.pos;
+    if (this.kinds.chain.has(n.kind)) {
+      const chain = this.chain(n);
+      if (chain) return chain;
+    }
+    this.walkChildren(n, n.pos, children);
+    this.describe(n, out);
+    return out;
+  }
+
+  /** Appends the tokens and child trees of `n` from `pos` on, leaving out the child `skip` (already walked). */
+  private walkChildren(n: ts.Node, pos: number, into: PatternTree[], skip?: ts.Node): void {
     this.t.forEachChild(
       n,
       (c) => {
-        this.gap(pos, c.pos, children);
-        children.push(this.child(c));
+        if (c === skip) return;
+        this.gap(pos, c.pos, into);
+        into.push(this.child(c));
         pos = c.end;
       },
       (arr) => {
-        this.gap(pos, arr.pos, children);
-        children.push(this.list(arr));
+        this.gap(pos, arr.pos, into);
+        into.push(this.list(arr));
         pos = arr.end;
       },
     );
-    this.gap(pos, n.end, children);
-    this.describe(n, out);
+    this.gap(pos, n.end, into);
+  }
+
+  /**
+   * A property-access / call chain (`$Command.classBuilder().ep({…}).m(…).build()`) as a {@link CHAIN}: the head
+   * (`$Command`), then a {@link CHAIN_LINKS} list with one {@link LIST_ITEM} per link — a property or element access
+   * with the calls and `!` right after it (`.ep({…})`). The compiler nests such a chain inside out, one level per
+   * link, so two chains that differ by one link differ at every level; as a sequence they differ by one item, which
+   * the alignment makes an optional or repeated section (the "call chains" of hedge anti-unification's sequences,
+   * Kutsia, Levy & Villaret, JAR 2014). Calls before the first access stay in the head (`f(x).then(…)`: head
+   * `f(x)`). Returns undefined when `n` holds no access (a plain call `f(x)`).
+   */
+  private chain(n: ts.Node): PatternNode | undefined {
+    const t = this.t;
+    const spine: ts.Node[] = [];
+    for (let cur: ts.Node = n; this.kinds.chain.has(cur.kind); cur = (cur as ts.Node & { expression: ts.Node }).expression) spine.unshift(cur);
+    const first = spine.findIndex((s) => t.isPropertyAccessExpression(s) || t.isElementAccessExpression(s));
+    if (first < 0) return undefined;
+    const head = (spine[first] as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression;
+    const headTree = this.child(head);
+    const links: PatternNode[] = [];
+    let link: PatternNode = { kind: CHAIN_LINK, children: [] };
+    let name: string | undefined;
+    let pos = head.end;
+    for (const s of spine.slice(first)) {
+      if (t.isPropertyAccessExpression(s) || t.isElementAccessExpression(s)) {
+        link = { kind: CHAIN_LINK, children: [] };
+        name = t.isPropertyAccessExpression(s) && (t.isIdentifier(s.name) || t.isPrivateIdentifier(s.name)) ? s.name.text : undefined;
+        if (name !== undefined) link.name = name;
+        links.push({ kind: LIST_ITEM, children: [link] });
+      }
+      // The link's own tokens: everything of `s` after its expression (the previous link, or the head).
+      this.walkChildren(s, pos, link.children, (s as ts.Node & { expression: ts.Node }).expression);
+      pos = s.end;
+    }
+    const out: PatternNode = { kind: CHAIN, children: [headTree, { kind: CHAIN_LINKS, children: links }] };
+    // Named like the outermost access or call it replaces (`this.router.post(…)` → `post`), for hole labels.
+    if (name !== undefined) out.name = name;
     return out;
   }
 

@@ -41,6 +41,7 @@ beforeAll(() => {
   }
   run(dir, ['patterns', 'detect', 'src/handlers']);
   run(dir, ['patterns', 'adopt', 'handler']);
+  run(dir, ['patterns', 'adopt', 'no-such-proposal'], 2); // core:patterns:failed
   // A plugin publishing its own declared type from a check, and one whose setup throws (core:plugin:failed).
   writePlugin(dir, 'emitter', { contributes: { checks: ['emit'], events: ['emitter:check:ran'] } }, [
     'let api;',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectIn } from './helpers.js';
+import { detectIn, renderMembers, service } from './helpers.js';
 
 const theme = (name: string, color: string, contrast: string) =>
   `export const ${name}Theme = {\n  name: "${name}",\n  color: "${color}",\n  contrast: ${contrast},\n};\nexport default ${name}Theme;\n`;
@@ -17,16 +17,34 @@ const routes = (paths: string[]) =>
     '',
   ].join('\n');
 
-const service = (name: string, cached: boolean) =>
+/** A command built by a call chain; `filters` adds the `.f(…)` link that only some commands have. */
+const builder = (name: string, filters: boolean) =>
   [
-    'import { http } from "../http";',
-    ...(cached ? ['import { cache } from "../cache";'] : []),
+    'import { Command as $Command } from "../command";',
+    `import { de_${name}Command, se_${name}Command } from "../protocols";`,
     '',
-    `export async function load${name}(id: string) {`,
-    ...(cached ? [`  const hit = cache.get("${name}:" + id);`, '  if (hit) return hit;'] : []),
-    `  const res = await http.get("/${name.toLowerCase()}/" + id);`,
-    '  return res.json();',
+    `export class ${name}Command extends $Command`,
+    '    .classBuilder()',
+    `    .s("AmazonSQS", "${name}", {})`,
+    `    .n("SQSClient", "${name}Command")`,
+    ...(filters ? [`    .f(${name}RequestFilterSensitiveLog, ${name}ResultFilterSensitiveLog)`] : []),
+    `    .ser(se_${name}Command)`,
+    `    .de(de_${name}Command)`,
+    '    .build() {',
     '}',
+    '',
+  ].join('\n');
+
+/** Routes registered by one chain of `.get(…)` links, as many as the module has. */
+const routeTable = (name: string, routes: string[]) =>
+  [
+    'import { router } from "../router";',
+    `import * as h from "../handlers/${name}";`,
+    '',
+    `export const ${name}Routes = router`,
+    `${routes.map((r) => `  .get("/${name}/${r}", h.${r})`).join('\n')};`,
+    '',
+    `export default ${name}Routes;`,
     '',
   ].join('\n');
 
@@ -87,5 +105,38 @@ describe('anti-unification', () => {
   it('ejects nothing and proposes nothing for files without a common structure', async () => {
     const r = await detectIn({ 'a.ts': theme('red', '#f00', '1'), 'b.ts': routes(['a', 'b']), 'c.ts': service('Users', true) });
     expect(r.proposals).toEqual([]);
+  });
+
+  it('aligns the links of a call chain, so a link only some members have becomes one optional section', async () => {
+    const files = Object.fromEntries(
+      [['SendMessage', true], ['ReceiveMessage', true], ['DeleteQueue', false], ['ListQueues', false], ['PurgeQueue', false]].map(([n, f]) => [`commands/${n}Command.js`, builder(n as string, f as boolean)]),
+    );
+    const r = await detectIn(files);
+    expect(r.proposals).toHaveLength(1);
+    const [p] = r.proposals;
+    expect(p.members).toHaveLength(5);
+    expect(p.coverage).toBe(1);
+    expect(p.sections).toEqual({ optional: 1, repeated: 0 });
+    // The member's name and the link's flag: nothing of the chain is left to a data variable holding code.
+    expect(p.variables.map((v) => [v.name, v.kind])).toEqual([['name', 'name'], ['hasF', 'flag']]);
+    expect(p.template).toContain('    .n("SQSClient", "{{name}}Command")\n{{#if hasF}}    .f({{name}}RequestFilterSensitiveLog, {{name}}ResultFilterSensitiveLog)\n{{/if}}    .ser(se_{{name}}Command)\n');
+    expect(p.answers.map((a) => [a.name, a.hasF])).toEqual([['DeleteQueue', false], ['ListQueues', false], ['PurgeQueue', false], ['ReceiveMessage', true], ['SendMessage', true]]);
+    for (const [rendered, original] of renderMembers(p, files)) expect(rendered).toBe(original);
+  });
+
+  it('makes chain links that vary in number, none shared by all members, one repeated section', async () => {
+    const files = {
+      'routes/shop.ts': routeTable('shop', ['cart']),
+      'routes/admin.ts': routeTable('admin', ['users', 'roles', 'audit']),
+      'routes/blog.ts': routeTable('blog', ['posts', 'tags']),
+      'routes/docs.ts': routeTable('docs', ['pages', 'search']),
+    };
+    const [p] = (await detectIn(files)).proposals;
+    expect(p.coverage).toBe(1);
+    expect(p.sections).toEqual({ optional: 0, repeated: 1 });
+    const list = p.variables.find((v) => v.kind === 'list')!;
+    expect(p.template).toContain(`export const {{name}}Routes = router\n{{#each ${list.name}}}  .get("`);
+    expect((p.answers[p.members.findIndex((m) => m.key === 'admin')][list.name] as unknown[]).length).toBe(3);
+    for (const [rendered, original] of renderMembers(p, files)) expect(rendered).toBe(original);
   });
 });

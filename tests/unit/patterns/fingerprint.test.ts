@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shapeClasses } from '../../../src/patterns/fingerprint.js';
-import { ShapeTable, textOf } from '../../../src/patterns/syntax.js';
+import { forEachNode, ShapeTable, textOf, type SyntaxNode } from '../../../src/patterns/syntax.js';
 import { BUILTIN_UNIT_KINDS } from '../../../src/patterns/units.js';
 import { parse, tokensOf } from './helpers.js';
 
@@ -11,6 +11,7 @@ const tricky = [
   'const re = /a\\/b[}]/g, t = `x ${a + `in ${b}`} y`;\n',
   'export const C = () => <div style={{ color: "red" }} title=\'a\'>Don\'t {x}\n  text</div>;\n',
   'let n = a >>= 2; /* block\n comment */ f(n)\n',
+  'const v = g(1).obj?.a!.b[k]?.(1)<T>(2) // chain\n  .then((r) => r.x)\n  .catch(super.e);\n',
   '\n\n',
 ].join('');
 
@@ -19,6 +20,25 @@ describe('syntax trees for pattern detection', () => {
     const { root, tokens } = await parse(tricky, 'a.tsx');
     expect(textOf(tokens, 0, tokens.texts.length)).toBe(tricky);
     expect(root.count).toBe(tokens.texts.length);
+  });
+
+  it('flattens a property-access / call chain into its head and one link per access, calls and ! included', async () => {
+    const text = 'g(1).a!.b[k]?.(1).then((r) => r.x)\n  .c;\n';
+    const { root, tokens } = await parse(text);
+    const chains: SyntaxNode[] = [];
+    forEachNode(root, (n) => {
+      if (n.kind === 'Chain') chains.push(n);
+    });
+    const [outer, inner] = chains; // `r.x` inside the arrow function is a chain of its own
+    expect(chains).toHaveLength(2);
+    const [head, links] = outer.children as SyntaxNode[];
+    const text$ = (t: SyntaxNode) => textOf(tokens, t.first, t.count, false, false);
+    expect(text$(head)).toBe('g(1)');
+    expect(links.kind).toBe('ChainLinks');
+    expect(links.children.map((l) => text$(l as SyntaxNode))).toEqual(['.a!', '.b', '[k]?.(1)', '.then((r) => r.x)', '.c']);
+    expect(links.children.map((l) => ((l as SyntaxNode).children[0] as SyntaxNode).name)).toEqual(['a', 'b', undefined, 'then', 'c']);
+    expect(outer.name).toBe('c');
+    expect(text$(inner)).toBe('r.x');
   });
 
   it('gives same-line trivia up to the newline to the token before it, the rest to the token after', async () => {

@@ -5,7 +5,9 @@ import { detectPatterns, type DetectOptions, type DetectResult } from '../../../
 import { createTypeScriptLanguage } from '../../../src/patterns/languages/typescript.js';
 import { textLanguage } from '../../../src/patterns/languages/text.js';
 import { annotate, isToken, ShapeTable, type FileTokens, type SyntaxNode, type SyntaxTree } from '../../../src/patterns/syntax.js';
+import type { PatternProposal } from '../../../src/patterns/propose.js';
 import type { PatternLanguage } from '../../../src/plugins/api.js';
+import { createHandlebars, renderTemplate } from '../../../src/templates/handlebars.js';
 
 /** Writes `files` (relative path → content) into a fresh temp folder and returns it. */
 export function writeFiles(files: Record<string, string>): string {
@@ -35,4 +37,32 @@ export async function parse(text: string, file = 'a.ts', table = new ShapeTable(
 /** Every token of a tree in order. */
 export function tokensOf(t: SyntaxTree): SyntaxTree[] {
   return isToken(t) ? [t] : (t as SyntaxNode).children.flatMap(tokensOf);
+}
+
+/**
+ * Renders every verified member of `p` from its recorded answers with metarepo's Handlebars environment (the one
+ * `metarepo new` uses) and returns `[rendered, original]` pairs, original read from `files` by the member's path.
+ */
+export function renderMembers(p: PatternProposal, files: Record<string, string>): Array<[string, string]> {
+  const hb = createHandlebars();
+  return p.members.map((m, i) => [renderTemplate(hb, p.template, p.answers[i]), files[m.path]]);
+}
+
+/**
+ * A service module loading one record; `cached` adds a cache import and two lines in the function (optional
+ * sections), `owner` a first comment line naming the team (a comment that differs per member).
+ */
+export function service(name: string, cached: boolean, owner?: string): string {
+  return [
+    ...(owner !== undefined ? [`// Owned by team ${owner}.`] : []),
+    'import { http } from "../http";',
+    ...(cached ? ['import { cache } from "../cache";'] : []),
+    '',
+    `export async function load${name}(id: string) {`,
+    ...(cached ? [`  const hit = cache.get("${name}:" + id);`, '  if (hit) return hit;'] : []),
+    `  const res = await http.get("/${name.toLowerCase()}/" + id);`,
+    '  return res.json();',
+    '}',
+    '',
+  ].join('\n');
 }

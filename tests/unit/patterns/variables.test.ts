@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commonAffixes, findHelper, segments, variableAffixes, words } from '../../../src/patterns/words.js';
-import { detectIn } from './helpers.js';
+import { detectIn, renderMembers } from './helpers.js';
 
 const command = (name: string) =>
   [
@@ -12,6 +12,23 @@ const command = (name: string) =>
     `  serialize(input) { return se_${name}Command(input); }`,
     `  deserialize(output) { return de_${name}Command(output); }`,
     '}',
+    '',
+  ].join('\n');
+
+/** A command spelling its name three ways: PascalCase (class), camelCase (method, export), kebab-case (route, file). */
+const spelled = (pascal: string, camel: string, kebab: string) =>
+  [
+    'import type { Client } from "../client";',
+    '',
+    `export class ${pascal}Command {`,
+    `  static readonly route = "/${kebab}";`,
+    '',
+    '  run(client: Client) {',
+    `    return client.${camel}(this);`,
+    '  }',
+    '}',
+    '',
+    `export const ${camel}Command = new ${pascal}Command();`,
     '',
   ].join('\n');
 
@@ -52,7 +69,7 @@ describe('words', () => {
 });
 
 describe('variable factoring', () => {
-  it('folds every spelling of a command name into one variable, acronyms kept as written', async () => {
+  it('folds the prefixed and suffixed spellings of a command name into one variable rendered as it is, acronyms included', async () => {
     const names = ['SendMessage', 'DeleteQueue', 'EnableVolumeIO', 'GetHTTPStatus'];
     const r = await detectIn(Object.fromEntries(names.map((n) => [`commands/${n}Command.ts`, command(n)])));
     const [p] = r.proposals;
@@ -62,6 +79,38 @@ describe('variable factoring', () => {
     expect(p.template).toContain('import { de_{{name}}Command, se_{{name}}Command } from "../protocols";');
     expect(p.template).toContain('readonly operation = "{{name}}";');
     expect(p.answers.map((a) => a.name).sort()).toEqual([...names].sort());
+  });
+
+  it('folds camelCase and kebab-case spellings into one variable by case helpers, and keeps the raw spelling where helpers lose an acronym', async () => {
+    const family = (names: Array<[string, string, string]>) => Object.fromEntries(names.map(([p, c, k]) => [`commands/${k}.ts`, spelled(p, c, k)]));
+    const plain: Array<[string, string, string]> = [['SendMessage', 'sendMessage', 'send-message'], ['DeleteQueue', 'deleteQueue', 'delete-queue'], ['ListQueues', 'listQueues', 'list-queues']];
+    // Without acronyms every spelling is a helper of one variable.
+    const plainFiles = family(plain);
+    const [folded] = (await detectIn(plainFiles)).proposals;
+    expect(folded.variables.map((v) => [v.name, v.kind])).toEqual([['name', 'name']]);
+    expect(folded.pathTemplate).toBe('commands/{{kebabCase name}}.ts');
+    expect(folded.template).toContain('  static readonly route = "/{{kebabCase name}}";\n');
+    expect(folded.template).toContain('    return client.{{camelCase name}}(this);\n');
+    expect(folded.template).toContain('export const {{camelCase name}}Command = new {{name}}Command();\n');
+    for (const [rendered, original] of renderMembers(folded, plainFiles)) expect(rendered).toBe(original);
+
+    // EnableVolumeIO and GetHTTPStatus: kebabCase still gives their kebab spelling (enable-volume-io), but camelCase
+    // gives enableVolumeIo, not enableVolumeIO — so the camelCase spelling keeps its raw value in a second variable.
+    const mixedFiles = family([...plain, ['EnableVolumeIO', 'enableVolumeIO', 'enable-volume-io'], ['GetHTTPStatus', 'getHTTPStatus', 'get-http-status']]);
+    const [p] = (await detectIn(mixedFiles)).proposals;
+    expect(p.members).toHaveLength(5);
+    expect(p.coverage).toBe(1);
+    expect(p.variables.map((v) => [v.name, v.kind])).toEqual([['name', 'name'], ['name2', 'name']]);
+    expect(p.pathTemplate).toBe('commands/{{kebabCase name}}.ts');
+    expect(p.template).toContain('  static readonly route = "/{{kebabCase name}}";\n');
+    expect(p.template).toContain('    return client.{{name2}}(this);\n');
+    expect(p.template).toContain('export const {{name2}}Command = new {{name}}Command();\n');
+    const answers = (key: string) => p.answers[p.members.findIndex((m) => m.key === key)];
+    expect(answers('enable-volume-io')).toEqual({ name: 'EnableVolumeIO', name2: 'enableVolumeIO' });
+    expect(answers('get-http-status')).toEqual({ name: 'GetHTTPStatus', name2: 'getHTTPStatus' });
+    const rendered = renderMembers(p, mixedFiles);
+    expect(rendered).toHaveLength(5);
+    for (const [out, original] of rendered) expect(out).toBe(original);
   });
 
   it('derives other spellings with case helpers when they reproduce every member', async () => {
