@@ -35,7 +35,7 @@ export const scopePrompt: ScaffoldPrompt = {
 
 /** `@<scope>/<kebab name>`, or `<kebab name>` when `scope` is empty. */
 export function packageName(answers: Record<string, unknown>): string {
-  const name = kebabCase(String(answers.name));
+  const name = kebabCase(String(answers.name), { locale: false });
   const scope = String(answers.scope ?? '').replace(/^@/, '');
   return scope ? `@${scope}/${name}` : name;
 }

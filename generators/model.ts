@@ -18,7 +18,7 @@ export const model: ScaffoldGenerator = {
       type: 'add',
       path: 'models/{{kebabCase name}}/1.0.0.schema.json',
       templateFile: 'schema.json.hbs',
-      data: { summary: String(answers.description ?? '') || `One ${sentenceCase(String(answers.name)).toLowerCase()}.` },
+      data: { summary: String(answers.description ?? '') || `One ${sentenceCase(String(answers.name), { locale: false }).toLowerCase()}.` },
     },
   ],
 };

@@ -176,7 +176,7 @@ export function registerCommands(program: Command, globals: Globals): void {
     .option('--fixture <name>', 'only this fixture')
     .option('--coverage', 'report {{#if}}/{{#unless}}/{{#each}}/{{#with}} branches no fixture renders')
     .option('--verify', "run template.yaml's checks (tsc, node-check, json, commands) on each fixture's output")
-    .option('--ci', 'never write a missing snapshot: fail instead (also when the CI variable is set)')
+    .option('--ci', 'never write a missing snapshot: fail instead (also when the CI variable is set, unless --update is given)')
     .option('--builtin', "metarepo's built-in templates (default: the workspace's)")
     .action(act(async () => (await import('./template.js')).templateTestCommand));
   template

@@ -108,12 +108,17 @@ const STATUS_LABEL: Record<FixtureOutcome['status'], (s: string) => string> = {
   error: pc.red,
 };
 
+const CHANGE_KINDS = ['changed', 'added', 'removed'] as const;
+
 function countDiffs(f: FixtureOutcome): string {
-  const n = (k: string) => f.diffs.filter((d) => d.kind === k).length;
-  return [['changed', n('changed')], ['added', n('added')], ['removed', n('removed')]]
-    .filter(([, c]) => c)
-    .map(([k, c]) => `${c} ${k}`)
+  return CHANGE_KINDS.filter((k) => f.changes[k].length)
+    .map((k) => `${f.changes[k].length} ${k}`)
     .join(', ');
+}
+
+/** One line per file an update rewrote, added or deleted, in that order: `  changed example/README.md`. */
+function listChanges(f: FixtureOutcome): string[] {
+  return CHANGE_KINDS.flatMap((k) => f.changes[k].map((p) => `  ${k.padEnd(7)} ${p}`));
 }
 
 function describeFixture(f: FixtureOutcome): string[] {
@@ -131,7 +136,7 @@ function describeFixture(f: FixtureOutcome): string[] {
       lines.push(`${label} ${name}: no snapshot in ${f.snapshot}, and CI mode does not write one`);
       break;
     case 'updated':
-      lines.push(`${label} ${name}: ${countDiffs(f)} (${f.snapshot} rewritten)`);
+      lines.push(`${label} ${name}: ${countDiffs(f)} (${f.snapshot} rewritten)`, ...listChanges(f));
       break;
     case 'failed':
       lines.push(`${label} ${name}: ${countDiffs(f)}`, ...f.diffs.map((d) => d.patch.trimEnd()));

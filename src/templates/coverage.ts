@@ -3,6 +3,8 @@
  * `{{#each}}` branches (non-empty, empty) the fixtures never rendered. Blocks are found in the template files'
  * ASTs; renders record the branches they take through wrapped block helpers, which see their block's file and
  * position as `options.loc` (Handlebars ≥ 4.6 passes it; the file comes from `srcName`, see `parseTemplate`).
+ * The files counted are the template folder's and every other file the renders read (a generator may render
+ * another template's files, as `node-service` renders `ts-library`'s).
  * An `{{#if}}` without `{{else}}` still has an else branch: rendering nothing is a case too.
  */
 import path from 'node:path';
@@ -73,12 +75,23 @@ export function coveredBlocks(ast: TemplateAst): Array<{ helper: CoveredHelper; 
 export class BranchCoverage {
   /** `<absolute file>:<line>:<column0>` → branches taken. */
   private readonly hits = new Map<string, Set<BranchKind>>();
+  /** Absolute paths of every template file the renders parsed, wherever it lives (another template's folder too). */
+  private readonly parsed = new Set<string>();
 
   /** @param home - folder the renders' template paths are relative to (the template's home). */
   constructor(private readonly home: string) {}
 
-  /** Wraps the environment's `if`, `unless`, `each` and `with` so each call records the branch it renders. */
+  /**
+   * Wraps the environment's `if`, `unless`, `each` and `with` so each call records the branch it renders, and its
+   * `parse` so every template file a render reads is recorded (see {@link BranchCoverage.renderedFiles}).
+   */
   readonly instrument = (hb: HandlebarsEnv): void => {
+    const parse = hb.parse;
+    // Template files are parsed with their path as `srcName` (see `parseTemplate`); file names and action paths are not.
+    hb.parse = ((input: Parameters<typeof parse>[0], options?: { srcName?: string }) => {
+      if (options?.srcName) this.parsed.add(path.resolve(this.home, options.srcName));
+      return parse(input, options as never);
+    }) as typeof parse;
     for (const helper of COVERED_HELPERS) {
       const original = hb.helpers[helper] as (...args: unknown[]) => unknown;
       const [yes, no] = branchesOf(helper);
@@ -99,6 +112,11 @@ export class BranchCoverage {
     }
   };
 
+  /** Absolute paths of the template files the instrumented renders parsed so far, sorted. */
+  renderedFiles(): string[] {
+    return [...this.parsed].sort();
+  }
+
   private record(key: string, branch: BranchKind): void {
     let set = this.hits.get(key);
     if (!set) this.hits.set(key, (set = new Set()));
@@ -107,7 +125,8 @@ export class BranchCoverage {
 
   /**
    * The coverage of one template's files.
-   * @param files - the template's files as absolute path → AST (files that do not parse are left out by the caller).
+   * @param files - the template's files as absolute path → AST: those of its folder and the others its renders read
+   *   ({@link BranchCoverage.renderedFiles}); files that do not parse are left out by the caller.
    */
   report(template: string, files: Map<string, TemplateAst>): CoverageReport {
     let branches = 0;

@@ -32,27 +32,35 @@ function caseHelper(name: string, fn: (s: string) => string): (value: unknown) =
   };
 }
 
+/** change-case's options that make a case function independent of the process locale (plain toLowerCase/toUpperCase). */
+const NO_LOCALE = { locale: false } as const;
+
+/** A change-case function with {@link NO_LOCALE}. */
+const fixed = (fn: (s: string, options: typeof NO_LOCALE) => string) => (s: string) => fn(s, NO_LOCALE);
+
 /**
  * The string helpers, by name. The names and behaviour match node-plop's baked-in helpers
  * (node-plop 0.32 `src/baked-in-helpers.js`: change-case for the cases, the `title-case` package for
  * `titleCase`, aliases `dashCase`/`kabobCase` = kebab, `properCase` = pascal), so existing
- * plopfile templates render the same. `capitalCase` is an addition from change-case.
+ * plopfile templates render the same — except that they ignore the process locale, which plop's follow
+ * (`LANG=tr_TR` would turn `Istanbul` into `ıstanbul`): output depends on the answers only. `titleCase`
+ * upper-cases as the `en` locale does. `capitalCase` is an addition from change-case.
  */
 export const CASE_HELPERS: Readonly<Record<string, (s: string) => string>> = {
-  camelCase,
-  capitalCase,
-  constantCase,
-  dashCase: kebabCase,
-  dotCase,
-  kabobCase: kebabCase,
-  kebabCase,
+  camelCase: fixed(camelCase),
+  capitalCase: fixed(capitalCase),
+  constantCase: fixed(constantCase),
+  dashCase: fixed(kebabCase),
+  dotCase: fixed(dotCase),
+  kabobCase: fixed(kebabCase),
+  kebabCase: fixed(kebabCase),
   lowerCase: (s) => s.toLowerCase(),
-  pascalCase,
-  pathCase,
-  properCase: pascalCase,
-  sentenceCase,
-  snakeCase,
-  titleCase: (s) => titleCase(s),
+  pascalCase: fixed(pascalCase),
+  pathCase: fixed(pathCase),
+  properCase: fixed(pascalCase),
+  sentenceCase: fixed(sentenceCase),
+  snakeCase: fixed(snakeCase),
+  titleCase: (s) => titleCase(s, { locale: 'en' }),
   upperCase: (s) => s.toUpperCase(),
 };
 
@@ -130,27 +138,30 @@ export function checkTemplate(hb: HandlebarsEnv, source: string, origin: Templat
   }
 }
 
-/** Converts a Handlebars exception into a MetarepoError with the best location available. */
-function templateError(hb: HandlebarsEnv, err: unknown, origin: TemplateOrigin, phase: 'parse' | 'render'): MetarepoError {
+/**
+ * Where a Handlebars exception points in its template source: 1-based line and column, each when known.
+ * Call it right after the failing parse: a Jison parse error's column is read from the lexer, which the next parse
+ * moves on.
+ */
+export function errorPosition(hb: HandlebarsEnv, err: unknown): { line?: number; column?: number } {
   const e = err as { message?: string; lineNumber?: number; column?: number };
-  const raw = String(e.message ?? err);
-  let line: number | undefined;
-  let column: number | undefined;
   if (typeof e.lineNumber === 'number') {
     // Handlebars.Exception: 1-based line, 0-based column.
-    line = e.lineNumber;
-    column = typeof e.column === 'number' ? e.column + 1 : undefined;
-  } else {
-    // Jison parse errors only say "Parse error on line N"; the shared lexer still holds the position
-    // of the offending token (first_column is 0-based).
-    const m = /Parse error on line (\d+)/.exec(raw);
-    if (m) {
-      line = Number(m[1]);
-      const loc = (hb as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } })
-        .Parser?.lexer?.yylloc;
-      if (loc && loc.first_line === line) column = loc.first_column + 1;
-    }
+    return { line: e.lineNumber, column: typeof e.column === 'number' ? e.column + 1 : undefined };
   }
+  // Jison parse errors only say "Parse error on line N"; the shared lexer still holds the position
+  // of the offending token (first_column is 0-based).
+  const m = /Parse error on line (\d+)/.exec(String(e.message ?? err));
+  if (!m) return {};
+  const line = Number(m[1]);
+  const loc = (hb as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer?.yylloc;
+  return { line, column: loc && loc.first_line === line ? loc.first_column + 1 : undefined };
+}
+
+/** Converts a Handlebars exception into a MetarepoError with the best location available. */
+function templateError(hb: HandlebarsEnv, err: unknown, origin: TemplateOrigin, phase: 'parse' | 'render'): MetarepoError {
+  const raw = String((err as { message?: string }).message ?? err);
+  const { line, column } = errorPosition(hb, err);
   // Handlebars appends " - line:col" to exception messages; the location carries that already.
   const reason = raw.replace(/ - \d+:\d+$/, '').split('\n')[0];
   const what = origin.file ? `template "${origin.file}"` : (origin.label ?? 'an inline template');

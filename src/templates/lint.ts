@@ -10,8 +10,14 @@
  * - `unknown-helper`, `missing-partial`: a helper or partial the generator's Handlebars does not have;
  * - `unsafe-path`: a file name or action path that a fixture renders to an absolute path, `..`, an empty
  *   segment or characters file systems refuse; `empty-path`: one whose variable may be empty per the schema;
- * - `jsx-braces`: in a `.tsx`/`.jsx` template, a mustache that looks like a JSX object (`style={{ color: 'red' }}`);
+ * - `jsx-braces`: in a `.tsx`/`.jsx` template, a mustache that looks like a JSX object (`style={{ color: 'red' }}`):
+ *   one finding, which stands for whatever Handlebars makes of it (an unknown helper, an undefined variable, a
+ *   syntax error) and is then an error, else a warning;
  * - `undeclared-prompt`: a prompt of the generator that `variables` does not declare.
+ * Positions: a finding in a template file points into it; one about a file name points at that file, line 1, with
+ * the column inside the name the message quotes (its path in the template folder), so an editor opens the file to
+ * rename; one about an action path points at the string in the generator's source (the plopfile, or metarepo's
+ * `generators/*.ts` for built-ins), or names that file without a line when the string is computed there.
  * Variables are looked up as Handlebars resolves them: names inside `{{#each}}`/`{{#with}}` blocks (and
  * Mustache-style sections) refer to the new context unless written `../name` or `@root.name`; block params are local.
  */
@@ -20,8 +26,9 @@ import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { MetarepoError, formatLocation } from '../errors.js';
 import type { Finding } from '../plugins/api.js';
-import { readTemplateFiles, type TemplateCatalog, type TemplateFile, type TemplateLocation } from './catalog.js';
-import { createHandlebars, parseTemplate, renderTemplate, type HandlebarsEnv, type TemplateAst } from './handlebars.js';
+import { PACKAGE_ROOT } from '../workspace/meta-models.js';
+import { readTemplateFiles, type TemplateCatalog, type TemplateFile, type TemplateGenerator, type TemplateLocation } from './catalog.js';
+import { createHandlebars, errorPosition, parseTemplate, renderTemplate, type HandlebarsEnv, type TemplateAst } from './handlebars.js';
 import { displayPath, TEMPLATE_MANIFEST, validateFixtures, type TemplateManifest } from './manifest.js';
 
 /** One lint finding: a plugin-API {@link Finding} with the rule that produced it. */
@@ -188,32 +195,78 @@ function mayBeEmpty(manifest: TemplateManifest, name: string): boolean {
   }
 }
 
-/** `{{` that opens a mustache in JSX position: `={{…}}` or `{{ key: … }}` / `{{ ...x }}`, outside raw blocks and `\{{`. */
-function jsxBraces(file: TemplateFile, known: Set<string>): LintFinding[] {
+/** 1-based line and column of offset `index` in `text`. */
+function lineColumn(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  return { line: before.split('\n').length, column: index - before.lastIndexOf('\n') };
+}
+
+/** Offset in `text` of 1-based `line` and `column`. */
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
+  return offset + column - 1;
+}
+
+/** A `jsx-braces` mustache: its text, and its offsets in the file (end exclusive). */
+interface JsxMustache {
+  inner: string;
+  start: number;
+  end: number;
+}
+
+/** Mustaches in JSX position: `={{…}}` or `{{ key: … }}` / `{{ ...x }}`, outside raw blocks and `\{{`. */
+function jsxMustaches(file: TemplateFile, known: Set<string>): JsxMustache[] {
   if (!/\.(tsx|jsx)(\.hbs)?$/.test(file.name)) return [];
   // Blank out raw blocks, keeping newlines so positions stay right.
   const text = file.text.replace(/\{\{\{\{\s*raw\s*\}\}\}\}[\s\S]*?\{\{\{\{\s*\/\s*raw\s*\}\}\}\}/g, (m) => m.replace(/[^\n]/g, ' '));
-  const out: LintFinding[] = [];
+  const out: JsxMustache[] = [];
   for (const m of text.matchAll(/(?<![\\{])\{\{(?!\{)([^}]*(?:\}(?!\})[^}]*)*)\}\}/g)) {
     const inner = m[1];
     const index = m.index ?? 0;
     const attribute = /=\s*$/.test(text.slice(Math.max(0, index - 2), index));
     const objectLike = /^\s*(\.\.\.|[A-Za-z_$][\w$-]*\s*:|['"][^'"]*['"]\s*:)/.test(inner);
     const first = /^\s*[#/^>!&]?\s*([^\s}()]+)/.exec(inner)?.[1] ?? '';
-    if (!objectLike && !(attribute && !known.has(first.split('.')[0]))) continue;
-    const before = text.slice(0, index);
-    const line = before.split('\n').length;
-    const column = index - before.lastIndexOf('\n');
-    out.push({
-      severity: 'warning',
-      rule: 'jsx-braces',
-      file: file.file,
-      line,
-      column,
-      message: `"{{${inner}}}" looks like a JSX object, not a Handlebars expression; write \\{{${inner}}} to output it as is, or wrap the JSX in {{{{raw}}}}…{{{{/raw}}}}`,
-    });
+    if (objectLike || (attribute && !known.has(first.split('.')[0]))) out.push({ inner, start: index, end: index + m[0].length });
   }
   return out;
+}
+
+/** What Handlebars makes of a JSX object, by the rule of the finding it would otherwise produce. */
+const JSX_AS_HANDLEBARS: Record<string, string> = {
+  'unknown-helper': 'calls a helper that does not exist',
+  'undefined-variable': 'names a variable template.yaml does not declare',
+  'missing-partial': 'names a partial that is not registered',
+  syntax: 'does not parse',
+};
+
+/**
+ * One `jsx-braces` finding per JSX-looking mustache of `file`, standing for the findings of `content` (the file's
+ * own) that point inside it: those are dropped, and the JSX finding is an error when one of them was.
+ * @returns the JSX findings and the content findings left.
+ */
+function jsxBraces(file: TemplateFile, known: Set<string>, content: LintFinding[]): LintFinding[] {
+  let rest = content;
+  const out: LintFinding[] = [];
+  for (const m of jsxMustaches(file, known)) {
+    const inside = (f: LintFinding) => {
+      if (f.file !== file.file || f.line === undefined || f.column === undefined) return false;
+      const at = offsetOf(file.text, f.line, f.column);
+      return m.start <= at && at < m.end;
+    };
+    const absorbed = rest.filter((f) => f.rule in JSX_AS_HANDLEBARS && inside(f));
+    rest = rest.filter((f) => !absorbed.includes(f));
+    const error = absorbed.find((f) => f.severity === 'error');
+    const as = error ? ` (as Handlebars it ${JSX_AS_HANDLEBARS[error.rule]})` : '';
+    out.push({
+      severity: error ? 'error' : 'warning',
+      rule: 'jsx-braces',
+      file: file.file,
+      ...lineColumn(file.text, m.start),
+      message: `"{{${m.inner}}}" looks like a JSX object, not a Handlebars expression${as}; write \\{{${m.inner}}} to output it as is, or wrap the JSX in {{{{raw}}}}…{{{{/raw}}}}`,
+    });
+  }
+  return [...out, ...rest];
 }
 
 /**
@@ -246,6 +299,54 @@ function actionStrings(actions: unknown): { strings: string[]; files: string[]; 
     if (action.data && typeof action.data === 'object') data.push(...Object.keys(action.data));
   }
   return { strings, files, data };
+}
+
+/** Maps a position inside a template (1-based line and column, when known) to where a finding points. */
+type Site = (at: { line?: number; column?: number }) => Pick<LintFinding, 'file' | 'line' | 'column'>;
+
+/** A template file's contents: positions are the file's own. */
+const contentSite = (f: TemplateFile): Site => (at) => ({ file: f.file, line: at.line, column: at.column });
+
+/** A template file's name: the file itself, line 1, the column inside its name (as `f.name`, the path in the template folder). */
+const fileNameSite = (f: TemplateFile): Site => (at) => ({ file: f.file, line: 1, column: at.column ?? 1 });
+
+/**
+ * The source files a generator's actions are written in: its plopfile; for a built-in, metarepo's `generators/`
+ * (the generator's own file first, then the files it may import its paths from).
+ */
+function generatorSources(generator: TemplateGenerator | undefined, home: string): Array<{ file: string; text: string }> {
+  let files: string[] = [];
+  if (generator && 'plopfile' in generator) files = [generator.plopfile];
+  else if (generator) {
+    const dir = path.join(PACKAGE_ROOT, 'generators');
+    const own = `${generator.name}.ts`;
+    const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')) : [];
+    files = names.sort((a, b) => (a === own ? -1 : b === own ? 1 : a < b ? -1 : a > b ? 1 : 0)).map((f) => path.join(dir, f));
+  }
+  return files.filter((f) => fs.existsSync(f)).map((f) => ({ file: displayPath(f, home), text: fs.readFileSync(f, 'utf8') }));
+}
+
+/**
+ * Where an action path is written in the generator's `sources`: the first string literal ('…', "…" or `…`) equal
+ * to it, else its first occurrence. The text found is the path itself, so a position inside the path maps to the
+ * same character there. Not found (the generator computes the path): the first source without a line, else `fallback`.
+ */
+function actionSite(template: string, sources: Array<{ file: string; text: string }>, fallback: string): Site {
+  const find = (needle: (q: string) => string, shift: number) => {
+    for (const src of sources) {
+      for (const q of ["'", '"', '`']) {
+        const index = src.text.indexOf(needle(q));
+        if (index >= 0) return { ...src, index: index + shift };
+      }
+    }
+    return undefined;
+  };
+  const hit = find((q) => `${q}${template}${q}`, 1) ?? find(() => template, 0);
+  return (at) => {
+    if (!hit) return { file: sources[0]?.file ?? fallback };
+    const inside = at.line === undefined ? 0 : offsetOf(template, at.line, at.column ?? 1);
+    return { file: hit.file, ...lineColumn(hit.text, hit.index + inside) };
+  };
 }
 
 /** The answers of a fixture with the schema's defaults for the rest. */
@@ -302,9 +403,11 @@ export async function lintTemplate(t: TemplateLocation, catalog: TemplateCatalog
   let prompts: string[] = [];
   let actions: unknown = [];
   let templatesBase = t.dir;
+  let generator: TemplateGenerator | undefined;
   try {
     const { inspectGenerator } = await import('../engine/scaffold/run.js');
-    const inspected = await inspectGenerator(t.home, await catalog.generator(t));
+    generator = await catalog.generator(t);
+    const inspected = await inspectGenerator(t.home, generator);
     hb = inspected.hb;
     prompts = Array.isArray(inspected.prompts) ? inspected.prompts.map((q: { name?: unknown }) => String(q.name)) : [];
     actions = inspected.actions;
@@ -330,48 +433,54 @@ export async function lintTemplate(t: TemplateLocation, catalog: TemplateCatalog
   // Placeholders for values only the generator computes, so file names render.
   const placeholders = Object.fromEntries([...Object.keys(manifest.data), ...fromActions.data].map((k) => [k, k]));
 
-  const report = (file: string, refs: References, where: 'content' | 'name'): void => {
+  /**
+   * Findings about the references of one template (a file's contents, or the path template `label` names: a file name
+   * or an action path), into `out`.
+   */
+  const report = (site: Site, refs: References, out: LintFinding[], label?: string): void => {
     for (const v of refs.variables) {
       used.add(v.name);
       if (!known.has(v.name)) {
-        findings.push({
+        out.push({
           severity: 'error',
           rule: 'undefined-variable',
-          file,
-          line: v.line,
-          column: v.column,
-          message: `variable "${v.name}"${where === 'name' ? ' in the file name' : ''} is not declared in ${manifest.file} (variables or data)`,
+          ...site(v),
+          message: `variable "${v.name}"${label ? ` in ${label}` : ''} is not declared in ${manifest.file} (variables or data)`,
         });
       }
     }
     for (const h of refs.helpers) {
       if (!helpers.has(h.name)) {
-        findings.push({ severity: 'error', rule: 'unknown-helper', file, line: h.line, column: h.column, message: `helper "${h.name}" does not exist (a plopfile registers its own with plop.setHelper; metarepo's are listed in docs/templates.md)` });
+        out.push({ severity: 'error', rule: 'unknown-helper', ...site(h), message: `helper "${h.name}" does not exist (a plopfile registers its own with plop.setHelper; metarepo's are listed in docs/templates.md)` });
       }
     }
     for (const p of refs.partials) {
       if (!partials.has(p.name) && !refs.inline.has(p.name)) {
-        findings.push({ severity: 'error', rule: 'missing-partial', file, line: p.line, column: p.column, message: `partial "${p.name}" is not registered${partials.size ? ` (partials: ${[...partials].sort().join(', ')})` : ''}` });
+        out.push({ severity: 'error', rule: 'missing-partial', ...site(p), message: `partial "${p.name}" is not registered${partials.size ? ` (partials: ${[...partials].sort().join(', ')})` : ''}` });
       }
     }
   };
 
   /** A path template (file name or action path): its references, and what each fixture renders it to. */
-  const checkPath = (template: string, file: string, label: string): void => {
+  const checkPath = (template: string, site: Site, label: string): void => {
     if (!template.includes('{{')) return;
     let refs: References;
     try {
       refs = collectReferences(parseTemplate(hb, template, { label }), helpers);
     } catch (e) {
-      findings.push(...fromError(e, 'syntax', file).map((f) => ({ ...f, file, line: undefined, column: undefined })));
+      // The error has no file (the path is not one); its position inside the path maps through the site.
+      const at = errorPosition(hb, (e as Error).cause);
+      findings.push(...fromError(e, 'syntax', site({}).file).map((f) => ({ ...f, ...site(at) })));
       return;
     }
-    report(file, refs, 'name');
+    report(site, refs, findings, label);
     for (const v of refs.variables) {
       if (mayBeEmpty(manifest, v.name)) {
-        findings.push({ severity: 'warning', rule: 'empty-path', file, message: `${label} uses "${v.name}", which may be empty (it is optional without a default, or its schema admits ""): the path would lose a segment; require it or give it a pattern or minLength` });
+        findings.push({ severity: 'warning', rule: 'empty-path', ...site(v), message: `${label} uses "${v.name}", which may be empty (it is optional without a default, or its schema admits ""): the path would lose a segment; require it or give it a pattern or minLength` });
       }
     }
+    // An unsafe render is the whole path's doing: it points at the path's first mustache.
+    const start = lineColumn(template, template.indexOf('{{'));
     for (const [fixture, answers] of Object.entries(manifest.fixtures)) {
       let rendered: string;
       try {
@@ -380,20 +489,22 @@ export async function lintTemplate(t: TemplateLocation, catalog: TemplateCatalog
         continue; // a render error shows in template test with its position
       }
       const reason = unsafePathReason(rendered.replace(/\\/g, '/'));
-      if (reason) findings.push({ severity: 'error', rule: 'unsafe-path', file, message: `${label} renders to "${rendered}" with fixture "${fixture}", which ${reason}` });
+      if (reason) findings.push({ severity: 'error', rule: 'unsafe-path', ...site(start), message: `${label} renders to "${rendered}" with fixture "${fixture}", which ${reason}` });
     }
   };
 
   for (const f of readTemplateFiles(t)) {
-    checkPath(f.name, f.file, `file name "${f.name}"`);
+    checkPath(f.name, fileNameSite(f), `file name "${f.name}"`);
+    const content: LintFinding[] = [];
     try {
-      report(f.file, collectReferences(parseTemplate(hb, f.text, { file: f.file }), helpers), 'content');
+      report(contentSite(f), collectReferences(parseTemplate(hb, f.text, { file: f.file }), helpers), content);
     } catch (e) {
-      findings.push(...fromError(e, 'syntax', f.file));
+      content.push(...fromError(e, 'syntax', f.file));
     }
-    findings.push(...jsxBraces(f, new Set([...known, ...helpers])));
+    findings.push(...jsxBraces(f, new Set([...known, ...helpers]), content));
   }
-  for (const s of fromActions.strings) checkPath(s, manifestFile, `action path "${s}" of generator "${manifest.generator}"`);
+  const sources = generatorSources(generator, t.home);
+  for (const s of new Set(fromActions.strings)) checkPath(s, actionSite(s, sources, manifestFile), `action path "${s}" of generator "${manifest.generator}"`);
   // Files the actions render from outside the template folder (another template's files) use variables too.
   for (const abs of externalTemplateFiles(fromActions.files, templatesBase, t.dir)) {
     try {

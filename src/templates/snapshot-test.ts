@@ -9,7 +9,7 @@ import { MetarepoError, type SourceLocation } from '../errors.js';
 import { readTemplateFiles, snapshotsDir, type TemplateCatalog, type TemplateLocation } from './catalog.js';
 import { BranchCoverage, type CoverageReport } from './coverage.js';
 import { createHandlebars, parseTemplate, type TemplateAst } from './handlebars.js';
-import { displayPath, validateFixtures } from './manifest.js';
+import { displayPath, validateFixtures, type TemplateManifest } from './manifest.js';
 import { renderFixture } from './render.js';
 import { compareWithSnapshot, readSnapshot, snapshotFixtures, writeSnapshot, type SnapshotDiff } from './snapshot.js';
 import { verifyOutput, type VerifyResult } from './verify.js';
@@ -34,10 +34,19 @@ export interface FixtureOutcome {
   snapshot: string;
   /** For `failed` and `updated`: what differs (before the update). */
   diffs: SnapshotDiff[];
+  /** The paths of `diffs` by kind (relative to the fixture's snapshot folder): what `update` rewrote, added and deleted. */
+  changes: SnapshotChanges;
   /** For `error`: the render error. */
   error?: { message: string; location?: SourceLocation; hint?: string; details: string[] };
   /** With `verify`: one result per check of template.yaml. */
   verify?: VerifyResult[];
+}
+
+/** Paths of a fixture's snapshot that differ from the render, by kind, each sorted. */
+export interface SnapshotChanges {
+  changed: string[];
+  added: string[];
+  removed: string[];
 }
 
 /** The outcome of one template. */
@@ -63,7 +72,7 @@ export interface TemplateTestOptions {
   coverage?: boolean;
   /** Run template.yaml's `checks` on each fixture's output. */
   verify?: boolean;
-  /** Never write a missing snapshot (CI): a fixture without one fails. */
+  /** Never write a missing snapshot (CI): a fixture without one fails. `update` wins over it, as vitest's `-u` does. */
   ci?: boolean;
 }
 
@@ -73,27 +82,39 @@ export function templatePassed(o: TemplateOutcome): boolean {
 }
 
 /**
+ * Checks every fixture of `manifest` against its variables schema.
+ * @throws MetarepoError (exit 2) located at the first offending fixture value in template.yaml, every violation in `details`.
+ */
+export async function requireValidFixtures(manifest: TemplateManifest): Promise<void> {
+  const problems = await validateFixtures(manifest);
+  if (problems.length === 0) return;
+  throw new MetarepoError(`Fixtures of template "${manifest.name}" break its variables schema: ${problems[0].message}.`, {
+    location: problems[0].location,
+    details: problems.map((p) => `${p.location.file}:${p.location.line}:${p.location.column}: ${p.message}`),
+    hint: 'A fixture is a set of answers: make it satisfy variables (required names, types, enums, patterns).',
+  });
+}
+
+/** Fixture folders under `snapshots/<template>/` whose fixture template.yaml no longer has, sorted. */
+export function obsoleteFixtures(t: TemplateLocation, manifest: TemplateManifest): string[] {
+  return snapshotFixtures(snapshotsDir(t)).filter((f) => !(f in manifest.fixtures));
+}
+
+/**
  * Renders every fixture of `t` (or `options.fixture`) and compares it with its snapshot.
  * @throws MetarepoError (exit 2) when template.yaml is invalid, a fixture breaks the variables schema, or the
  *   template's generator cannot be found. A render error is not thrown: it is the fixture's `error` outcome.
  */
 export async function testTemplate(t: TemplateLocation, catalog: TemplateCatalog, options: TemplateTestOptions = {}): Promise<TemplateOutcome> {
   const manifest = await catalog.manifest(t);
-  const problems = await validateFixtures(manifest);
-  if (problems.length > 0) {
-    throw new MetarepoError(`Fixtures of template "${t.name}" break its variables schema: ${problems[0].message}.`, {
-      location: problems[0].location,
-      details: problems.map((p) => `${p.location.file}:${p.location.line}:${p.location.column}: ${p.message}`),
-      hint: 'A fixture is a set of answers: make it satisfy variables (required names, types, enums, patterns).',
-    });
-  }
+  await requireValidFixtures(manifest);
   const generator = await catalog.generator(t);
   const coverage = options.coverage ? new BranchCoverage(t.home) : undefined;
   const names = Object.keys(manifest.fixtures).filter((f) => !options.fixture || f === options.fixture);
   const outcomes: FixtureOutcome[] = [];
   for (const fixture of names) {
     const dir = path.join(snapshotsDir(t), fixture);
-    const base = { template: t.name, fixture, snapshot: displayPath(dir, t.home), diffs: [] as SnapshotDiff[] };
+    const base = { template: t.name, fixture, snapshot: displayPath(dir, t.home), diffs: [] as SnapshotDiff[], changes: changesOf([]) };
     let files: Map<string, string>;
     try {
       files = (await renderFixture(t, manifest, generator, fixture, { handlebars: coverage?.instrument })).files;
@@ -109,7 +130,7 @@ export async function testTemplate(t: TemplateLocation, catalog: TemplateCatalog
     }
     outcomes.push(outcome);
   }
-  const obsolete = options.fixture ? [] : snapshotFixtures(snapshotsDir(t)).filter((f) => !(f in manifest.fixtures));
+  const obsolete = options.fixture ? [] : obsoleteFixtures(t, manifest);
   if (options.update) for (const f of obsolete) fs.rmSync(path.join(snapshotsDir(t), f), { recursive: true, force: true });
   return {
     template: t.name,
@@ -118,39 +139,52 @@ export async function testTemplate(t: TemplateLocation, catalog: TemplateCatalog
     fixtures: outcomes,
     obsolete: obsolete.map((f) => displayPath(path.join(snapshotsDir(t), f), t.home)),
     obsoleteRemoved: options.update === true && obsolete.length > 0,
-    ...(coverage ? { coverage: coverage.report(t.name, parsedFiles(t)) } : {}),
+    ...(coverage ? { coverage: coverage.report(t.name, parsedFiles(t, coverage.renderedFiles())) } : {}),
   };
+}
+
+function changesOf(diffs: SnapshotDiff[]): SnapshotChanges {
+  const of = (kind: SnapshotDiff['kind']) => diffs.filter((d) => d.kind === kind).map((d) => d.path);
+  return { changed: of('changed'), added: of('added'), removed: of('removed') };
 }
 
 function compare(
   files: Map<string, string>,
   dir: string,
-  base: Pick<FixtureOutcome, 'template' | 'fixture' | 'snapshot' | 'diffs'>,
+  base: Pick<FixtureOutcome, 'template' | 'fixture' | 'snapshot' | 'diffs' | 'changes'>,
   options: TemplateTestOptions,
 ): FixtureOutcome {
   const snapshot = readSnapshot(dir);
   const count = files.size;
   if (snapshot === null) {
-    if (options.ci) return { ...base, status: 'missing', ok: false, files: count };
+    // An explicit update writes even on CI, as vitest's -u does.
+    if (options.ci && !options.update) return { ...base, status: 'missing', ok: false, files: count };
     writeSnapshot(dir, files);
     return { ...base, status: 'written', ok: true, files: count };
   }
   const diffs = compareWithSnapshot(files, snapshot, base.snapshot);
   if (diffs.length === 0) return { ...base, status: 'passed', ok: true, files: count };
+  const changed = { ...base, files: count, diffs, changes: changesOf(diffs) };
   if (options.update) {
     writeSnapshot(dir, files);
-    return { ...base, status: 'updated', ok: true, files: count, diffs };
+    return { ...changed, status: 'updated', ok: true };
   }
-  return { ...base, status: 'failed', ok: false, files: count, diffs };
+  return { ...changed, status: 'failed', ok: false };
 }
 
-/** The template's files that parse, as absolute path → AST (for coverage; lint reports the others). */
-function parsedFiles(t: TemplateLocation): Map<string, TemplateAst> {
+/**
+ * The template's files that parse, as absolute path → AST (for coverage; lint reports the others): every file of its
+ * folder, and `rendered`, the files its generator read from elsewhere.
+ */
+function parsedFiles(t: TemplateLocation, rendered: string[]): Map<string, TemplateAst> {
   const hb = createHandlebars();
   const out = new Map<string, TemplateAst>();
-  for (const f of readTemplateFiles(t)) {
+  const own = readTemplateFiles(t);
+  const others = rendered.filter((abs) => !own.some((f) => f.abs === abs));
+  const files = [...own, ...others.map((abs) => ({ abs, text: fs.readFileSync(abs, 'utf8') }))];
+  for (const f of files) {
     try {
-      out.set(f.abs, parseTemplate(hb, f.text, { file: f.file }));
+      out.set(f.abs, parseTemplate(hb, f.text, { file: displayPath(f.abs, t.home) }));
     } catch {
       // a syntax error: no branches to count; the render of a fixture reports it
     }

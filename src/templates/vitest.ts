@@ -16,9 +16,10 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { MetarepoError } from '../errors.js';
 import { openTemplateCatalog, snapshotsDir } from './catalog.js';
-import { displayPath, validateFixtures } from './manifest.js';
+import { displayPath } from './manifest.js';
 import { renderFixture } from './render.js';
 import { readSnapshot } from './snapshot.js';
+import { obsoleteFixtures, requireValidFixtures } from './snapshot-test.js';
 
 /** Options of {@link testTemplate} and {@link expectTemplateSnapshots}. */
 export interface TemplateSnapshotOptions {
@@ -30,14 +31,24 @@ export interface TemplateSnapshotOptions {
   builtin?: boolean;
 }
 
+/** Vitest's snapshot update modes: `all` (`-u`), `new` (the default: write missing snapshots), `none` (CI). */
+export type SnapshotUpdateMode = 'all' | 'new' | 'none';
+
 /**
- * Whether vitest runs with `-u` / `--update`. Vitest keeps the mode on the test file's snapshot state only
- * (`SnapshotState._updateSnapshot`, set from `snapshotOptions.updateSnapshot`); there is no public accessor in
- * vitest 3, so this reads that field and treats its absence as "not updating".
+ * The snapshot update mode of the running vitest test file, or `undefined` when it cannot be read.
+ *
+ * Vitest 3 has no public way to read it inside a test: it lives on the file's `SnapshotState` (the public
+ * `expect.getState().snapshotState`) as the private field `_updateSnapshot`, set from
+ * `snapshotOptions.updateSnapshot`; vitest's maintainers suggest a globalSetup that `provide`s
+ * `project.serializedConfig.snapshotOptions.updateSnapshot`, which would cost every user a config entry. So this one
+ * function reads the private field, and answers `undefined` (the fallback: callers then delete nothing) when it is
+ * not one of the modes, as after a vitest release that renames it. tests/unit/templates/vitest.test.ts fails then.
+ * Call it inside a test.
  */
-function updating(): boolean {
-  const state = expect.getState() as unknown as { snapshotState?: { _updateSnapshot?: string } };
-  return state.snapshotState?._updateSnapshot === 'all';
+export function snapshotUpdateMode(): SnapshotUpdateMode | undefined {
+  const state = expect.getState() as unknown as { snapshotState?: Record<string, unknown> };
+  const mode = state.snapshotState?._updateSnapshot;
+  return mode === 'all' || mode === 'new' || mode === 'none' ? mode : undefined;
 }
 
 /**
@@ -45,7 +56,10 @@ function updating(): boolean {
  * that every file equals `snapshots/<name>/<fixture>/<path>`: a missing snapshot file is written (vitest's rule:
  * not on CI), a different one fails with vitest's diff, `vitest -u` rewrites it. Files of the snapshot folder the
  * template no longer renders fail the test too; under `-u` they are deleted. Every file is checked before the
- * test fails; the error shows the first difference and names the others.
+ * test fails; the error shows the first difference and names the others. Snapshot folders of fixtures template.yaml
+ * no longer has fail the test too (unless `options.fixture` limits it to one fixture), as in `metarepo template
+ * test`; under `-u` they are deleted. When the update mode cannot be read (see {@link snapshotUpdateMode}) nothing
+ * is deleted: stale files and folders fail, and the message says how to remove them.
  * Call it inside a vitest test.
  * @throws MetarepoError for an unknown template, an invalid template.yaml or fixture, a missing generator, or a
  *   render error (with file, line and column).
@@ -55,14 +69,19 @@ export async function expectTemplateSnapshots(name: string, options: TemplateSna
   try {
     const [t] = catalog.select([name], { builtin: options.builtin });
     const manifest = await catalog.manifest(t);
-    const problems = await validateFixtures(manifest);
-    if (problems.length > 0) {
-      throw new MetarepoError(`Fixtures of template "${name}" break its variables schema: ${problems[0].message}.`, { location: problems[0].location });
-    }
+    await requireValidFixtures(manifest);
     const fixtures = Object.keys(manifest.fixtures).filter((f) => !options.fixture || f === options.fixture);
     if (fixtures.length === 0) throw new MetarepoError(`Template "${name}" has no fixture "${options.fixture}".`);
     const generator = await catalog.generator(t);
+    const mode = snapshotUpdateMode();
+    const remedy = mode === undefined ? 'metarepo template test --update deletes them; this vitest does not tell whether -u is on' : 'vitest -u deletes them';
     const failures: Error[] = [];
+    /** Snapshot files or folders no longer rendered: deleted under -u, else a failure naming them as `shown`. */
+    const stale = (what: string, abs: string[], shown: string[]): void => {
+      if (abs.length === 0) return;
+      if (mode === 'all') for (const p of abs) fs.rmSync(p, { recursive: true, force: true });
+      else failures.push(new Error(`${what} (${remedy}): ${shown.join(', ')}`));
+    };
     for (const fixture of fixtures) {
       const { files } = await renderFixture(t, manifest, generator, fixture);
       const dir = path.join(snapshotsDir(t), fixture);
@@ -70,14 +89,12 @@ export async function expectTemplateSnapshots(name: string, options: TemplateSna
       // vitest's "Snapshot `…` mismatched" line.
       const settled = await Promise.allSettled([...files].map(([p, content]) => expect(content).toMatchFileSnapshot(path.join(dir, p), `${name}/${fixture}: ${p}`)));
       for (const r of settled) if (r.status === 'rejected') failures.push(r.reason as Error);
-      const stale = [...(readSnapshot(dir)?.keys() ?? [])].filter((p) => !files.has(p));
-      if (stale.length === 0) continue;
-      if (updating()) {
-        for (const p of stale) fs.rmSync(path.join(dir, p));
-      } else {
-        failures.push(new Error(`${name}/${fixture}: files in ${displayPath(dir, t.home)} that the template no longer renders (vitest -u deletes them): ${stale.join(', ')}`));
-      }
+      const gone = [...(readSnapshot(dir)?.keys() ?? [])].filter((p) => !files.has(p));
+      stale(`${name}/${fixture}: files in ${displayPath(dir, t.home)} that the template no longer renders`, gone.map((p) => path.join(dir, p)), gone);
     }
+    // As in metarepo template test: a fixture run alone says nothing about the others.
+    const obsolete = (options.fixture ? [] : obsoleteFixtures(t, manifest)).map((f) => path.join(snapshotsDir(t), f));
+    stale(`${name}: snapshot folders of fixtures that template.yaml no longer has`, obsolete, obsolete.map((d) => displayPath(d, t.home)));
     if (failures.length > 0) {
       // The first failure keeps vitest's diff; the others are named after it.
       const [first, ...rest] = failures;

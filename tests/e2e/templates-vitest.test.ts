@@ -23,18 +23,31 @@ function vitest(dir: string, args: string[] = []): Promise<{ code: number | null
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, out })));
 }
 
+/**
+ * A workspace with the `widget` generator, metarepo and vitest linked into node_modules, and `tests/widget.test.ts`
+ * holding `line` (after the import of metarepo/testing).
+ */
+function vitestWorkspace(line: string): string {
+  const dir = tempDir('metarepo-vitest-');
+  expect(metarepo(dir, ['init', '--name', 'vt']).code).toBe(0);
+  expect(metarepo(dir, ['new', 'generator', 'widget']).code).toBe(0);
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules/metarepo'), 'dir');
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules/vitest'), path.join(dir, 'node_modules/vitest'), 'dir');
+  fs.mkdirSync(path.join(dir, 'tests'));
+  fs.writeFileSync(path.join(dir, 'vitest.config.mjs'), "export default { test: { include: ['tests/**/*.test.ts'] } };\n");
+  testFile(dir, line);
+  return dir;
+}
+
+function testFile(dir: string, line: string): void {
+  fs.writeFileSync(path.join(dir, 'tests/widget.test.ts'), `import { testTemplate } from 'metarepo/testing';\n${line}\n`);
+}
+
 describe('metarepo/testing', () => {
   it('testTemplate is a one-line vitest test on vitest file snapshots: written, failing with a diff and on stale files, updated by -u', async () => {
-    const dir = tempDir('metarepo-vitest-');
-    expect(metarepo(dir, ['init', '--name', 'vt']).code).toBe(0);
-    expect(metarepo(dir, ['new', 'generator', 'widget']).code).toBe(0);
+    const dir = vitestWorkspace("testTemplate('widget');");
     fs.writeFileSync(path.join(dir, 'templates/widget/files/NOTES.md.hbs'), '{{name}}\n');
-    fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-    fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules/metarepo'), 'dir');
-    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules/vitest'), path.join(dir, 'node_modules/vitest'), 'dir');
-    fs.mkdirSync(path.join(dir, 'tests'));
-    fs.writeFileSync(path.join(dir, 'vitest.config.mjs'), "export default { test: { include: ['tests/**/*.test.ts'] } };\n");
-    fs.writeFileSync(path.join(dir, 'tests/widget.test.ts'), "import { testTemplate } from 'metarepo/testing';\ntestTemplate('widget');\n");
     const readmeSnapshot = path.join(dir, 'snapshots/widget/one-word/example/README.md');
     const notesSnapshot = path.join(dir, 'snapshots/widget/one-word/example/NOTES.md');
 
@@ -62,5 +75,32 @@ describe('metarepo/testing', () => {
     expect(fs.readFileSync(readmeSnapshot, 'utf8')).toContain('Made by');
     expect(fs.existsSync(notesSnapshot)).toBe(false);
     expect(metarepo(dir, ['template', 'test'], { env: { CI: '' } }).stdout).toContain('2 fixtures: 2 passed');
+  }, 240_000);
+
+  it('the fixture option tests one fixture; without it, snapshot folders of fixtures template.yaml lacks fail until -u removes them', async () => {
+    const dir = vitestWorkspace("testTemplate('widget', { fixture: 'two-words' });");
+    const snapshots = path.join(dir, 'snapshots/widget');
+    const one = await vitest(dir, ['--reporter=verbose']);
+    expect(one.out).toContain('template widget (two-words)');
+    expect(one.code).toBe(0);
+    expect(fs.readdirSync(snapshots)).toEqual(['two-words']);
+    expect(fs.readFileSync(path.join(snapshots, 'two-words/second-example/README.md'), 'utf8')).toContain('# Second Example');
+
+    // A fixture since dropped from template.yaml left its folder; a run of one fixture says nothing about it.
+    fs.mkdirSync(path.join(snapshots, 'retired/example'), { recursive: true });
+    fs.writeFileSync(path.join(snapshots, 'retired/example/README.md'), '# Retired\n');
+    expect((await vitest(dir)).code).toBe(0);
+
+    testFile(dir, "testTemplate('widget');");
+    const obsolete = await vitest(dir);
+    expect(obsolete.code).toBe(1);
+    expect(obsolete.out).toContain('widget: snapshot folders of fixtures that template.yaml no longer has (vitest -u deletes them): snapshots/widget/retired');
+    expect(fs.existsSync(path.join(snapshots, 'retired'))).toBe(true);
+
+    const updated = await vitest(dir, ['-u']);
+    expect(updated.code).toBe(0);
+    expect(fs.readdirSync(snapshots).sort()).toEqual(['one-word', 'two-words']);
+    // metarepo template test agrees: nothing obsolete, nothing differs.
+    expect(metarepo(dir, ['template', 'test'], { env: { CI: '' } }).stdout).toContain('1 templates, 2 fixtures: 2 passed');
   }, 240_000);
 });

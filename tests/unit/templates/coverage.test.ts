@@ -60,6 +60,44 @@ describe('branch coverage', () => {
     expect(c.covered).toBe(c.branches);
   });
 
+  it('counts the files a generator renders from another template\'s folder, not only the template\'s own', async () => {
+    // Like node-service, which renders ts-library's files: card's generator also renders templates/base/files/.
+    const generator = `export default function (plop) {
+  plop.setGenerator('card', {
+    description: 'card',
+    prompts: [],
+    actions: [
+      { type: 'addMany', destination: 'out/{{kebabCase name}}', base: '../templates/card/files', templateFiles: '../templates/card/files/**' },
+      { type: 'addMany', destination: 'out/{{kebabCase name}}', base: '../templates/base/files', templateFiles: '../templates/base/files/**' },
+    ],
+  });
+}
+`;
+    const root = templateWorkspace(
+      'card',
+      { 'README.md.hbs': '# {{name}}\n{{#if withTests}}Tested.{{/if}}\n' },
+      {
+        manifest: manifestYaml('card', { variables: '    withTests: { type: boolean, default: false }', fixtures: '  one:\n    name: Solo' }),
+        more: {
+          'generators/card.mjs': generator,
+          'templates/base/files/package.json.hbs': '{\n{{#if withTests}}  "test": "vitest"\n{{/if}}\n}\n',
+          'templates/base/other/never.txt.hbs': 'no action renders this: {{#if x}}x{{/if}}\n',
+        },
+      },
+    );
+    const { catalog, template } = catalogOf(root, 'card');
+    const o = await testTemplate(template, catalog, { coverage: true });
+    expect(o.fixtures.map((f) => f.status)).toEqual(['written']);
+    const c = o.coverage!;
+    // Its own file and the one it renders from templates/base/files/; not templates/base/other/, which no action renders.
+    expect(c.missed.map((m) => `${m.file}:${m.line}:${m.column} ${m.helper} ${m.branch}`)).toEqual([
+      'templates/base/files/package.json.hbs:2:1 if then',
+      'templates/card/files/README.md.hbs:2:1 if then',
+    ]);
+    expect(c.branches).toBe(4);
+    expect(c.covered).toBe(2);
+  });
+
   it('coveredBlocks lists if/unless/each/with blocks, else-if chains included, and nothing else', () => {
     const hb = createHandlebars();
     expect(coveredBlocks(hb.parse('{{#if a}}{{#each b}}{{#custom}}{{/custom}}{{/each}}{{else if c}}{{/if}}{{kebabCase x}}'))).toEqual([

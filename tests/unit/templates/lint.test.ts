@@ -80,7 +80,7 @@ describe('template lint', () => {
     expect(findings[0].message).toContain('if doesn\'t match each');
   });
 
-  it('finds file names that render to unsafe or empty paths, per fixture, and variables that may be empty', async () => {
+  it('finds file names that render to unsafe or empty paths, per fixture, and variables that may be empty; line 1, column in the name', async () => {
     const findings = await lint(
       { '{{dir}}/a.md.hbs': 'x {{name}}\n', '{{sub}}/b.md.hbs': 'y\n', 'ok/{{kebabCase name}}.md.hbs': 'z\n' },
       {
@@ -90,16 +90,96 @@ describe('template lint', () => {
         }),
       },
     );
+    // "files/{{dir}}/…": the mustache opens at column 7, the variable's name at 9.
+    expect(where(findings)).toEqual([
+      `unsafe-path ${F}{{dir}}/a.md.hbs:1:7`,
+      `unsafe-path ${F}{{dir}}/a.md.hbs:1:7`,
+      `empty-path ${F}{{dir}}/a.md.hbs:1:9`,
+      `unsafe-path ${F}{{sub}}/b.md.hbs:1:7`,
+      `empty-path ${F}{{sub}}/b.md.hbs:1:9`,
+    ]);
     expect(findings.map((f) => `${f.rule} ${f.file}: ${f.message}`)).toEqual([
-      `empty-path ${F}{{dir}}/a.md.hbs: file name "files/{{dir}}/a.md.hbs" uses "dir", which may be empty (it is optional without a default, or its schema admits ""): the path would lose a segment; require it or give it a pattern or minLength`,
       `unsafe-path ${F}{{dir}}/a.md.hbs: file name "files/{{dir}}/a.md.hbs" renders to "files//a.md.hbs" with fixture "one", which has an empty folder or file name`,
       `unsafe-path ${F}{{dir}}/a.md.hbs: file name "files/{{dir}}/a.md.hbs" renders to "files//a.md.hbs" with fixture "up", which has an empty folder or file name`,
-      `empty-path ${F}{{sub}}/b.md.hbs: file name "files/{{sub}}/b.md.hbs" uses "sub", which may be empty (it is optional without a default, or its schema admits ""): the path would lose a segment; require it or give it a pattern or minLength`,
+      `empty-path ${F}{{dir}}/a.md.hbs: file name "files/{{dir}}/a.md.hbs" uses "dir", which may be empty (it is optional without a default, or its schema admits ""): the path would lose a segment; require it or give it a pattern or minLength`,
       `unsafe-path ${F}{{sub}}/b.md.hbs: file name "files/{{sub}}/b.md.hbs" renders to "files/../../etc/b.md.hbs" with fixture "up", which leaves its folder ("..")`,
+      `empty-path ${F}{{sub}}/b.md.hbs: file name "files/{{sub}}/b.md.hbs" uses "sub", which may be empty (it is optional without a default, or its schema admits ""): the path would lose a segment; require it or give it a pattern or minLength`,
     ]);
   });
 
-  it('warns about mustaches that look like JSX objects in .tsx/.jsx templates, not about escaped or raw ones', async () => {
+  it('a syntax error in a file name points at the file, line 1, at its column in the name', async () => {
+    const findings = await lint({ 'ok.md.hbs': '{{name}}\n', 'src/{{kebabCase name}.md.hbs': 'x\n' });
+    // The lone "}" is the 27th character of "files/src/{{kebabCase name}.md.hbs".
+    expect(where(findings)).toEqual([`syntax ${F}src/{{kebabCase name}.md.hbs:1:27`]);
+    expect(findings[0].message).toMatch(/^Cannot parse file name "files\/src\/\{\{kebabCase name\}\.md\.hbs" \(line 1, column 27\): Parse error on line 1: Expecting /);
+  });
+
+  it('findings about action paths point at the string in the generator source, or name the file when the path is computed', async () => {
+    const generator = [
+      'export default function (plop) {', // 1
+      "  const computed = 'out/' + '{{ghost}}/x.txt';", // 2
+      "  plop.setGenerator('card', {", // 3
+      "    description: 'card',", // 4
+      '    prompts: [],', // 5
+      '    actions: [', // 6
+      "      { type: 'addMany', destination: 'out/{{dir}}/{{kebabCase name}}', base: '../templates/card/files', templateFiles: '../templates/card/files/**' },", // 7
+      '      { type: \'add\', path: "out/{{kebabCase name}.txt", template: \'x\' },', // 8
+      "      { type: 'add', path: `out/{{nope}}/x.txt`, template: 'x' },", // 9
+      "      { type: 'add', path: computed, template: 'x' },", // 10
+      '    ],',
+      '  });',
+      '}',
+      '',
+    ].join('\n');
+    const findings = await lint(
+      { 'a.md.hbs': '{{name}}\n' },
+      {
+        more: { 'generators/card.mjs': generator },
+        manifest: manifestYaml('card', {
+          variables: '    dir: { type: string, default: "" }',
+          fixtures: '  one:\n    name: First\n  up:\n    name: Up\n    dir: "../.."',
+        }),
+      },
+    );
+    const G = 'generators/card.mjs';
+    expect(where(findings)).toEqual([
+      // computed on line 2, not written as one string anywhere: the file, without a line
+      `undefined-variable ${G}`,
+      `unsafe-path ${G}`,
+      `unsafe-path ${G}`,
+      // 'out/{{dir}}/{{kebabCase name}}' on line 7: the string starts at column 40, its first mustache at 44, "dir" at 46
+      `unsafe-path ${G}:7:44`,
+      `unsafe-path ${G}:7:44`,
+      `empty-path ${G}:7:46`,
+      // "out/{{kebabCase name}.txt" on line 8 starts at column 29: the lone "}" is at 49
+      `syntax ${G}:8:49`,
+      // `out/{{nope}}/x.txt` on line 9 starts at column 29: its mustache at 33, "nope" at 35
+      `unsafe-path ${G}:9:33`,
+      `unsafe-path ${G}:9:33`,
+      `undefined-variable ${G}:9:35`,
+    ]);
+    const messages = findings.map((f) => f.message);
+    expect(messages[0]).toBe('variable "ghost" in action path "out/{{ghost}}/x.txt" of generator "card" is not declared in templates/card/template.yaml (variables or data)');
+    expect(messages.slice(3, 7)).toEqual([
+      'action path "out/{{dir}}/{{kebabCase name}}" of generator "card" renders to "out//first" with fixture "one", which has an empty folder or file name',
+      'action path "out/{{dir}}/{{kebabCase name}}" of generator "card" renders to "out/../../up" with fixture "up", which leaves its folder ("..")',
+      expect.stringMatching(/^action path "out\/\{\{dir\}\}\/\{\{kebabCase name\}\}" of generator "card" uses "dir", which may be empty/),
+      expect.stringMatching(/^Cannot parse action path "out\/\{\{kebabCase name\}\.txt" of generator "card" \(line 1, column 21\): Parse error on line 1: Expecting /),
+    ]);
+    // None of them points at template.yaml any more.
+    expect(findings.filter((f) => f.file.endsWith('template.yaml'))).toEqual([]);
+  });
+
+  it('for a built-in template, an action path the generator computes points at its source in generators/', async () => {
+    const model = builtins().find((g) => g.name === 'model')!;
+    const custom = { ...model, actions: () => [{ type: 'add', path: `models/{{kebabCase name}}/{{description}}.json`, templateFile: 'schema.json.hbs' }] };
+    const catalog = new TemplateCatalog(null, [custom]);
+    const findings = await lintTemplate(catalog.select(['model'], { builtin: true })[0], catalog);
+    // The string is not written in generators/*.ts: the generator's own file, without a line.
+    expect(where(findings)).toEqual(['empty-path generators/model.ts']);
+  });
+
+  it('reports a JSX object in a .tsx/.jsx template once, as jsx-braces (an error when Handlebars would fail on it), not escaped or raw ones', async () => {
     const findings = await lint({
       'c.tsx.hbs': [
         'export const {{pascalCase name}} = () => (',
@@ -111,10 +191,23 @@ describe('template lint', () => {
       ].join('\n'),
       'plain.md.hbs': "style={{ color: 'red' }}\n",
     });
-    const jsx = findings.filter((f) => f.rule === 'jsx-braces');
-    expect(where(jsx)).toEqual([`jsx-braces ${F}c.tsx.hbs:2:14`, `jsx-braces ${F}c.tsx.hbs:3:17`]);
-    expect(jsx[0].message).toContain("write \\{{ color: 'red' }} to output it as is, or wrap the JSX in {{{{raw}}}}");
-    expect(jsx.every((f) => f.severity === 'warning')).toBe(true);
+    // No unknown-helper "color:" and no undefined-variable "color" beside them; plain.md.hbs is not JSX.
+    expect(findings.map((f) => `${f.severity} ${where([f])[0]}`)).toEqual([
+      `error jsx-braces ${F}c.tsx.hbs:2:14`,
+      `error jsx-braces ${F}c.tsx.hbs:3:17`,
+      `error unknown-helper ${F}plain.md.hbs:1:10`,
+    ]);
+    expect(findings[0].message).toBe(
+      `"{{ color: 'red' }}" looks like a JSX object, not a Handlebars expression (as Handlebars it calls a helper that does not exist); write \\{{ color: 'red' }} to output it as is, or wrap the JSX in {{{{raw}}}}…{{{{/raw}}}}`,
+    );
+    expect(findings[1].message).toContain('(as Handlebars it names a variable template.yaml does not declare)');
+  });
+
+  it('a JSX object that breaks the Handlebars syntax is one jsx-braces error, not a syntax error besides', async () => {
+    const findings = await lint({ 'd.jsx.hbs': '<div>{{name}}</div>\n<p style={{ margin: 0, padding: 1 }} />\n' });
+    expect(where(findings)).toEqual([`jsx-braces ${F}d.jsx.hbs:2:10`]);
+    expect(findings[0].severity).toBe('error');
+    expect(findings[0].message).toContain('(as Handlebars it does not parse)');
   });
 
   it('reports an invalid template.yaml and invalid fixtures as findings with positions', async () => {

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../../src/workspace/meta-models.js';
 import { compareWithSnapshot, readSnapshot, writeSnapshot } from '../../../src/templates/snapshot.js';
 import { templatePassed, testTemplate } from '../../../src/templates/snapshot-test.js';
 import { catalogOf, diskState, manifestYaml, metarepoError, tempWorkspace, templateWorkspace } from './helpers.js';
@@ -51,6 +53,7 @@ describe('testTemplate', () => {
     const one = failed.fixtures[0];
     expect(one.status).toBe('failed');
     expect(one.diffs.map((d) => [d.path, d.kind])).toEqual([['out/first-one/README.md', 'changed']]);
+    expect(one.changes).toEqual({ changed: ['out/first-one/README.md'], added: [], removed: [] });
     expect(one.diffs[0].patch).toBe(
       [
         '--- a/snapshots/card/one/out/first-one/README.md',
@@ -86,7 +89,12 @@ describe('testTemplate', () => {
     ]);
     expect(o.fixtures[0].diffs[0].patch).toContain('--- /dev/null\n+++ b/snapshots/card/two/out/second/LICENSE.txt\n');
     expect(o.fixtures[0].diffs[1].patch).toContain('--- a/snapshots/card/two/out/second/README.md\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-# Second\n');
-    await run(root, { update: true });
+    const u = await run(root, { update: true });
+    // What the update did, by file.
+    expect(u.fixtures.map((f) => [f.status, f.changes])).toEqual([
+      ['updated', { changed: [], added: ['out/first-one/LICENSE.txt'], removed: ['out/first-one/README.md'] }],
+      ['updated', { changed: [], added: ['out/second/LICENSE.txt'], removed: ['out/second/README.md'] }],
+    ]);
     expect(Object.keys(diskState(path.join(root, 'snapshots/card/two')))).toEqual(['out/second/LICENSE.txt', 'out/second/second.ts']);
   });
 
@@ -110,6 +118,14 @@ describe('testTemplate', () => {
     expect(fs.existsSync(path.join(root, 'snapshots'))).toBe(false);
   });
 
+  it('an explicit update wins over CI mode, as vitest -u does: the missing snapshots are written', async () => {
+    const root = templateWorkspace('card', FILES);
+    const o = await run(root, { ci: true, update: true });
+    expect(o.fixtures.map((f) => f.status)).toEqual(['written', 'written']);
+    expect(templatePassed(o)).toBe(true);
+    expect(fs.readFileSync(path.join(root, 'snapshots/card/two/out/second/README.md'), 'utf8')).toBe('# Second\n');
+  });
+
   it('a render error is the fixture\'s outcome, with the template file, line and column', async () => {
     const root = templateWorkspace('card', { ...FILES, 'bad.txt.hbs': 'ok\n{{#each name}}\n' });
     const o = await run(root);
@@ -125,14 +141,45 @@ describe('testTemplate', () => {
     expect(err.message).toContain('fixture "one": /name must be string');
   });
 
-  it('output is deterministic: two renders of the same fixture give the same bytes', async () => {
-    const root = templateWorkspace('card', FILES);
-    await run(root);
-    const first = diskState(path.join(root, 'snapshots'));
-    fs.rmSync(path.join(root, 'snapshots'), { recursive: true });
-    await run(root);
-    expect(diskState(path.join(root, 'snapshots'))).toEqual(first);
-  });
+  it('output is deterministic: two CLI processes with other time zones, locales and working folders write the same bytes', () => {
+    const bin = path.join(PACKAGE_ROOT, 'dist/src/cli/bin.js');
+    expect(fs.existsSync(bin), 'needs the built CLI: npm run build').toBe(true);
+    // Names that sort differently by locale and code unit, values from objects and lists, and a date-ish answer.
+    const root = templateWorkspace(
+      'card',
+      {
+        ...FILES,
+        'Zeta.md.hbs': '{{#each tags}}{{@index}}={{this}} {{/each}}\n{{#each meta}}{{@key}}:{{this}};{{/each}}\n',
+        'ähnlich.txt.hbs': '{{upperCase label}} {{lowerCase label}} {{titleCase label}} {{json meta}}\n',
+        'alpha.txt.hbs': '{{json tags}} {{kebabCase when}}\n',
+      },
+      {
+        manifest: manifestYaml('card', {
+          variables: '    tags: { type: array, default: [] }\n    meta: { type: object, default: {} }\n    when: { type: string, default: "2024-03-10T01:30:00Z" }\n    label: { type: string, default: "" }',
+          fixtures: '  one:\n    name: Istanbul\n    label: İstanbul straße ılık\n    tags: [b, A, ä, a]\n    meta: { zeta: 1, Alpha: 2, äther: 3 }\n  two:\n    name: Second',
+        }),
+        more: { 'metarepo.yaml': 'version: 1\nname: det\nmodelsDir: models\nprojects: []\ntargets: []\n' },
+      },
+    );
+    const render = (cwd: string, env: Record<string, string>) => {
+      fs.rmSync(path.join(root, 'snapshots'), { recursive: true, force: true });
+      const r = spawnSync(process.execPath, [bin, 'template', 'test', '--json'], { cwd, encoding: 'utf8', env: { ...process.env, CI: '', NO_COLOR: '1', ...env } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const files = (fs.readdirSync(path.join(root, 'snapshots'), { recursive: true }) as string[]).sort();
+      const bytes = files.filter((f) => fs.statSync(path.join(root, 'snapshots', f)).isFile()).map((f) => [f, fs.readFileSync(path.join(root, 'snapshots', f)).toString('base64')]);
+      return { stdout: r.stdout, bytes };
+    };
+    const first = render(root, { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
+    const second = render(path.join(root, 'templates/card/files'), { TZ: 'America/Adak', LANG: 'C', LC_ALL: 'C' });
+    expect(first.bytes.length).toBe(10);
+    expect(second.bytes).toEqual(first.bytes);
+    expect(second.stdout).toBe(first.stdout);
+    // The case helpers ignore the locale (tr_TR would kebab "Istanbul" to "ıstanbul"); objects keep the answers' order.
+    expect(fs.readFileSync(path.join(root, 'snapshots/card/one/out/istanbul/ähnlich.txt'), 'utf8')).toBe(
+      'İSTANBUL STRASSE ILIK i\u0307stanbul straße ılık İstanbul Straße Ilık {"zeta":1,"Alpha":2,"äther":3}\n',
+    );
+  }, 60_000);
 });
 
 describe('snapshot files', () => {
