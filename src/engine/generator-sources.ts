@@ -1,6 +1,7 @@
 /**
  * What a codegen generator's output depends on besides the model and options: its own code when it lives in the
- * workspace (a workspace plugin edited in place keeps its version), and the files it declares as `inputs`
+ * workspace (a workspace plugin edited in place keeps its version: every file of its package, so the helpers its
+ * module imports count too), and the files it declares as `inputs`
  * (templates, lookup data). Their content goes into every output's input hash, so editing one regenerates — in
  * `metarepo generate` as in `watch` — while a built-in generator is covered by metarepo's version.
  */
@@ -12,14 +13,16 @@ import type { CodegenGenerator } from '../plugins/api.js';
 import { sha256, stableStringify } from './hash.js';
 
 /**
- * The hash of a generator's sources: `{ file (relative to the root), sha256 }` of its module when inside `root` and
- * of every file of its `inputs` (a folder stands for the files below it), sorted; `''` when there are none.
+ * The hash of a generator's sources: `{ file (relative to the root), sha256 }` of every file of its package (the
+ * folder of the nearest package.json above its module, else the module's folder; `node_modules` and dotfiles left
+ * out) when the module lies inside `root`, and of every file of its `inputs` (a folder stands for the files below
+ * it), sorted; `''` when there are none.
  * @throws MetarepoError (exit 2) naming the generator when a declared input does not exist.
  */
 export async function generatorSourcesHash(root: string, generator: CodegenGenerator): Promise<string> {
   const files = new Set<string>();
   const module = generator.module ? toPath(generator.module) : undefined;
-  if (module && isInside(root, module)) files.add(module);
+  if (module && isInside(root, module)) for (const f of await filesBelow(packageFolder(root, module))) files.add(f);
   for (const input of generator.inputs ?? []) {
     const file = toPath(input);
     let stat: fs.Stats;
@@ -31,14 +34,24 @@ export async function generatorSourcesHash(root: string, generator: CodegenGener
       });
     }
     if (!stat.isDirectory()) files.add(file);
-    else {
-      const { glob } = await import('tinyglobby');
-      for (const rel of await glob('**/*', { cwd: file, onlyFiles: true, dot: false })) files.add(path.join(file, rel));
-    }
+    else for (const f of await filesBelow(file)) files.add(f);
   }
   if (files.size === 0) return '';
   const entries = [...files].sort().map((f) => ({ file: path.relative(root, f).split(path.sep).join('/'), sha256: sha256(fs.readFileSync(f)) }));
   return sha256(stableStringify(entries));
+}
+
+async function filesBelow(dir: string): Promise<string[]> {
+  const { glob } = await import('tinyglobby');
+  return (await glob('**/*', { cwd: dir, onlyFiles: true, dot: false, ignore: ['**/node_modules/**'] })).map((rel) => path.join(dir, rel));
+}
+
+/** The folder of the nearest package.json at or above the module's folder, within `root`; else the module's folder. */
+function packageFolder(root: string, module: string): string {
+  for (let dir = path.dirname(module); isInside(root, dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  return path.dirname(module);
 }
 
 function toPath(ref: string): string {

@@ -58,6 +58,8 @@ export async function plan(
         hint: generator?.hint ?? `Known codegen generators: ${generators.known.join(', ')}.`,
       });
     }
+    const source = sources.get(generator.name);
+    if (source instanceof MetarepoError) throw new MetarepoError(source.message, { location: at('generator'), hint: source.hint });
     const output = withLocation(() => safeRelativePath(t.output, `target ${name}`), () => at('output'));
     const other = outputs.get(output);
     if (other) throw new MetarepoError(`Targets ${other} and ${name} both write ${output}.`, { location: at('output'), hint: 'Give each target its own output path.' });
@@ -71,7 +73,7 @@ export async function plan(
     }
     const input: CodegenInput = { model: { name: record.name, version: record.version, schema: bundled.schema }, options: t.options ?? {}, output };
     const inputHash = sha256(
-      stableStringify({ tool: TOOL_VERSION, generator: `${generator.name}@${generator.version}`, sources: sources.get(generator.name), options: input.options, output, model: bundled.hash }),
+      stableStringify({ tool: TOOL_VERSION, generator: `${generator.name}@${generator.version}`, sources: source, options: input.options, output, model: bundled.hash }),
     );
     const planned = { name, config: t, output, generator, input, inputHash, modelId, index: i };
     onPlanned(planned);
@@ -97,13 +99,20 @@ export async function plan(
   return out;
 }
 
-/** The sources hash of each usable generator (see {@link generatorSourcesHash}); undefined when it has none. */
-async function generatorSources(root: string, generators: Map<string, CodegenGenerator | MetarepoError>): Promise<Map<string, string | undefined>> {
-  const out = new Map<string, string | undefined>();
+/**
+ * The sources hash of each generator the targets use (see {@link generatorSourcesHash}): undefined when it has
+ * none, or the error that makes its targets invalid (a declared input that does not exist).
+ */
+async function generatorSources(root: string, generators: Map<string, CodegenGenerator | MetarepoError>): Promise<Map<string, string | undefined | MetarepoError>> {
+  const out = new Map<string, string | undefined | MetarepoError>();
   for (const [name, g] of generators) {
     if (g instanceof MetarepoError) continue;
-    const hash = await generatorSourcesHash(root, g);
-    out.set(name, hash || undefined);
+    try {
+      out.set(name, (await generatorSourcesHash(root, g)) || undefined);
+    } catch (e) {
+      if (!(e instanceof MetarepoError)) throw e;
+      out.set(name, e);
+    }
   }
   return out;
 }

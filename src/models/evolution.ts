@@ -116,8 +116,8 @@ export interface ReleaseCheck {
  * Checks every release of every model with at least two versions: against the previous version, or under a
  * `*_transitive` policy against every earlier version. A release whose version understates the change from a
  * version it is checked against is a problem (see `checkDeclaredVersion`: a policy-breaking change needs a major
- * bump, as does a SOURCE-breaking one that reaches a type some project imports; an addition a minor one).
- * Pre-releases are checked like releases. Models under the `none` policy are not checked (a history written
+ * bump, as does a SOURCE-breaking one that reaches a type some project imports — judged for the newest release
+ * only, since imports change after a release; an addition a minor one). Pre-releases are checked like releases. Models under the `none` policy are not checked (a history written
  * before the policy, such as a third-party schema's).
  * @param importsOf - a model's imports by the projects (`modelImports`); asked only for a release that a SOURCE
  *   change would otherwise fail, since it scans the projects' sources.
@@ -134,10 +134,13 @@ export async function checkReleases(registry: ModelRegistry, config: WorkspaceCo
       const version = versions[i];
       const earlier = compatibility.endsWith('_transitive') ? versions.slice(0, i) : [versions[i - 1]];
       const problems: string[] = [];
+      // Imports change after a release: only the newest release is judged by today's; an older one's SOURCE
+      // changes were judged when it was made, so they are not held against it now.
+      const newest = i === versions.length - 1;
       for (const from of earlier) {
         let diff = diffModel(registry, config, name, from, version);
-        let problem = checkDeclaredVersion(from, version, diff.changes, compatibility);
-        if (problem && diff.changes.some((c) => c.impacts.source)) {
+        let problem = checkDeclaredVersion(from, version, diff.changes, compatibility, newest ? undefined : () => false);
+        if (problem && newest && diff.changes.some((c) => c.impacts.source)) {
           diff = diffModel(registry, config, name, from, version, await (imports ??= importsOf(name)));
           problem = checkDeclaredVersion(from, version, diff.changes, compatibility, diff.breaksCode);
         }

@@ -40,9 +40,13 @@ export function sourceUsage(imports: GeneratedImport[], schemas: unknown[], root
   return { imports, rootType, reaching: typesReaching(schemas, rootType) };
 }
 
-/** The projects whose imports a change reaches, sorted. A change without a `typeName` lies in the root type. */
+/**
+ * The projects whose imports a change reaches, sorted: through the type it lies in under its new name and, when
+ * renamed, its old one. A change without a `typeName` lies in the root type.
+ */
 export function sourceUsers(change: SchemaChange, usage: SourceUsage): string[] {
-  const types = usage.reaching(change.typeName ?? usage.rootType);
+  const names = [change.typeName ?? usage.rootType, ...(change.oldTypeName ? [change.oldTypeName] : [])];
+  const types = names.flatMap((n) => usage.reaching(n));
   return [...new Set(usage.imports.filter((i) => types.some((t) => usesType([i], t))).map((i) => i.project))].sort();
 }
 

@@ -183,7 +183,10 @@ function languageFor(file: string, languages: PatternLanguage[]): PatternLanguag
   return best;
 }
 
-/** The file as UTF-8 text, or why it is skipped. */
+/**
+ * The file as UTF-8 text, or why it is skipped. A byte-order mark is kept as U+FEFF: templates must reproduce the
+ * file byte for byte, and spans index the text as `Tree.read` returns it.
+ */
 function readText(abs: string): string | { reason: string } {
   let bytes: Buffer;
   try {
@@ -194,7 +197,7 @@ function readText(abs: string): string | { reason: string } {
   if (bytes.length > MAX_FILE_BYTES) return { reason: `larger than ${MAX_FILE_BYTES} bytes` };
   if (bytes.includes(0)) return { reason: 'binary' };
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return { reason: 'not UTF-8' };
   }

@@ -202,6 +202,9 @@ describe('model impact and usage', () => {
     const check = metarepo(dir, ['check']);
     expect(check.code).toBe(1);
     expect(check.stdout + check.stderr).toContain('user@1.1.0 (policy backward): Version 1.1.0 understates the change');
+    // Once a later version is out, 1.1.0 is history: judged when it was made, not by imports added since.
+    writeModel(dir, 'user', '1.1.1', { ...user({ name: { type: 'string' } }, []), description: 'A user of the system.' });
+    expect(metarepo(dir, ['check']).stdout + metarepo(dir, ['check']).stderr).not.toContain('model-versions');
   });
 
   it('counts a change inside a definition as used by a project that imports a type holding it, named by its title', () => {
@@ -221,5 +224,13 @@ describe('model impact and usage', () => {
     expect(json(dir, ['model', 'diff', 'user']).changes[0]).toMatchObject({ severity: 'error', usedBy: ['api'] });
     fs.writeFileSync(path.join(dir, 'projects/api/src/index.ts'), "import type { Other } from './generated/user.js';\n");
     expect(json(dir, ['model', 'diff', 'user']).changes[0]).toMatchObject({ severity: 'warning', usedBy: [] });
+
+    // Renamed, the type is still imported under its old name: that import breaks.
+    fs.writeFileSync(path.join(dir, 'projects/api/src/index.ts'), "import type { PostalAddress } from './generated/user.js';\n");
+    const renamed = withAddress([]);
+    (renamed.definitions.address as Record<string, unknown>).title = 'Mailing Address';
+    writeModel(dir, 'user', '1.3.0', renamed);
+    const rename = json(dir, ['model', 'diff', 'user']).changes.find((c: { rule: string }) => c.rule === 'TYPE_NAME_CHANGED');
+    expect(rename).toMatchObject({ typeName: 'Mailing Address', oldTypeName: 'Postal Address', severity: 'error', usedBy: ['api'] });
   });
 });

@@ -149,7 +149,7 @@ describe('metarepo watch', () => {
     expect(fs.readFileSync(out, 'utf8')).toBe('Hello user!');
 
     fs.writeFileSync(path.join(dir, 'templates/greet/greeting.txt'), 'Hi');
-    expect(await until(out, (t) => t === 'Hi user!', 2000)).toBeLessThan(2000);
+    await until(out, (t) => t === 'Hi user!', 2000); // throws past 2 s
     await w.lines(/run 2 \(templates\/greet\/greeting\.txt\): 1 rendered, 1 up to date/, 1);
 
     const module = path.join(dir, 'plugins/greet/generate.mjs');

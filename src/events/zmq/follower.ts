@@ -262,7 +262,10 @@ export class Follower {
     return next === Infinity ? this.liveMark : next - 1;
   }
 
-  /** Replays events after `covered` up to `until` (or the broker's latest, whichever comes first). */
+  /**
+   * Replays events after `covered` up to about `until` (or the broker's latest, whichever comes first): the limit
+   * asked for counts events matching the prefixes, so with prefixes a chunk may reach past `until`, never short of it.
+   */
   private async fill(until: number, recovery: boolean): Promise<void> {
     const start = this.covered;
     let missed = 0;

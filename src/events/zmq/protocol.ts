@@ -59,7 +59,7 @@ const TYPE_SHAPE = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/;
 
 /**
  * Basic shape check of one ingest line (an envelope's JSON): JSON object, `specversion` 1.0, non-empty string
- * `id`, `source`, `type` (`a:b[:c…]`), `time`, `runid`, and a `data` member. Payload schemas are not checked here.
+ * `id` (without line breaks), `source`, `type` (`a:b[:c…]`), `time`, `runid`, and a `data` member. Payload schemas are not checked here.
  * @returns the envelope with its JSON text, or the reason it is rejected (with its `id` when one could be read).
  */
 export function parseIngest(json: string): { envelope: Record<string, unknown> & { id: string; type: string }; json: string } | { reason: string; id: string } {
@@ -76,6 +76,7 @@ export function parseIngest(json: string): { envelope: Record<string, unknown> &
   for (const key of REQUIRED_STRINGS) {
     if (typeof env[key] !== 'string' || env[key] === '') return { reason: `${key} must be a non-empty string`, id };
   }
+  if (id.includes('\n')) return { reason: 'id must not contain a line break (acknowledgements are one line per event)', id };
   if (!TYPE_SHAPE.test(env.type as string)) return { reason: `type "${env.type as string}" is not domain:entity:action`, id };
   if (!('data' in env)) return { reason: 'data is missing', id };
   return { envelope: env as Record<string, unknown> & { id: string; type: string }, json };

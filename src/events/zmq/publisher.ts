@@ -170,7 +170,7 @@ export class ReliablePublisher {
       }
       if (frames[0] === Cmd.ack) {
         for (const line of (frames[1] ?? '').split('\n')) {
-          const space = line.indexOf(' ');
+          const space = line.lastIndexOf(' '); // an id may hold spaces; the sequence never does
           this.confirm(line.slice(0, space), Number(line.slice(space + 1)));
         }
       } else if (frames[0] === Cmd.nak) {

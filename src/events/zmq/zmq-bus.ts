@@ -8,6 +8,7 @@ import { checkPayload } from '../in-process-bus.js';
 import { createPayloadValidator } from '../validate.js';
 import { Follower, type FollowerOptions, type FollowerStats } from './follower.js';
 import { readBrokerInfo, type BrokerInfo } from './info.js';
+import { PROTOCOL_VERSION } from './protocol.js';
 import { ReliablePublisher, type PublisherOptions, type PublisherStats } from './publisher.js';
 
 export { readBrokerInfo } from './info.js';
@@ -60,8 +61,7 @@ export class ZmqBus implements Bus {
    * @throws MetarepoError (exit 1) when no broker runs for `root` and none is given.
    */
   static async connect(root: string, opts: ZmqBusOptions = {}): Promise<ZmqBus> {
-    const info = opts.info ?? readBrokerInfo(root);
-    if (!info) throw noBroker(root);
+    const info = usableBroker(root, opts.info);
     return new ZmqBus(await import('zeromq'), root, info, opts);
   }
 
@@ -124,8 +124,7 @@ export async function subscribeFrom(
   opts: { since: number; pattern?: string; info?: BrokerInfo } & Omit<FollowerOptions, 'since'>,
   handler: EventHandler,
 ): Promise<Subscription> {
-  const info = opts.info ?? readBrokerInfo(root);
-  if (!info) throw noBroker(root);
+  const info = usableBroker(root, opts.info);
   const pattern = opts.pattern ?? '*';
   const follower = new Follower(await import('zeromq'), root, info, (e) => (matchesType(pattern, e.type) ? deliverTo([handler], e) : undefined), opts);
   follower.addPrefix(pattern.split('*')[0]!);
@@ -155,6 +154,23 @@ function deliverTo(handlers: EventHandler[], event: EventEnvelope, from = 0): Pr
       );
     }
   }
+}
+
+/**
+ * The broker to talk to: `given`, else the one `.metarepo/broker.json` names, if it speaks this version's protocol.
+ * @throws MetarepoError (exit 1) when none runs, or when it runs an older or newer wire protocol (its publishers
+ *   would be refused every event and resend forever).
+ */
+function usableBroker(root: string, given?: BrokerInfo): BrokerInfo {
+  const info = given ?? readBrokerInfo(root);
+  if (!info) throw noBroker(root);
+  if (info.protocol !== PROTOCOL_VERSION) {
+    throw new MetarepoError(`The event broker for ${root} (pid ${info.pid}, metarepo ${info.version}) speaks wire protocol ${info.protocol}; this metarepo speaks ${PROTOCOL_VERSION}.`, {
+      exitCode: 1,
+      hint: 'Restart it with this metarepo: `metarepo broker stop`, then `metarepo broker start`.',
+    });
+  }
+  return info;
 }
 
 function noBroker(root: string): MetarepoError {

@@ -51,6 +51,8 @@ export interface SchemaChange {
    * side first) by its `title`, else its key; else the root's `title`; `undefined` for an untitled root.
    */
   typeName?: string;
+  /** The old side's name for that type when it differs (a renamed type: code still imports the old name). */
+  oldTypeName?: string;
 }
 
 /** How to read an undeclared key of an open object (`additionalProperties` absent or `true`). */

@@ -219,7 +219,9 @@ export class Differ implements DiffContext {
 
   private toChange(e: Emission, impacts: Impacts): SchemaChange {
     const path = e.path ?? e.new ?? e.old ?? '';
-    const typeName = e.new !== undefined ? this.newDoc.typeNameAt(e.new) : e.old !== undefined ? this.oldDoc.typeNameAt(e.old) : this.newDoc.typeNameAt(path);
+    const newName = e.new !== undefined ? this.newDoc.typeNameAt(e.new) : undefined;
+    const oldName = e.old !== undefined ? this.oldDoc.typeNameAt(e.old) : undefined;
+    const typeName = newName ?? oldName ?? this.newDoc.typeNameAt(path);
     return {
       rule: e.rule,
       path,
@@ -230,6 +232,7 @@ export class Differ implements DiffContext {
       ...(e.after !== undefined ? { after: e.after } : {}),
       impacts,
       ...(typeName !== undefined ? { typeName } : {}),
+      ...(oldName !== undefined && oldName !== typeName ? { oldTypeName: oldName } : {}),
     };
   }
 }

@@ -26,7 +26,18 @@ describe('generatorSourcesHash', () => {
     const second = await generatorSourcesHash(root, g);
     expect(second).not.toBe(first);
     fs.appendFileSync(path.join(root, 'plugins/g/generate.mjs'), '// edited\n');
-    expect(await generatorSourcesHash(root, g)).not.toBe(second);
+    const third = await generatorSourcesHash(root, g);
+    expect(third).not.toBe(second);
+    // A helper the module imports, elsewhere in its package (the folder of the nearest package.json).
+    fs.writeFileSync(path.join(root, 'plugins/g/package.json'), '{"name":"g"}');
+    fs.mkdirSync(path.join(root, 'plugins/g/lib'));
+    fs.mkdirSync(path.join(root, 'plugins/g/src'));
+    fs.renameSync(path.join(root, 'plugins/g/generate.mjs'), path.join(root, 'plugins/g/src/generate.mjs'));
+    fs.writeFileSync(path.join(root, 'plugins/g/lib/helper.mjs'), 'export const x = 1;\n');
+    const moved = { ...g, module: pathToFileURL(path.join(root, 'plugins/g/src/generate.mjs')).href };
+    const withHelper = await generatorSourcesHash(root, moved);
+    fs.writeFileSync(path.join(root, 'plugins/g/lib/helper.mjs'), 'export const x = 2;\n');
+    expect(await generatorSourcesHash(root, moved)).not.toBe(withHelper);
   });
 
   it('is empty for a generator outside the workspace without inputs (metarepo’s version covers built-ins)', async () => {

@@ -29,12 +29,14 @@ describe('broker: garbage', () => {
         [JSON.stringify({ specversion: '0.3', id: 'b', source: 's', type: 'zt:x:y', time: 't', runid: 'r', data: 1 })],
         [JSON.stringify({ specversion: '1.0', id: 'c', source: 's', type: 'zt:x:y', time: 't', runid: 'r' })], // no data
         [valid('d').replace('zt:x:y', 'nocolons')],
+        [valid('line\nbreak')], // an id an acknowledgement line could not carry
       ];
       for (const frames of garbage) await ingest.send(frames);
       const naks: string[][] = [];
       for (let i = 0; i < garbage.length; i++) naks.push((await ingest.receive()).map((f) => f.toString()));
       expect(naks.every((f) => f[0] === 'NAK')).toBe(true);
       expect(naks.find((f) => f[1] === 'b')?.[2]).toBe('specversion must be "1.0"');
+      expect(naks.find((f) => f[1] === 'line\nbreak')?.[2]).toContain('line break');
 
       await replay.send(['BOGUS', 'r1']);
       expect((await replay.receive()).map(String)).toEqual(['ERROR', 'r1', 'unknown request "BOGUS"']);
@@ -42,14 +44,16 @@ describe('broker: garbage', () => {
       expect((await replay.receive()).map(String).slice(0, 2)).toEqual(['ERROR', 'r2']);
 
       // Still serving: valid lines are acknowledged (a bad line among them only refused), and a normal bus works.
-      await ingest.send([`${valid('ok-1')}\n{oops`]);
-      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'ok-1 1']);
+      await ingest.send([`${valid('ok 1')}\n{oops`]);
+      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'ok 1 1']);
       expect((await ingest.receive()).map(String).slice(0, 2)).toEqual(['NAK', '']);
       const bus = track(await ZmqBus.connect(root));
       const e = bus.publish('zt:x:y', { fine: true });
       expect(await bus.flush(3000)).toBe(true);
       expect(e.sequence).toBe(2);
 
+      // A broker of another wire protocol is refused at once, naming the fix, instead of being resent to forever.
+      await expect(ZmqBus.connect(root, { info: { ...info, protocol: 1 } })).rejects.toThrow(/speaks wire protocol 1; this metarepo speaks 2/);
       const status = await brokerStatus(root);
       expect(status).toMatchObject({ running: true, responding: true, stats: { rejected: garbage.length + 3, published: 2 } });
       const log = fs.readFileSync(brokerLogPath(root), 'utf8');

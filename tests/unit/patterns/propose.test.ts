@@ -79,3 +79,18 @@ describe('proposing a family: verification, ejection, re-generalisation', () => 
     expect(propose(classes, { ...ctx, minMembers: 4 }, strict)).toMatchObject({ rejected: '3 of 4 members render back exactly' });
   });
 });
+
+describe('files with a byte-order mark', () => {
+  it('keep it in the text, so the verified template reproduces their bytes', async () => {
+    const withBom = Object.fromEntries(Object.entries(files).map(([f, text]) => [f, `\uFEFF${text}`]));
+    const dir = writeFiles(withBom);
+    const languages = [await createTypeScriptLanguage()];
+    const read = readUnits({ root: dir, files: listFiles([dir]), unitKind: BUILTIN_UNIT_KINDS[0], languages, table: new ShapeTable() });
+    const p = propose(familyClasses(shapeClasses(read.units)), { unitKind: 'file', minMembers: 3, tokensOf: (text, file) => tokenTexts(text, file, languages) }) as PatternProposal;
+    expect(p.members).toHaveLength(4);
+    for (const [rendered, real] of renderMembers(p, withBom)) {
+      expect(rendered.startsWith('\uFEFF')).toBe(true);
+      expect(rendered).toBe(real);
+    }
+  });
+});
