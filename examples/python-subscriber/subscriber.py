@@ -23,10 +23,14 @@ def main() -> int:
     received = 0
     try:
         while args.count == 0 or received < args.count:
-            frames = socket.recv_multipart()
-            event = json.loads(frames[1])
-            print(event.get("sequence", "-"), event["type"], event["data"]["path"], flush=True)
-            received += 1
+            # [type, envelope-json, ...]: one message holds one or more consecutive events of that type.
+            type_frame, *envelopes = socket.recv_multipart()
+            for frame in envelopes:
+                event = json.loads(frame)
+                print(event.get("sequence", "-"), event["type"], event["data"]["path"], flush=True)
+                received += 1
+                if received == args.count:
+                    break
     except KeyboardInterrupt:
         pass
     finally:

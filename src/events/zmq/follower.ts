@@ -159,25 +159,30 @@ export class Follower {
         continue; // closed (the loop ends) or interrupted
       }
       this.lastHeard = Date.now();
-      let env: EventEnvelope;
-      try {
-        env = JSON.parse(frames[1]?.toString('utf8') ?? '') as EventEnvelope;
-      } catch {
-        continue; // not ours to judge: the broker validated what it published
-      }
-      if (env.type === HEARTBEAT_TYPE) {
-        const latest = (env.data as { latest?: number }).latest ?? 0;
-        this.liveMark = Math.max(this.liveMark, latest);
-        this.announce(latest);
-        continue;
-      }
-      this.liveMark = Math.max(this.liveMark, env.sequence ?? 0);
-      this.stats.live++;
-      this.onEvent(env);
+      // [type, envelope-json, …]: one or more events of that type, in sequence order.
+      for (let i = 1; i < frames.length; i++) this.onFrame(frames[i]!);
       // Back-pressure: with too many deliveries queued, stop reading until they are done, so a slow consumer
       // leaves events to the water marks (and recovers them by replay) instead of growing memory without bound.
       if (this.deliveries.length - this.head >= MAX_QUEUED) await this.delivering;
     }
+  }
+
+  private onFrame(frame: Buffer): void {
+    let env: EventEnvelope;
+    try {
+      env = JSON.parse(frame.toString('utf8')) as EventEnvelope;
+    } catch {
+      return; // not ours to judge: the broker validated what it published
+    }
+    if (env.type === HEARTBEAT_TYPE) {
+      const latest = (env.data as { latest?: number }).latest ?? 0;
+      this.liveMark = Math.max(this.liveMark, latest);
+      this.announce(latest);
+      return;
+    }
+    this.liveMark = Math.max(this.liveMark, env.sequence ?? 0);
+    this.stats.live++;
+    this.onEvent(env);
   }
 
   private onEvent(env: EventEnvelope): void {

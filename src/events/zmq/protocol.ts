@@ -7,8 +7,8 @@
  *   a rejected one (id empty when unreadable). Unacknowledged events are resent; the broker logs an id it already
  *   logged only once. Batching events into lines rather than frames matters: each frame costs a native buffer
  *   and a finalizer, which made per-event frames the broker's largest cost.
- * - **publish** (broker PUB, subscribers SUB): `[type, envelope-json]` with `sequence`, so a SUB prefix filter
- *   selects by type; every heartbeat interval `[core:broker:heartbeat, envelope-json]` whose `data.latest` is the
+ * - **publish** (broker PUB, subscribers SUB): `[type, envelope-json, …]`, one or more consecutive events of that
+ *   type with their `sequence`, so a SUB prefix filter selects by type; every heartbeat interval `[core:broker:heartbeat, envelope-json]` whose `data.latest` is the
  *   last sequence published (no `sequence` of its own).
  * - **replay** (broker ROUTER, clients DEALER; REQ works too, its empty delimiter is echoed):
  *   `[PING, req]` → `[PONG, req, latest]`; `[STATS, req]` → `[STATS, req, stats-json]`;

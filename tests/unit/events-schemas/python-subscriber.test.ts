@@ -30,8 +30,10 @@ async function fakeBroker() {
   fs.mkdirSync(path.join(dir, '.metarepo'));
   const endpoints = { publish, ingest: `ipc://${path.join(dir, 'in.sock')}`, replay: `ipc://${path.join(dir, 'replay.sock')}` };
   fs.writeFileSync(path.join(dir, '.metarepo/broker.json'), JSON.stringify({ endpoints, pid: process.pid, version: '0.1.0' }));
-  const send = (sequence: number, type: string, data: Record<string, unknown>) =>
-    pub.send([type, JSON.stringify({ specversion: '1.0', id: `id-${sequence}`, source: 'core', type, time: new Date().toISOString(), datacontenttype: 'application/json', data, runid: 'r', sequence })]);
+  const envelope = (sequence: number, type: string, data: Record<string, unknown>) =>
+    JSON.stringify({ specversion: '1.0', id: `id-${sequence}`, source: 'core', type, time: new Date().toISOString(), datacontenttype: 'application/json', data, runid: 'r', sequence });
+  /** One message: the type, then one envelope per `data` (consecutive sequences from `sequence`), as the broker groups them. */
+  const send = (sequence: number, type: string, ...data: Array<Record<string, unknown>>) => pub.send([type, ...data.map((d, i) => envelope(sequence + i, type, d))]);
   return { dir, pub, send };
 }
 
@@ -69,16 +71,17 @@ describe('examples/python-subscriber', () => {
     }
     const broker = await fakeBroker();
     try {
-      const sub = await startSubscriber(PYZMQ_PYTHON, broker, ['--count', '2']);
+      const sub = await startSubscriber(PYZMQ_PYTHON, broker, ['--count', '4']);
       expect(sub.first.toString('latin1')).toBe('\x01core:file:');
       await broker.send(1, 'core:file:created', { path: 'src/a.ts', target: 'src/a.ts' });
       await broker.send(2, 'core:generate:finished', { path: 'not/a/file/event' });
       await broker.send(3, 'core:file:deleted', { path: 'src/b.ts', target: 'src/b.ts' });
+      await broker.send(4, 'core:file:created', { path: 'src/c.ts', target: 'src/c.ts' }, { path: 'src/d.ts', target: 'src/d.ts' });
       const code = await sub.exited;
       const { stdout, stderr } = sub.output();
       expect(stderr).toBe('');
       expect(code).toBe(0);
-      expect(stdout).toBe('1 core:file:created src/a.ts\n3 core:file:deleted src/b.ts\n');
+      expect(stdout).toBe('1 core:file:created src/a.ts\n3 core:file:deleted src/b.ts\n4 core:file:created src/c.ts\n5 core:file:created src/d.ts\n');
     } finally {
       broker.pub.close();
     }
