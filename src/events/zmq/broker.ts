@@ -18,7 +18,10 @@ export interface BrokerOptions {
   ports?: Partial<Record<keyof BrokerEndpoints, number>>;
   /** Heartbeat period. Default 1000. */
   heartbeatMs?: number;
-  /** High-water mark of the publish socket per subscriber; beyond it PUB drops (subscribers replay). Default 10 000. */
+  /**
+   * High-water mark of the publish socket per subscriber, in messages (each of up to 16 events of one type); beyond
+   * it PUB drops (subscribers replay). Default 10 000.
+   */
   publishHwm?: number;
   /** Write events to `.metarepo/events/`. Default true; false only to measure the broker without disk. */
   log?: boolean;
@@ -56,8 +59,11 @@ function stamper(envelope: Record<string, unknown>, json: string): (sequence: nu
  */
 const MAX_BATCH = 1000;
 const MAX_BATCH_BYTES = 1024 * 1024;
-/** Most events in one publish message (so the publish high-water mark, counted in messages, still bounds memory). */
-const MAX_GROUP = 64;
+/**
+ * Most events in one publish message. The publish high-water mark counts messages, so a stalled subscriber holds
+ * at most `publishHwm` × this many events in the broker (10 000 × 16 by default); larger groups measured no faster.
+ */
+const MAX_GROUP = 16;
 
 /**
  * The event broker (ZeroMQ guide, ch. 5 "Clone" for state + replay, ch. 4 "Titanic" for the disk log): stamps
