@@ -13,7 +13,7 @@ export class InProcessBus implements Bus {
   readonly runid = randomUUID();
   private readonly subscriptions = new Set<{ pattern: string; handler: EventHandler }>();
 
-  private readonly validate = createPayloadValidator();
+  private readonly validate = createPayloadValidator({ ownEnvelopes: true });
 
   /**
    * @param log - where events are logged (none: delivered only).

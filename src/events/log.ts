@@ -101,7 +101,8 @@ export class EventLog {
   /**
    * Appends several events with one write: each function gets its sequence (consecutive) and returns the
    * event's JSON carrying it. Used by the broker, which splices the sequence into JSON it already has.
-   * @returns the lines written, without newlines.
+   * @returns the lines written, without newlines: slices of the one flat text written, so a caller that sends them
+   *   on (the broker publishes them) encodes each without first copying it out of the pieces it was built from.
    * @throws MetarepoError (exit 1) as {@link EventLog.append}; a render's error (then nothing is written).
    */
   appendAll(renders: Array<(sequence: number) => string>): string[] {
@@ -109,12 +110,17 @@ export class EventLog {
     if (!this.acquire(this.lockTimeoutMs)) throw this.lockedError();
     const lines = renders.map((render, i) => render(this.sequence + 1 + i));
     if (this.fd === null) this.open();
-    const text = `${lines.join('\n')}\n`;
+    const text = [...lines, ''].join('\n'); // each line newline-terminated, joined once into a flat string
     fs.writeSync(this.fd!, text);
     this.sequence += lines.length;
     this.size += Buffer.byteLength(text);
     if (this.size >= this.maxBytes) this.rotate();
-    return lines;
+    let start = 0;
+    return lines.map((line) => {
+      const written = text.slice(start, start + line.length);
+      start += line.length + 1;
+      return written;
+    });
   }
 
   /** Closes the live segment and gives the lock back. */

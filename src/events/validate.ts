@@ -23,12 +23,22 @@ let sharedAjv: Ajv | undefined;
  * kept for the process: a validator precompiled at build time (see {@link eventValidatorBuilds}) is loaded
  * when present, else Ajv compiles the schema file. The returned function throws only the MetarepoError of
  * {@link readEventSchema} (a damaged installation).
+ * @param options.ownEnvelopes - the envelopes are the buses' own, made by `createEnvelope`: all but `type` and
+ *   `source` are valid by construction, so the envelope is checked once per type and source (the `data` every time).
  */
-export function createPayloadValidator(): PayloadValidator {
+export function createPayloadValidator(options: { ownEnvelopes?: boolean } = {}): PayloadValidator {
   let envelopeValidator: ValidateFunction | undefined; // looked up on the first event, not on every one
-  return (envelope) => {
+  const checked = new Map<string, string[]>(); // with ownEnvelopes: type + source → the envelope's problems
+  const envelopeProblems = (envelope: unknown): string[] => {
     envelopeValidator ??= validatorFor(envelopeValidatorName(), envelopeSchema().schemaFile);
-    const problems = check(envelopeValidator, envelope, 'envelope');
+    if (!options.ownEnvelopes || !isRecord(envelope)) return check(envelopeValidator, envelope, 'envelope');
+    const key = `${String(envelope.type)}\0${String(envelope.source)}`;
+    let found = checked.get(key);
+    if (!found) checked.set(key, (found = check(envelopeValidator, envelope, 'envelope')));
+    return [...found];
+  };
+  return (envelope) => {
+    const problems = envelopeProblems(envelope);
     if (!isRecord(envelope) || typeof envelope.type !== 'string' || !('data' in envelope)) return problems;
     const { type } = envelope;
     const core = coreEventType(type);

@@ -169,6 +169,7 @@ export class ReliablePublisher {
         continue;
       }
       if (frames[0] === Cmd.ack) {
+        this.lastProgress = Date.now();
         for (const line of (frames[1] ?? '').split('\n')) {
           const space = line.lastIndexOf(' '); // an id may hold spaces; the sequence never does
           this.confirm(line.slice(0, space), Number(line.slice(space + 1)));
@@ -190,7 +191,6 @@ export class ReliablePublisher {
     p.env.sequence = sequence;
     this.pending.delete(id);
     this.floor = Math.max(this.floor, sequence);
-    this.lastProgress = Date.now();
     this.stats.acknowledged++;
     this.settle();
   }

@@ -42,7 +42,7 @@ export interface Subscription {
  */
 export class ZmqBus implements Bus {
   readonly runid = randomUUID();
-  private readonly validate = createPayloadValidator();
+  private readonly validate = createPayloadValidator({ ownEnvelopes: true });
   private readonly publisher: ReliablePublisher;
   private follower: Follower | null = null;
   private readonly subscriptions = new Set<{ pattern: string; prefix: string; handler: EventHandler }>();

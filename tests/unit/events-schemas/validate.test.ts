@@ -69,6 +69,20 @@ describe('the core event type registry', () => {
   });
 });
 
+describe('createPayloadValidator for the buses own envelopes', () => {
+  it('checks an envelope once per type and source, and the data every time', () => {
+    const own = createPayloadValidator({ ownEnvelopes: true });
+    const bad = (data: unknown) => createEnvelope('Not:A:Type', data, 'docs', 'run-1');
+    const typeProblem = 'envelope/type must match pattern "^[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]+$"';
+    expect(own(bad(1))).toEqual([typeProblem]);
+    expect(own(bad(2))).toEqual([typeProblem]); // still reported, from the first check
+    expect(own(createEnvelope('docs:page:written', {}, '', 'run-1'))).toEqual(['envelope/source must NOT have fewer than 1 characters']);
+    const file = (data: Record<string, unknown>) => createEnvelope('core:file:created', data, 'core', 'run-1');
+    expect(own(file({ path: 'a.ts', target: 'a.ts' }))).toEqual([]);
+    expect(own(file({ path: 3, target: 'a.ts' }))).toEqual(['data/path must be string']);
+  });
+});
+
 describe('createPayloadValidator', () => {
   it('accepts valid core events, with or without a matching dataschema', () => {
     expect(validate(fileEvent({ path: 'a.ts', target: 'a.ts' }))).toEqual([]);
