@@ -59,6 +59,7 @@ function stamper(envelope: Record<string, unknown>, json: string): (sequence: nu
  */
 const MAX_BATCH = 1000;
 const MAX_BATCH_BYTES = 1024 * 1024;
+const RESEND_FRAME = Buffer.from(Cmd.resend);
 /**
  * Most events in one publish message. The publish high-water mark counts messages, so a stalled subscriber holds
  * at most `publishHwm` × this many events in the broker (10 000 × 16 by default); larger groups measured no faster.
@@ -76,6 +77,8 @@ export class Broker {
   /** Stamped as `runid` on heartbeats: one per broker process. */
   private readonly runid = randomUUID();
   private readonly recent: RecentEvents;
+  /** Ids logged from RESEND messages → their sequence (see `handleBatch`). */
+  private readonly resentIds = new Map<string, number>();
   private sequence: number;
   /** Last sequence handed to the publish socket: heartbeats carry this, never a sequence not yet sent. */
   private publishedUpTo: number;
@@ -190,11 +193,14 @@ export class Broker {
 
   /**
    * Stamps and logs every valid event of the batch with one write, publishes them, then acknowledges each
-   * publisher once. An event whose id was logged already (a resend) is acknowledged with its first sequence.
+   * publisher once. A resent event whose id was logged already is acknowledged with its first sequence.
    */
   private async handleBatch(batch: Buffer[][]): Promise<void> {
-    const fresh: Array<{ id: string; type: string; render: (sequence: number) => string }> = [];
-    const seen = new Map<string, number>(); // id → index in fresh, for resends inside this batch
+    const fresh: Array<{ id: string; type: string; resent: boolean; render: (sequence: number) => string }> = [];
+    // Only with a RESEND message in the batch: ids logged before, and id → index in fresh for this batch.
+    const resends = batch.some(([, first]) => first?.equals(RESEND_FRAME));
+    const logged = resends ? this.recent.sequencesById() : undefined;
+    const seen = resends ? new Map<string, number>() : undefined;
     const replies: Array<{ peer: Buffer; id: string; index?: number; sequence?: number }> = [];
     const refusals: Buffer[][] = [];
     const reject = (peer: Buffer, id: string, reason: string) => {
@@ -203,7 +209,8 @@ export class Broker {
     };
     for (const [peer, ...frames] of batch) {
       this.stats.received++;
-      const lines = ingestLines(frames);
+      const resent = frames[0]?.equals(RESEND_FRAME) ?? false;
+      const lines = ingestLines(resent ? frames.slice(1) : frames);
       if (lines.length === 0) {
         reject(peer!, '', `expected envelope JSON lines, got ${frames.length} empty frame(s)`);
         continue;
@@ -215,22 +222,25 @@ export class Broker {
           continue;
         }
         const { envelope, json } = parsed;
-        const logged = this.recent.sequenceOf(envelope.id);
-        const inBatch = seen.get(envelope.id);
-        if (logged !== undefined || inBatch !== undefined) {
+        // A resend is looked up among all remembered events; a first send only among resends logged before it,
+        // since the two travel on different connections and a resend may arrive first.
+        const sequence = resent ? logged!.get(envelope.id) : this.resentIds.size > 0 ? this.resentIds.get(envelope.id) : undefined;
+        const inBatch = seen?.get(envelope.id);
+        if (sequence !== undefined || inBatch !== undefined) {
           this.stats.duplicates++;
-          replies.push({ peer: peer!, id: envelope.id, sequence: logged, index: inBatch });
+          replies.push({ peer: peer!, id: envelope.id, sequence, index: inBatch });
           continue;
         }
-        seen.set(envelope.id, fresh.length);
+        seen?.set(envelope.id, fresh.length);
         replies.push({ peer: peer!, id: envelope.id, index: fresh.length });
-        fresh.push({ id: envelope.id, type: envelope.type, render: stamper(envelope, json) });
+        fresh.push({ id: envelope.id, type: envelope.type, resent, render: stamper(envelope, json) });
       }
     }
     const first = this.sequence + 1;
     const lines = this.log ? this.log.appendAll(fresh.map((f) => f.render)) : fresh.map((f, i) => f.render(first + i));
     this.sequence += lines.length;
     this.stats.latest = this.sequence;
+    for (let i = 0; i < fresh.length; i++) if (fresh[i]!.resent) this.rememberResent(fresh[i]!.id, first + i);
     // Consecutive events of one type go out as one message, [type, json, json, …]: the SUB prefix filter still
     // selects by type, and a burst costs one send and one receive per group instead of per event.
     for (let i = 0; i < fresh.length; ) {
@@ -260,6 +270,12 @@ export class Broker {
     // One send at a time: a zeromq v6 socket refuses overlapping sends.
     for (const ack of acks.values()) await this.sockets.ingest.send([ack.peer, Cmd.ack, ack.lines.join('\n')]);
     for (const frames of refusals) await this.sockets.ingest.send(frames);
+  }
+
+  /** Remembers a resent event's id (the newest `memoryEvents` of them), for first sends that arrive after it. */
+  private rememberResent(id: string, sequence: number): void {
+    this.resentIds.set(id, sequence);
+    if (this.resentIds.size > this.opts.memoryEvents) this.resentIds.delete(this.resentIds.keys().next().value!);
   }
 
   /** Counts and logs a rejected message (`what`: which kind). */

@@ -4,8 +4,10 @@
  * - **ingest** (broker ROUTER, publishers DEALER): a publisher sends one or more frames, each holding one or more
  *   envelopes (no `sequence`) as JSON lines separated by `\n`; the broker answers `[ACK, "id sequence\n…"]` (one
  *   message per publisher per batch, one line per event) once the events are logged, or `[NAK, id, reason]` for
- *   a rejected one (id empty when unreadable). Unacknowledged events are resent; the broker logs an id it already
- *   logged only once. Batching events into lines rather than frames matters: each frame costs a native buffer
+ *   a rejected one (id empty when unreadable). Unacknowledged events are resent in messages whose first frame is
+ *   `RESEND`: for those only, the broker looks each id up among what it logged (memory) and in the same batch,
+ *   and acknowledges one it logged already with its first sequence instead of logging it again. A publisher sends
+ *   each event once outside RESEND messages, so first sends skip the lookup. Batching events into lines rather than frames matters: each frame costs a native buffer
  *   and a finalizer, which made per-event frames the broker's largest cost.
  * - **publish** (broker PUB, subscribers SUB): `[type, envelope-json, …]`, one or more consecutive events of that
  *   type with their `sequence`, so a SUB prefix filter selects by type; every heartbeat interval `[core:broker:heartbeat, envelope-json]` whose `data.latest` is the
@@ -26,6 +28,7 @@ export const HEARTBEAT_TYPE = 'core:broker:heartbeat';
 export const Cmd = {
   ack: 'ACK',
   nak: 'NAK',
+  resend: 'RESEND',
   ping: 'PING',
   pong: 'PONG',
   stats: 'STATS',

@@ -53,6 +53,8 @@ export class ReliablePublisher {
   private socket: Zmq.Dealer | null = null;
   private readonly pending = new Map<string, Pending>();
   private readonly queue: string[] = [];
+  /** Events sent before and not acknowledged, to go out (before `queue`) in RESEND messages. */
+  private readonly resends: string[] = [];
   private pumping = false;
   private lastProgress = Date.now();
   private floor: number;
@@ -142,6 +144,7 @@ export class ReliablePublisher {
     this.socket?.close();
     this.socket = null;
     this.queue.length = 0;
+    this.resends.length = 0;
   }
 
   /** Sends queued frames one at a time (zeromq v6 refuses overlapping sends on one socket). */
@@ -151,13 +154,16 @@ export class ReliablePublisher {
     const socket = this.socket;
     try {
       // Up to SEND_BATCH events per message and frame: one send and one receive instead of one per event.
-      while (socket && socket === this.socket && this.queue.length > 0) await socket.send(this.queue.splice(0, SEND_BATCH).join('\n'));
+      while (socket && socket === this.socket && this.resends.length + this.queue.length > 0) {
+        if (this.resends.length > 0) await socket.send([Cmd.resend, this.resends.splice(0, SEND_BATCH).join('\n')]);
+        else await socket.send(this.queue.splice(0, SEND_BATCH).join('\n'));
+      }
     } catch {
       // The socket was closed by a fall-back; pending events are handled there.
     } finally {
       this.pumping = false;
     }
-    if (this.socket !== socket && this.queue.length > 0) void this.pump();
+    if (this.socket !== socket && this.resends.length + this.queue.length > 0) void this.pump();
   }
 
   private async ackLoop(socket: Zmq.Dealer): Promise<void> {
@@ -221,7 +227,7 @@ export class ReliablePublisher {
       return;
     }
     this.connect(readBrokerInfo(this.root) ?? this.info);
-    for (const p of pending) this.queue.push(JSON.stringify(p.env));
+    for (const p of pending) this.resends.push(JSON.stringify(p.env));
     this.stats.resent += pending.length;
     this.lastProgress = Date.now();
     void this.pump();

@@ -8,12 +8,12 @@ export interface RecentEvent {
 
 /**
  * The broker's memory of the last `capacity` events (the Clone pattern's in-memory state): consecutive
- * sequences, so lookup by sequence is an index; plus an id → sequence map to recognise resent events.
+ * sequences, so lookup by sequence is an index. Ids are indexed only when asked ({@link RecentEvents.sequencesById}):
+ * only resent events need them, and keeping an index up to date cost more per event than anything else here.
  */
 export class RecentEvents {
   private items: RecentEvent[] = [];
   private head = 0;
-  private readonly ids = new Map<string, number>();
 
   constructor(private readonly capacity: number) {}
 
@@ -22,8 +22,7 @@ export class RecentEvents {
     const newest = this.items[this.items.length - 1];
     if (newest && e.sequence !== newest.sequence + 1) this.clear();
     this.items.push(e);
-    this.ids.set(e.id, e.sequence);
-    if (this.items.length - this.head > this.capacity) this.ids.delete(this.items[this.head++]!.id);
+    if (this.items.length - this.head > this.capacity) this.head++;
     // Compact now and then so evicted entries are freed (amortised O(1)).
     if (this.head > this.capacity) {
       this.items = this.items.slice(this.head);
@@ -31,9 +30,11 @@ export class RecentEvents {
     }
   }
 
-  /** The sequence an event id was logged with, if it is still remembered. */
-  sequenceOf(id: string): number | undefined {
-    return this.ids.get(id);
+  /** Id → sequence of every remembered event (built on each call, in one pass). */
+  sequencesById(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let i = this.head; i < this.items.length; i++) out.set(this.items[i]!.id, this.items[i]!.sequence);
+    return out;
   }
 
   /** Oldest remembered sequence; `Infinity` when empty. */
@@ -50,6 +51,5 @@ export class RecentEvents {
   private clear(): void {
     this.items = [];
     this.head = 0;
-    this.ids.clear();
   }
 }

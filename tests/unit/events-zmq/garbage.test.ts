@@ -52,10 +52,20 @@ describe('broker: garbage', () => {
       expect(await bus.flush(3000)).toBe(true);
       expect(e.sequence).toBe(2);
 
+      // Resends are logged once, whichever copy arrives first; each copy is acknowledged with the one sequence.
+      await ingest.send([valid('twice-a')]);
+      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'twice-a 3']);
+      await ingest.send(['RESEND', valid('twice-a')]);
+      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'twice-a 3']);
+      await ingest.send(['RESEND', valid('twice-b')]);
+      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'twice-b 4']);
+      await ingest.send([valid('twice-b')]);
+      expect((await ingest.receive()).map(String)).toEqual(['ACK', 'twice-b 4']);
+
       // A broker of another wire protocol is refused at once, naming the fix, instead of being resent to forever.
       await expect(ZmqBus.connect(root, { info: { ...info, protocol: 1 } })).rejects.toThrow(/speaks wire protocol 1; this metarepo speaks 2/);
       const status = await brokerStatus(root);
-      expect(status).toMatchObject({ running: true, responding: true, stats: { rejected: garbage.length + 3, published: 2 } });
+      expect(status).toMatchObject({ running: true, responding: true, stats: { rejected: garbage.length + 3, published: 4, duplicates: 2 } });
       const log = fs.readFileSync(brokerLogPath(root), 'utf8');
       expect(log.match(/ warn rejected/g)?.length).toBe(garbage.length + 3);
       expect(log).toContain('envelope is not JSON');
