@@ -32,7 +32,8 @@ export function createPayloadValidator(options: { ownEnvelopes?: boolean } = {})
   const envelopeProblems = (envelope: unknown): string[] => {
     envelopeValidator ??= validatorFor(envelopeValidatorName(), envelopeSchema().schemaFile);
     if (!options.ownEnvelopes || !isRecord(envelope)) return check(envelopeValidator, envelope, 'envelope');
-    const key = `${String(envelope.type)}\0${String(envelope.source)}`;
+    // `data` must be present (Ajv counts `undefined` as missing): the one problem that depends on more than type and source.
+    const key = `${String(envelope.type)}\0${String(envelope.source)}\0${envelope.data === undefined}`;
     let found = checked.get(key);
     if (!found) checked.set(key, (found = check(envelopeValidator, envelope, 'envelope')));
     return [...found];

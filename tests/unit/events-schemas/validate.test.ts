@@ -80,6 +80,10 @@ describe('createPayloadValidator for the buses own envelopes', () => {
     const file = (data: Record<string, unknown>) => createEnvelope('core:file:created', data, 'core', 'run-1');
     expect(own(file({ path: 'a.ts', target: 'a.ts' }))).toEqual([]);
     expect(own(file({ path: 3, target: 'a.ts' }))).toEqual(['data/path must be string']);
+    // Missing data is told apart from present data of the same type and source, in either order.
+    expect(own(createEnvelope('docs:page:written', undefined, 'docs', 'run-1'))).toEqual(["envelope must have required property 'data'"]);
+    expect(own(createEnvelope('docs:page:written', { ok: true }, 'docs', 'run-1'))).toEqual([]);
+    expect(own(createEnvelope('docs:page:written', undefined, 'docs', 'run-1'))).toEqual(["envelope must have required property 'data'"]);
   });
 });
 
