@@ -67,9 +67,8 @@ export class Follower {
   private readonly buffer = new Map<number, EventEnvelope>();
   private readonly prefixes = new Map<string, number>();
   private repairing = false;
-  /** Events for delivery, in order, from `head` on; the loop delivering them (absent when idle). */
+  /** Events waiting for delivery, in order, and the loop delivering them (absent when idle). */
   private readonly deliveries: EventEnvelope[] = [];
-  private head = 0;
   private delivering: Promise<void> | undefined;
   private lastHeard = Date.now();
   private readonly socket: Zmq.Subscriber;
@@ -163,7 +162,7 @@ export class Follower {
       for (let i = 1; i < frames.length; i++) this.onFrame(frames[i]!);
       // Back-pressure: with too many deliveries queued, stop reading until they are done, so a slow consumer
       // leaves events to the water marks (and recovers them by replay) instead of growing memory without bound.
-      if (this.deliveries.length - this.head >= MAX_QUEUED) await this.delivering;
+      if (this.deliveries.length >= MAX_QUEUED) await this.delivering;
     }
   }
 
@@ -220,18 +219,11 @@ export class Follower {
     // Start on a later turn, as a promise chain would: the caller goes on queueing first.
     await undefined;
     try {
-      while (this.head < this.deliveries.length) {
-        const pending = this.deliver(this.deliveries[this.head++]!);
+      for (let env = this.deliveries.shift(); env; env = this.deliveries.shift()) {
+        const pending = this.deliver(env);
         if (pending) await pending;
-        // Drop delivered events in chunks, not one by one (shift is linear in the queue's length).
-        if (this.head >= 1024) {
-          this.deliveries.splice(0, this.head);
-          this.head = 0;
-        }
       }
     } finally {
-      this.deliveries.splice(0, this.head);
-      this.head = 0;
       this.delivering = undefined;
     }
   }
