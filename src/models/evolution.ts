@@ -117,8 +117,9 @@ export interface ReleaseCheck {
  * `*_transitive` policy against every earlier version. A release whose version understates the change from a
  * version it is checked against is a problem (see `checkDeclaredVersion`: a policy-breaking change needs a major
  * bump, as does a SOURCE-breaking one that reaches a type some project imports — judged for the newest release
- * only, since imports change after a release; an addition a minor one). Pre-releases are checked like releases. Models under the `none` policy are not checked (a history written
- * before the policy, such as a third-party schema's).
+ * only, since imports change after a release; an addition a minor one). Pre-releases are checked like releases.
+ * Models under the `none` policy are not checked (a history written before the policy, such as a third-party
+ * schema's).
  * @param importsOf - a model's imports by the projects (`modelImports`); asked only for a release that a SOURCE
  *   change would otherwise fail, since it scans the projects' sources.
  */
