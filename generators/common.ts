@@ -4,12 +4,11 @@
  */
 import path from 'node:path';
 import { kebabCase } from 'change-case';
-import type { ScaffoldPrompt } from '../src/plugins/api.js';
-import { PACKAGE_ROOT } from '../src/workspace/meta-models.js';
+import { TEMPLATES_ROOT, type ScaffoldPrompt } from 'metarepo/plugin';
 
 /** Absolute path of a built-in template folder, `<metarepo package>/templates/<name>`. */
 export function templatesDir(name: string): string {
-  return path.join(PACKAGE_ROOT, 'templates', name);
+  return path.join(TEMPLATES_ROOT, name);
 }
 
 /** The `name` question: letters first, then letters, digits, spaces, `-` or `_` (every case helper can render it). */

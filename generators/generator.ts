@@ -3,7 +3,7 @@
  * plopfile-style module `generators/<kebab name>.mjs` (which `metarepo new` discovers) and its
  * template folder `templates/<kebab name>/` (template.yaml and a starter file).
  */
-import type { ScaffoldGenerator } from '../src/plugins/api.js';
+import type { ScaffoldGenerator } from 'metarepo/plugin';
 import { namePrompt, templatesDir } from './common.js';
 
 /** The `generator` generator. Answers: `name`, `description`. */

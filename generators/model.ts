@@ -3,7 +3,7 @@
  * (JSON Schema draft-07 with `$id`, title, description and an `id` property).
  */
 import { sentenceCase } from 'change-case';
-import type { ScaffoldGenerator } from '../src/plugins/api.js';
+import type { ScaffoldGenerator } from 'metarepo/plugin';
 import { namePrompt, templatesDir } from './common.js';
 
 /** The `model` generator. Answers: `name`, `description` (default "A <name> record."). */

@@ -2,7 +2,7 @@
  * Built-in scaffold generator `node-service`: the `ts-library` package plus a small `node:http`
  * server (`src/server.ts`), a `start` script and a `port` answer.
  */
-import type { ScaffoldGenerator } from '../src/plugins/api.js';
+import type { ScaffoldGenerator } from 'metarepo/plugin';
 import { namePrompt, packageName, scopePrompt, templatesDir } from './common.js';
 import { libraryActions, PROJECT_PATH } from './ts-library.js';
 

@@ -3,8 +3,7 @@
  * (package.json with the `metarepo` manifest, an ESM plugin that contributes one check, a `node --test` test,
  * README). Workspace plugins are discovered without installation.
  */
-import type { ScaffoldGenerator } from '../src/plugins/api.js';
-import { TOOL_VERSION } from '../src/version.js';
+import { METAREPO_VERSION, type ScaffoldGenerator } from 'metarepo/plugin';
 import { namePrompt, templatesDir } from './common.js';
 
 /** The `plugin` generator. Answers: `name`, `description`. */
@@ -20,7 +19,7 @@ export const plugin: ScaffoldGenerator = {
       destination: 'plugins/{{kebabCase name}}',
       base: 'files',
       templateFiles: 'files/**',
-      data: { metarepoRange: `^${TOOL_VERSION}` },
+      data: { metarepoRange: `^${METAREPO_VERSION}` },
     },
   ],
 };

@@ -2,7 +2,7 @@
  * Built-in scaffold generator `ts-library`: a TypeScript library package at
  * `projects/<kebab name>` (package.json, strict tsconfig.json, src/index.ts, a vitest test, README).
  */
-import type { ScaffoldGenerator } from '../src/plugins/api.js';
+import type { ScaffoldGenerator } from 'metarepo/plugin';
 import { namePrompt, packageName, scopePrompt, templatesDir } from './common.js';
 
 /** Folder (relative to the workspace) that a library or service named `name` goes to, as a template. */

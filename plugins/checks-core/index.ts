@@ -10,7 +10,7 @@
  * - `templates-lint`: the workspace's templates pass template lint (`metarepo check` only: a generate run changes
  *   no template).
  */
-import { definePlugin, lintWorkspaceTemplates, type Check, type Finding } from '../../src/plugins/api.js';
+import { definePlugin, lintWorkspaceTemplates, type Check, type Finding } from 'metarepo/plugin';
 
 const CONFIG = 'metarepo.yaml';
 

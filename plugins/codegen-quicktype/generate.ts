@@ -9,8 +9,7 @@
  */
 import path from 'node:path';
 import { pascalCase } from 'change-case';
-import { MetarepoError } from '../../src/errors.js';
-import { generatedNotice, type CodegenInput, type GeneratedFile } from '../../src/plugins/api.js';
+import { generatedNotice, MetarepoError, type CodegenInput, type GeneratedFile } from 'metarepo/plugin';
 import { QUICKTYPE_LANGUAGES, type QuicktypeLanguage } from './languages.js';
 import { normalizeForQuicktype } from './normalize.js';
 

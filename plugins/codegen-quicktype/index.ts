@@ -3,7 +3,7 @@
  * (de)serialisers for many languages. The work happens in `generate.js`, loaded inside a codegen
  * worker, whose stack limit catches quicktype's deep recursion on some recursive schemas.
  */
-import { definePlugin } from '../../src/plugins/api.js';
+import { definePlugin } from 'metarepo/plugin';
 import { QUICKTYPE_LANGUAGES } from './languages.js';
 
 /** The plugin; registers generator `quicktype` (see `generate.ts` for its files and options). */

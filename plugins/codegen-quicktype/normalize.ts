@@ -15,7 +15,7 @@
  * - an `enum` holding an object or array, and an empty `enum` or `type` list, are removed: quicktype
  *   cannot type them and fails instead.
  */
-import { isObjectSchema, keywordKind } from '../../src/plugins/api.js';
+import { isObjectSchema, keywordKind } from 'metarepo/plugin';
 
 type Schema = Record<string, unknown>;
 

@@ -3,8 +3,7 @@
  * json-schema-to-typescript after {@link normalizeForTypescript} (soundness fixes) and re-indented by
  * {@link indentDeclarations} (instead of Prettier, which is slow).
  */
-import { MetarepoError } from '../../src/errors.js';
-import { generatedNotice, type CodegenInput, type GeneratedFile } from '../../src/plugins/api.js';
+import { generatedNotice, MetarepoError, type CodegenInput, type GeneratedFile } from 'metarepo/plugin';
 import { indentDeclarations } from './indent.js';
 import { normalizeForTypescript } from './normalize.js';
 

@@ -2,7 +2,7 @@
  * Built-in plugin `codegen-typescript`: generator `typescript` turns a model into TypeScript types.
  * The work happens in `generate.js`, which the engine loads inside a codegen worker.
  */
-import { definePlugin } from '../../src/plugins/api.js';
+import { definePlugin } from 'metarepo/plugin';
 
 /** The plugin; registers generator `typescript` (see `generate.ts` for its output and options). */
 export default definePlugin({

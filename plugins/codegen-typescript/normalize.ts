@@ -24,7 +24,7 @@
  * Known looseness kept on purpose: object keywords without `type` (`{ properties }`) still give an
  * object type, as authors mean, although such a schema also accepts non-objects.
  */
-import { isObjectSchema, keywordKind } from '../../src/plugins/api.js';
+import { isObjectSchema, keywordKind } from 'metarepo/plugin';
 
 type Schema = Record<string, unknown>;
 

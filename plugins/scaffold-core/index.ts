@@ -2,7 +2,7 @@
  * Built-in plugin `scaffold-core`: registers the scaffold generators `ts-library`, `node-service`,
  * `model`, `generator` and `plugin` (see `generators/*.ts`; templates in `templates/<name>/`).
  */
-import { definePlugin } from '../../src/plugins/api.js';
+import { definePlugin } from 'metarepo/plugin';
 import { generator } from '../../generators/generator.js';
 import { model } from '../../generators/model.js';
 import { nodeService } from '../../generators/node-service.js';

@@ -2,8 +2,8 @@
 // The metarepo CLI entry point. Only commander and the command registrations load here; each command imports
 // what it needs when it runs, so `metarepo --help` stays fast.
 import { Command, CommanderError } from './commander.js';
-import { EXIT_BAD_INPUT } from '../errors.js';
-import { TOOL_VERSION } from '../version.js';
+import { EXIT_BAD_INPUT } from '../core/errors.js';
+import { TOOL_VERSION } from '../core/version.js';
 import { registerCommands } from './commands.js';
 import { reportError, type GlobalOptions } from './output.js';
 

@@ -1,5 +1,5 @@
 import { startBroker, stopBroker, brokerStatus } from '../events/zmq/client.js';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 

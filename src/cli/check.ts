@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { buildCheckContext, runChecks, type ReportedFinding } from '../engine/checks.js';
-import { formatLocation } from '../errors.js';
+import { formatLocation } from '../core/errors.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { matchesType, type EventEnvelope } from '../events/envelope.js';
 import { parseLines, readEvents } from '../events/log.js';
-import { eventsDir } from '../workspace/workspace.js';
+import { eventsDir } from '../events/dir.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 

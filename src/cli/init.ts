@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { commitChanges } from '../engine/commit.js';
-import { planInit } from '../workspace/init.js';
+import { planInit } from '../templates/scaffold/init.js';
 import { createBus } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 

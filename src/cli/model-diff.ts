@@ -1,12 +1,13 @@
 import pc from 'picocolors';
 import semver from 'semver';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { readManifest } from '../engine/manifest.js';
 import { DRAFT_VERSION, type ModelRegistry } from '../models/registry.js';
 import { defaultDiffPair, diffModel, type ModelDiff } from '../models/evolution.js';
-import { judgeChanges, modelImports, sourceUsers, type JudgedChange } from '../models/usage-findings.js';
+import { judgeChanges, sourceUsers, type JudgedChange } from '../models/usage-findings.js';
+import { modelImports } from '../engine/model-usage.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
-import { scanGeneratedImports } from '../workspace/usage.js';
+import { scanGeneratedImports } from '../models/usage.js';
 import { withRegistry } from './model.js';
 import { emit, type GlobalOptions } from './output.js';
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { commitChanges } from '../engine/commit.js';
 import { Tree, type FileChange } from '../engine/tree.js';
 import { checkDeclaredVersion, nextVersion, renderChangelog, renderReference, type ChangelogEntry, type SemverBump } from '../models/diff/index.js';
 import { diffModel, modelPolicy, schemaAt } from '../models/evolution.js';
-import { modelImports } from '../models/usage-findings.js';
+import { modelImports } from '../engine/model-usage.js';
 import { DRAFT_VERSION, MODEL_FILE_SUFFIX, type ModelRegistry } from '../models/registry.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { withRegistry } from './model.js';

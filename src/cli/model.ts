@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { commitChanges } from '../engine/commit.js';
 import { Tree } from '../engine/tree.js';
 import { prepareModelAdd } from '../models/add.js';

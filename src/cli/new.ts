@@ -1,13 +1,13 @@
 import path from 'node:path';
 import pc from 'picocolors';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { commitChanges } from '../engine/commit.js';
-import { findScaffoldGenerator, listScaffoldGenerators, runScaffold, templateOf } from '../engine/scaffold/run.js';
+import { findScaffoldGenerator, listScaffoldGenerators, runScaffold, templateOf } from '../templates/scaffold/run.js';
 import { Tree } from '../engine/tree.js';
-import { sha256 } from '../engine/hash.js';
+import { sha256 } from '../core/hash.js';
 import { storeBases } from '../engine/merge/base-store.js';
-import { TOOL_VERSION } from '../version.js';
-import { recordAnswers, registerProject } from '../workspace/projects.js';
+import { TOOL_VERSION } from '../core/version.js';
+import { recordAnswers, registerProject } from '../templates/scaffold/projects.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
 import { describeChanges } from './diff.js';
 import { emit, type GlobalOptions } from './output.js';

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { MetarepoError, formatLocation } from '../errors.js';
+import { MetarepoError, formatLocation } from '../core/errors.js';
 
 /** Global flags every command sees. */
 export interface GlobalOptions {

@@ -1,10 +1,11 @@
 import { Command, type Command as CommandType } from './commander.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../engine/commit.js';
-import { MetarepoError } from '../errors.js';
-import { PACKAGE_ROOT } from '../workspace/meta-models.js';
-import { CONFIG_FILE, STATE_DIR, findWorkspaceRoot } from '../workspace/root.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { MetarepoError } from '../core/errors.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
+import { CONFIG_FILE, STATE_DIR } from '../core/layout.js';
+import { findWorkspaceRoot } from '../workspace/root.js';
 import { reportError, type GlobalOptions } from './output.js';
 
 /**

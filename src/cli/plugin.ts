@@ -1,10 +1,10 @@
 import pc from 'picocolors';
 import { commitChanges } from '../engine/commit.js';
 import { Tree } from '../engine/tree.js';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { displayState, type PluginRecord } from '../plugins/host.js';
 import { fetchPlugin, removeFetched } from '../plugins/install.js';
-import { updatePluginEntry } from '../workspace/plugin-entries.js';
+import { updatePluginEntry } from '../engine/plugin-entries.js';
 import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import pc from 'picocolors';
-import { MetarepoError, formatLocation } from '../errors.js';
+import { MetarepoError, formatLocation } from '../core/errors.js';
 import { reloadOnChange, type ReloadResult } from '../plugins/process/reload.js';
 import { snapshotsDir } from '../templates/catalog.js';
 import { displayPath, loadTemplateManifest } from '../templates/manifest.js';
 import { renderFixture } from '../templates/render.js';
 import { compareWithSnapshot, readSnapshot, writeSnapshot, type SnapshotDiff } from '../templates/snapshot.js';
-import { STATE_DIR } from '../workspace/root.js';
+import { STATE_DIR } from '../core/layout.js';
 import type { GlobalOptions } from './output.js';
 import { openTemplates } from './template.js';
 

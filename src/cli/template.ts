@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { formatLocation } from '../errors.js';
+import { formatLocation } from '../core/errors.js';
 import { openTemplateCatalog, TemplateCatalog } from '../templates/catalog.js';
 import type { CoverageReport } from '../templates/coverage.js';
 import { formatLintFindings, lintTemplate, type LintFinding } from '../templates/lint.js';
@@ -93,7 +93,7 @@ export async function templateTestCommand(g: GlobalOptions, names: string[], opt
 
 async function requireFixture(catalog: TemplateCatalog, selected: ReturnType<TemplateCatalog['select']>, fixture: string): Promise<void> {
   for (const t of selected) if (fixture in (await catalog.manifest(t)).fixtures) return;
-  const { MetarepoError } = await import('../errors.js');
+  const { MetarepoError } = await import('../core/errors.js');
   throw new MetarepoError(`No selected template has a fixture called "${fixture}".`, {
     hint: 'Fixtures are the keys of "fixtures:" in template.yaml; run "metarepo template list" to see them.',
   });

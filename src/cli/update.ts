@@ -1,9 +1,9 @@
 import pc from 'picocolors';
 import { commitChanges } from '../engine/commit.js';
 import { storeBases } from '../engine/merge/base-store.js';
-import { findScaffoldGenerator } from '../engine/scaffold/run.js';
-import { planUpdate, readAnswersRecord } from '../engine/scaffold/update.js';
-import { recordAnswers } from '../workspace/projects.js';
+import { findScaffoldGenerator } from '../templates/scaffold/run.js';
+import { planUpdate, readAnswersRecord } from '../templates/scaffold/update.js';
+import { recordAnswers } from '../templates/scaffold/projects.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
 import { describeChanges, describeFileConflict } from './diff.js';
 import { parseSets } from './new.js';

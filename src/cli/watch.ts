@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { MetarepoError, formatLocation } from '../errors.js';
+import { MetarepoError, formatLocation } from '../core/errors.js';
 import { startWatch, type WatchRun } from '../engine/watch.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { reportError, type GlobalOptions } from './output.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Check, CheckContext, Finding, ModelSummary, PendingChange, TargetSummary } from '../plugins/api.js';
-import { parseJsonWithPositions } from '../models/json-positions.js';
+import { parseJsonWithPositions } from '../core/json-positions.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { PlannedTarget } from './plan.js';
 import { targetStatuses } from './status.js';
@@ -67,7 +67,7 @@ export async function buildCheckContext(ws: Workspace, changes: PendingChange[] 
     ...(typeof m.schema.description === 'string' ? { description: m.schema.description } : {}),
   }));
   const targets: TargetSummary[] = (await targetStatuses(ws, new Set(changes.map((c) => c.path)), planned)).map(({ resolved: _resolved, ...t }) => t);
-  const [{ checkReleases }, { modelImports }] = await Promise.all([import('../models/evolution.js'), import('../models/usage-findings.js')]);
+  const [{ checkReleases }, { modelImports }] = await Promise.all([import('../models/evolution.js'), import('./model-usage.js')]);
   const releases = await checkReleases(registry, ws.config, (name) => modelImports(ws.root, ws.config, name));
   return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes, releases };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { FileChange } from './tree.js';
 
 /**
@@ -39,14 +39,6 @@ export function commitChanges(root: string, changes: FileChange[]): void {
       removeEmptyParents(root, path.dirname(path.join(root, c.path)));
     }
   }
-}
-
-/** Writes one file atomically (temp file + rename). */
-export function writeFileAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.metarepo-${process.pid}.tmp`);
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
 }
 
 function assertInsideRealRoot(realRoot: string, dest: string, rel: string): void {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sha256 } from './hash.js';
+import { sha256 } from '../core/hash.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
 
 /** The files the manifest says `target` produced, sorted. */

@@ -8,9 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { CodegenGenerator } from '../plugins/api.js';
-import { sha256, stableStringify } from './hash.js';
+import { sha256, stableStringify } from '../core/hash.js';
 
 /**
  * The hash of a generator's sources: `{ file (relative to the root), sha256 }` of every file of its package (the

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { STATE_DIR } from '../workspace/root.js';
+import { STATE_DIR } from '../core/layout.js';
 
 /** One generated file as metarepo last wrote it. Hashes are SHA-256 hex. */
 export interface ManifestEntry {

@@ -1,11 +1,11 @@
-import { MetarepoError, type SourceLocation } from '../errors.js';
+import { MetarepoError, type SourceLocation } from '../core/errors.js';
 import type { CodegenGenerator, CodegenInput } from '../plugins/api.js';
 import type { TargetConfig } from '../workspace/config.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../core/version.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { generatorSourcesHash } from './generator-sources.js';
-import { sha256, stableStringify } from './hash.js';
-import { safeRelativePath } from './paths.js';
+import { sha256, stableStringify } from '../core/hash.js';
+import { safeRelativePath } from '../core/paths.js';
 
 /** A target with its defaults applied and its model resolved. */
 export interface PlannedTarget {
@@ -163,7 +163,7 @@ export async function validateOptions(ws: Workspace, targets: PlannedTarget[]): 
   const withSchema = targets.filter((t) => t.generator.optionsSchema && (Object.keys(t.input.options).length > 0 || 'required' in t.generator.optionsSchema));
   if (withSchema.length === 0) return;
   const { default: Ajv } = await import('ajv');
-  const { describeAjvError } = await import('../workspace/document.js');
+  const { describeAjvError } = await import('../core/document.js');
   const ajv = new Ajv.default({ allErrors: true, strict: false, useDefaults: false });
   const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
   for (const t of withSchema) {

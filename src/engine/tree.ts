@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
-import { safeRelativePath } from './paths.js';
+import { MetarepoError } from '../core/errors.js';
+import { safeRelativePath } from '../core/paths.js';
 
 /** One pending change in a {@link Tree}. `content` is absent for deletions. */
 export interface FileChange {

@@ -5,8 +5,8 @@
  * metarepo.yaml apply, and publishes the usual generate events; the codegen worker threads stay up between runs.
  */
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
-import { STATE_DIR } from '../workspace/root.js';
+import { MetarepoError } from '../core/errors.js';
+import { STATE_DIR } from '../core/layout.js';
 import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
 import { loadConfig } from '../workspace/config.js';
 import type { CodegenPool } from './worker/pool.js';

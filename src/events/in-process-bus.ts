@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bus, EventHandler } from './bus.js';
 import { createEnvelope, matchesType, type EventEnvelope } from './envelope.js';
 import type { EventLog } from './log.js';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { createPayloadValidator } from './validate.js';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { EventEnvelope } from './envelope.js';
 import { LogLock } from './log-lock.js';
 

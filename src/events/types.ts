@@ -3,9 +3,8 @@ import path from 'node:path';
 // The two semver functions alone: the registry is read by every bus, the broker included.
 import rcompare from 'semver/functions/rcompare.js';
 import valid from 'semver/functions/valid.js';
-import { EXIT_FAILURE, MetarepoError } from '../errors.js';
-import type { PluginManifest } from '../plugins/manifest.js';
-import { PACKAGE_ROOT } from '../workspace/meta-models.js';
+import { EXIT_FAILURE, MetarepoError } from '../core/errors.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 
 /** Absolute path of the folder holding the event schemas: `<package>/meta-models/events`. */
 export const EVENT_SCHEMAS_DIR = path.join(PACKAGE_ROOT, 'meta-models', 'events');
@@ -87,7 +86,7 @@ export function envelopeSchema(): { schemaFile: string; dataschema: string } {
  */
 export function eventTypeTable(
   coreTypes: readonly EventTypeInfo[],
-  pluginManifests: ReadonlyArray<Pick<PluginManifest, 'name' | 'contributes'>>,
+  pluginManifests: ReadonlyArray<{ name: string; contributes: { events: readonly string[] } }>,
 ): EventTypeInfo[] {
   const rows = new Map<string, EventTypeInfo>();
   for (const t of coreTypes) rows.set(`${t.type}\0${t.declaredBy}`, t);

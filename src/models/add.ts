@@ -1,4 +1,4 @@
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { idKeyword } from './schema-index.js';
 import { MODEL_FILE_SUFFIX, MODEL_NAME_PATTERN, type ModelRegistry } from './registry.js';
 import { problemsError, validateSchemaDocument } from './validate.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { DEFINITION_CONTAINERS, isObjectSchema, isSchema } from './keywords.js';
 import { ResolvedRef, locationKey, normalized, type NormalizeContext } from './normalize.js';
-import { joinPointer, parsePointer } from './pointer.js';
+import { joinPointer, parsePointer } from '../core/pointer.js';
 import type { SchemaLocation } from './schema-index.js';
 import type { ModelRecord } from './types.js';
 

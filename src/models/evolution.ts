@@ -3,9 +3,9 @@
  * of each model from metarepo.yaml, and the release steps a policy check walks. The rules themselves are in
  * `./diff/`; this module only picks what to compare.
  */
-import { MetarepoError } from '../errors.js';
-import type { WorkspaceConfig } from '../workspace/config.js';
-import type { GeneratedImport } from '../workspace/usage.js';
+import { MetarepoError } from '../core/errors.js';
+import type { WorkspaceConfig } from '../generated/workspace.js';
+import type { GeneratedImport } from './usage.js';
 import { checkDeclaredVersion, diffSchemas, requiredBump, violations, type BreaksCode, type CompatibilityPolicy, type OpenContentPolicy, type SchemaChange, type SemverBump } from './diff/index.js';
 import { DRAFT_VERSION, type ModelRegistry } from './registry.js';
 import { sourceUsage, sourceUsers, type SourceUsage } from './usage-findings.js';

@@ -1,7 +1,7 @@
-import { MetarepoError } from '../errors.js';
-import type { TextPosition } from './json-positions.js';
+import { MetarepoError } from '../core/errors.js';
+import type { TextPosition } from '../core/json-positions.js';
 import { DEFINITION_CONTAINERS, isObjectSchema, isSchema, keywordKind } from './keywords.js';
-import { getAtPointer, joinPointer, parsePointer } from './pointer.js';
+import { getAtPointer, joinPointer, parsePointer } from '../core/pointer.js';
 import { applyId, idKeyword, withoutFragment, type SchemaIndex, type SchemaLocation } from './schema-index.js';
 import type { ModelRecord } from './types.js';
 

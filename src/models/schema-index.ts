@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { forEachSubschema, isObjectSchema } from './keywords.js';
-import { joinPointer } from './pointer.js';
+import { joinPointer } from '../core/pointer.js';
 import type { Draft } from './meta-schema.js';
 import type { ModelRecord } from './types.js';
 

@@ -4,7 +4,7 @@
  * local) the way json-schema-to-typescript names types: a root definition (`definitions` / `$defs`) becomes a type
  * named after its `title`, else its key; the root becomes the root type.
  */
-import { parsePointer } from './pointer.js';
+import { parsePointer } from '../core/pointer.js';
 
 const CONTAINERS = ['definitions', '$defs'] as const;
 

@@ -4,9 +4,7 @@
  * in, or any type holding that one — and a warning when none does (GraphQL Inspector's `considerUsage`); anything
  * else is information. The same judgement decides whether a SOURCE change needs a major version.
  */
-import { readManifest } from '../engine/manifest.js';
-import type { WorkspaceConfig } from '../workspace/config.js';
-import { scanGeneratedImports, usesType, type GeneratedImport } from '../workspace/usage.js';
+import { usesType, type GeneratedImport } from './usage.js';
 import { breaksPolicy, type CompatibilityPolicy, type SchemaChange } from './diff/index.js';
 import { typesReaching } from './type-graph.js';
 
@@ -25,14 +23,6 @@ export interface SourceUsage {
   rootType: string;
   /** A type and every type that holds it (see {@link typesReaching}). */
   reaching: (typeName: string) => string[];
-}
-
-/** The imports, by the projects of `config`, of files generated from model `name` (per the manifest). */
-export async function modelImports(root: string, config: WorkspaceConfig, name: string): Promise<GeneratedImport[]> {
-  const manifest = readManifest(root);
-  const generated = Object.keys(manifest.files).filter((f) => manifest.files[f].model.startsWith(`${name}@`));
-  if (generated.length === 0) return [];
-  return scanGeneratedImports(root, config.projects ?? [], generated);
 }
 
 /** Usage of the types of a diff's two (bundled) schemas by `imports`. */

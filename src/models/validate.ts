@@ -1,5 +1,5 @@
-import { MetarepoError, type SourceLocation } from '../errors.js';
-import { parseJsonWithPositions, type JsonWithPositions, type TextPosition } from './json-positions.js';
+import { MetarepoError, type SourceLocation } from '../core/errors.js';
+import { parseJsonWithPositions, type JsonWithPositions, type TextPosition } from '../core/json-positions.js';
 import { isObjectSchema } from './keywords.js';
 import { SUPPORTED_SCHEMA_URIS, checkMetaSchema, detectDraft, type Draft } from './meta-schema.js';
 

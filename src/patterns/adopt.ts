@@ -16,7 +16,7 @@
 import path from 'node:path';
 import { kebabCase } from 'change-case';
 import { stringify } from 'yaml';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { Tree } from '../engine/tree.js';
 import { createHandlebars } from '../templates/handlebars.js';
 import type { PatternProposal, PatternVariable } from './propose.js';

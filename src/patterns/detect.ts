@@ -4,7 +4,7 @@
  * the same proposals in the same order.
  */
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { PatternLanguage, PatternNode, PatternTree, PatternUnitKind } from '../plugins/api.js';
 import { clusterShapes, DEFAULT_CLUSTER, type ClusterOptions } from './cluster.js';
 import { shapeClasses, type ShapeClass } from './fingerprint.js';

@@ -15,10 +15,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../engine/commit.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
 import { createHandlebars, type HandlebarsEnv } from '../templates/handlebars.js';
-import { STATE_DIR } from '../workspace/root.js';
+import { STATE_DIR } from '../core/layout.js';
 import type { PatternProposal } from './propose.js';
 import { RESERVED_NAMES } from './variables.js';
 

@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { EXIT_FAILURE, MetarepoError } from '../errors.js';
-import { STATE_DIR } from '../workspace/root.js';
+import { EXIT_FAILURE, MetarepoError } from '../core/errors.js';
+import { STATE_DIR } from '../core/layout.js';
 import type { PatternProposal } from './propose.js';
 
 /** Folder of the proposals, relative to the workspace root. */

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { PatternLanguage, PatternNode, PatternUnitKind } from '../plugins/api.js';
 import { textLanguage } from './languages/text.js';
 import { annotate, forEachNode, type FileTokens, type ShapeTable, type SyntaxNode } from './syntax.js';

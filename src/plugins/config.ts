@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
-import { joinPointer } from '../models/pointer.js';
-import type { PositionedDocument } from '../workspace/document.js';
+import { MetarepoError } from '../core/errors.js';
+import { joinPointer } from '../core/pointer.js';
+import type { PositionedDocument } from '../core/document.js';
 import type { PluginManifest } from './manifest.js';
 
 /**
@@ -25,7 +25,7 @@ export async function validatePluginConfig(opts: {
   const [{ default: Ajv }, { default: addFormats }, { describeAjvError, loadDocument }] = await Promise.all([
     import('ajv'),
     import('ajv-formats'),
-    import('../workspace/document.js'),
+    import('../core/document.js'),
   ]);
   const ajv = new Ajv.default({ allErrors: true, strict: false, useDefaults: true });
   addFormats.default(ajv);

@@ -1,6 +1,6 @@
 import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { EXIT_FAILURE, MetarepoError } from '../errors.js';
+import { EXIT_FAILURE, MetarepoError } from '../core/errors.js';
 import type { Bus } from '../events/bus.js';
 import type { PluginApi, PluginEvent } from './api.js';
 import type { Contribution, ContributionKind, ContributionSink } from './contributions.js';

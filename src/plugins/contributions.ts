@@ -1,4 +1,4 @@
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { Check, CodegenGenerator, PatternContribution, PluginCommand, ScaffoldGenerator } from './api.js';
 
 /** One thing a plugin registered, tagged with the plugin's name. */

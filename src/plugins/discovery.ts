@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
-import { joinPointer } from '../models/pointer.js';
-import type { PositionedDocument } from '../workspace/document.js';
+import { joinPointer } from '../core/pointer.js';
+import type { PositionedDocument } from '../core/document.js';
 import { readPluginManifest, tryReadPluginManifest, type PluginManifest, type PluginSource } from './manifest.js';
 
 /**

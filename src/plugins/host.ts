@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MetarepoError, formatLocation } from '../errors.js';
+import { MetarepoError, formatLocation } from '../core/errors.js';
 import type { Bus } from '../events/bus.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
-import { TOOL_VERSION } from '../version.js';
-import type { PositionedDocument } from '../workspace/document.js';
-import { CODE_EXT, CODE_ROOT, PACKAGE_ROOT } from '../workspace/meta-models.js';
+import { TOOL_VERSION } from '../core/version.js';
+import type { PositionedDocument } from '../core/document.js';
+import { CODE_EXT, CODE_ROOT, PACKAGE_ROOT } from '../core/package-root.js';
 import type { Check, CodegenGenerator, PatternContribution, Plugin, PluginCommand, ScaffoldGenerator } from './api.js';
 import { validatePluginConfig } from './config.js';
 import { createPluginContext, type PluginContext } from './context.js';

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
-import type { PluginEntry } from '../workspace/plugin-entries.js';
+import { MetarepoError } from '../core/errors.js';
+import type { WorkspaceConfig } from '../generated/workspace.js';
 import { GIT_PLUGINS_DIR } from './discovery.js';
 import { readPluginManifest, type PluginManifest } from './manifest.js';
+
+/** One `plugins.<name>` entry of metarepo.yaml. */
+export type PluginEntry = NonNullable<WorkspaceConfig['plugins']>[string];
 
 /** Where `plugin install` takes a plugin from. */
 export type InstallSource = 'path' | 'git' | 'npm';

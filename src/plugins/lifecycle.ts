@@ -1,4 +1,4 @@
-import { MetarepoError, EXIT_FAILURE } from '../errors.js';
+import { MetarepoError, EXIT_FAILURE } from '../core/errors.js';
 import type { Bus } from '../events/bus.js';
 
 /** The states of a plugin (DESIGN.md, "Plugin"). */

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ajv, AnySchemaObject, ErrorObject, Options, ValidateFunction } from 'ajv';
 import semver from 'semver';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { loadPrecompiled } from '../generated/precompiled.js';
-import { metaModelPath } from '../workspace/meta-models.js';
+import { metaModelPath } from '../core/package-root.js';
 
 /** Where a plugin was found (see `discoverPlugins`). */
 export type PluginSource = 'builtin' | 'workspace' | 'npm' | 'path' | 'git';
@@ -160,7 +160,7 @@ async function parseJson(text: string, file: string): Promise<Record<string, unk
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const { loadDocument } = await import('../workspace/document.js');
+    const { loadDocument } = await import('../core/document.js');
     loadDocument(text, file, 'json'); // throws with the position when the yaml parser sees the error too
     throw new MetarepoError(`${file} is not valid JSON: ${(e as Error).message}.`, { location: { file }, hint: 'Fix the JSON syntax.' });
   }
@@ -181,7 +181,7 @@ function packageErrors(pkg: Record<string, unknown>): ErrorObject[] {
 }
 
 async function throwInvalid(text: string, file: string, errors: ErrorObject[]): Promise<never> {
-  const { describeAjvError, loadDocument } = await import('../workspace/document.js');
+  const { describeAjvError, loadDocument } = await import('../core/document.js');
   const doc = loadDocument(text, file, 'json');
   const described = errors.map((e) => describeAjvError(e, doc));
   const first = described[0];

@@ -1,6 +1,6 @@
 import type { Bus } from '../events/bus.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
-import type { PositionedDocument } from '../workspace/document.js';
+import type { PositionedDocument } from '../core/document.js';
 import { PluginHost } from './host.js';
 
 /**

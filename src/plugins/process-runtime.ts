@@ -1,4 +1,4 @@
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import type { CodegenFunction, CodegenGenerator } from './api.js';
 import type { Contribution } from './contributions.js';
 import type { Bus } from '../events/bus.js';

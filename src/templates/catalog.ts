@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { MetarepoError } from '../errors.js';
-import type { PlopfileGeneratorRef } from '../engine/scaffold/run.js';
+import { MetarepoError } from '../core/errors.js';
+import type { PlopfileGeneratorRef } from './scaffold/run.js';
 import type { ScaffoldGenerator } from '../plugins/api.js';
-import { PACKAGE_ROOT } from '../workspace/meta-models.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import { loadTemplateManifest, TEMPLATE_MANIFEST, type TemplateManifest } from './manifest.js';
 
 /** Folders of a workspace (and of metarepo's package, `templates` only) that hold template folders. */
@@ -193,7 +193,7 @@ export class TemplateCatalog {
 
   private listWorkspaceGenerators() {
     this.workspaceGenerators ??= (async () => {
-      const { listScaffoldGenerators } = await import('../engine/scaffold/run.js');
+      const { listScaffoldGenerators } = await import('./scaffold/run.js');
       return this.root ? listScaffoldGenerators(this.root, this.builtins) : [];
     })();
     return this.workspaceGenerators;

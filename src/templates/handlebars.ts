@@ -16,7 +16,7 @@ import {
   snakeCase,
 } from 'change-case';
 import { titleCase } from 'title-case';
-import { MetarepoError, type SourceLocation } from '../errors.js';
+import { MetarepoError, type SourceLocation } from '../core/errors.js';
 
 /** An isolated Handlebars environment (what `Handlebars.create()` returns). */
 export type HandlebarsEnv = ReturnType<typeof Handlebars.create>;

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { MetarepoError, formatLocation } from '../errors.js';
-import { PACKAGE_ROOT } from '../workspace/meta-models.js';
+import { MetarepoError, formatLocation } from '../core/errors.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import { checkTemplate, createHandlebars } from './handlebars.js';
 
 /** Folder of templates, relative to the package root (built-ins) or the workspace root. */

@@ -24,9 +24,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { MetarepoError, formatLocation } from '../errors.js';
+import { MetarepoError, formatLocation } from '../core/errors.js';
 import type { Finding } from '../plugins/api.js';
-import { PACKAGE_ROOT } from '../workspace/meta-models.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import { readTemplateFiles, type TemplateCatalog, type TemplateFile, type TemplateGenerator, type TemplateLocation } from './catalog.js';
 import { createHandlebars, errorPosition, parseTemplate, renderTemplate, type HandlebarsEnv, type TemplateAst } from './handlebars.js';
 import { displayPath, TEMPLATE_MANIFEST, validateFixtures, type TemplateManifest } from './manifest.js';
@@ -405,7 +405,7 @@ export async function lintTemplate(t: TemplateLocation, catalog: TemplateCatalog
   let templatesBase = t.dir;
   let generator: TemplateGenerator | undefined;
   try {
-    const { inspectGenerator } = await import('../engine/scaffold/run.js');
+    const { inspectGenerator } = await import('./scaffold/run.js');
     generator = await catalog.generator(t);
     const inspected = await inspectGenerator(t.home, generator);
     hb = inspected.hb;

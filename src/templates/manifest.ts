@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ajv, AnySchemaObject, Options, ValidateFunction } from 'ajv';
 import semver from 'semver';
-import { MetarepoError, type SourceLocation } from '../errors.js';
+import { MetarepoError, type SourceLocation } from '../core/errors.js';
 import { loadPrecompiled } from '../generated/precompiled.js';
 import type { TemplateManifestFile } from '../generated/template.js';
-import type { PositionedDocument } from '../workspace/document.js';
-import { metaModelPath } from '../workspace/meta-models.js';
+import type { PositionedDocument } from '../core/document.js';
+import { metaModelPath } from '../core/package-root.js';
 
 /** File name of a template's manifest inside its folder. */
 export const TEMPLATE_MANIFEST = 'template.yaml';
@@ -136,7 +136,7 @@ export async function loadTemplateManifest(dir: string, options: { root?: string
       hint: 'Every template folder has a template.yaml (name, version, description, variables, fixtures); see docs/templates.md.',
     });
   }
-  const { loadDocument, describeAjvError } = await import('../workspace/document.js');
+  const { loadDocument, describeAjvError } = await import('../core/document.js');
   const document = loadDocument(text, file, 'yaml');
   const value = (document.value ?? {}) as TemplateManifestFile;
   const validate = await manifestValidator();
@@ -192,7 +192,7 @@ function normaliseCheck(c: NonNullable<TemplateManifestFile['checks']>[number]):
  */
 export async function validateFixtures(manifest: TemplateManifest): Promise<ManifestProblem[]> {
   const validate = await variablesValidator(manifest);
-  const { describeAjvError } = await import('../workspace/document.js');
+  const { describeAjvError } = await import('../core/document.js');
   const out: ManifestProblem[] = [];
   for (const [name, answers] of Object.entries(manifest.fixtures)) {
     if (validate(answers)) continue;

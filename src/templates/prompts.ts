@@ -2,7 +2,7 @@
  * Prompts derived from a template's `variables` schema, for generators that declare none (the way Nx derives
  * its prompts from a generator's schema.json): one question per property, in declaration order.
  */
-import type { PlopQuestion } from '../engine/scaffold/answers.js';
+import type { PlopQuestion } from './scaffold/answers.js';
 import type { TemplateManifest } from './manifest.js';
 
 type PropertySchema = Record<string, unknown>;

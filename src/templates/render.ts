@@ -4,7 +4,7 @@
  * the generator and the fixture's answers only, never on what the workspace holds.
  */
 import { Tree } from '../engine/tree.js';
-import { runScaffold } from '../engine/scaffold/run.js';
+import { runScaffold } from './scaffold/run.js';
 import type { TemplateGenerator, TemplateLocation } from './catalog.js';
 import type { HandlebarsEnv } from './handlebars.js';
 import type { TemplateManifest } from './manifest.js';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError, type SourceLocation } from '../errors.js';
+import { MetarepoError, type SourceLocation } from '../core/errors.js';
 import { readTemplateFiles, snapshotsDir, type TemplateCatalog, type TemplateLocation } from './catalog.js';
 import { BranchCoverage, type CoverageReport } from './coverage.js';
 import { createHandlebars, parseTemplate, type TemplateAst } from './handlebars.js';

@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { formatLocation } from '../errors.js';
-import { PACKAGE_ROOT } from '../workspace/meta-models.js';
+import { formatLocation } from '../core/errors.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import { createHandlebars, renderTemplate } from './handlebars.js';
 import type { TemplateCheck } from './manifest.js';
 

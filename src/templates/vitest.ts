@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { openTemplateCatalog, snapshotsDir } from './catalog.js';
 import { displayPath } from './manifest.js';
 import { renderFixture } from './render.js';

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ajv, AnySchemaObject, Options, ValidateFunction } from 'ajv';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
 import { loadPrecompiled } from '../generated/precompiled.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
-import { CONFIG_FILE, STATE_DIR } from './root.js';
-import { sha256 } from '../engine/hash.js';
-import { writeFileAtomic } from '../engine/commit.js';
-import { describeAjvError, loadDocument, type PositionedDocument } from './document.js';
-import { metaModelPath } from './meta-models.js';
+import { CONFIG_FILE, STATE_DIR } from '../core/layout.js';
+import { sha256 } from '../core/hash.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { describeAjvError, loadDocument, type PositionedDocument } from '../core/document.js';
+import { metaModelPath } from '../core/package-root.js';
 
 export type { WorkspaceConfig };
 export type TargetConfig = NonNullable<WorkspaceConfig['targets']>[number];

@@ -1,12 +1,12 @@
-import { MetarepoError, formatLocation } from '../errors.js';
+import { MetarepoError, formatLocation } from '../core/errors.js';
 import { InProcessBus } from '../events/in-process-bus.js';
 import { readEvents } from '../events/log.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { ModelRegistry } from '../models/registry.js';
-import { lintTemplates } from '../templates/health.js';
 import { loadConfig } from './config.js';
 import { requireWorkspaceRoot } from './root.js';
-import { connectBus, eventsDir } from './workspace.js';
+import { connectBus } from './workspace.js';
+import { eventsDir } from '../events/dir.js';
 
 /** One health check's verdict. */
 export interface HealthResult {
@@ -22,8 +22,10 @@ export interface HealthResult {
  * in built-in and workspace templates compiles), events (an event published on the bus reaches a subscriber
  * and is read back from the log — through the broker when one runs, with the latency), broker (when one runs:
  * it answers, with its latest sequence).
+ * @param lintTemplates - compiles every template file of the workspace and returns how many compiled; throws on the
+ *   first that does not (passed in by the caller: templates are a layer above the workspace).
  */
-export async function runHealthChecks(cwd: string): Promise<HealthResult[]> {
+export async function runHealthChecks(cwd: string, lintTemplates: (root: string) => Promise<number>): Promise<HealthResult[]> {
   const root = requireWorkspaceRoot(cwd);
   let modelsDir: string | undefined;
   const config = await attempt('config', async () => {

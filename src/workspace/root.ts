@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from '../core/errors.js';
+import { CONFIG_FILE } from '../core/layout.js';
 
-/** File name of the workspace configuration. */
-export const CONFIG_FILE = 'metarepo.yaml';
-/** Folder of metarepo's own state inside a workspace (git-ignored). */
-export const STATE_DIR = '.metarepo';
 
 /**
  * Finds the workspace root: the nearest folder at or above `from` holding `metarepo.yaml`.

@@ -1,10 +1,10 @@
-import path from 'node:path';
 import type { Bus } from '../events/bus.js';
 import { InProcessBus } from '../events/in-process-bus.js';
 import { EventLog } from '../events/log.js';
+import { eventsDir } from '../events/dir.js';
 import { loadConfig, type WorkspaceConfig } from './config.js';
-import type { PositionedDocument } from './document.js';
-import { STATE_DIR, requireWorkspaceRoot } from './root.js';
+import type { PositionedDocument } from '../core/document.js';
+import { requireWorkspaceRoot } from './root.js';
 import { openPluginHost } from '../plugins/open.js';
 import type { PluginHost } from '../plugins/host.js';
 import { ModelRegistry } from '../models/registry.js';
@@ -24,10 +24,6 @@ export interface Workspace {
   models(): Promise<ModelRegistry>;
 }
 
-/** Absolute path of the event log folder of a workspace. */
-export function eventsDir(root: string): string {
-  return path.join(root, STATE_DIR, 'events');
-}
 
 /** Creates the in-process bus that logs into the workspace's event log. */
 export function createBus(root: string, config?: WorkspaceConfig, options: { strict?: boolean } = {}): Bus {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { STATE_DIR } from '../../workspace/root.js';
-import { writeFileAtomic } from '../commit.js';
-import { sha256 } from '../hash.js';
+import { STATE_DIR } from '../../core/layout.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { sha256 } from '../../core/hash.js';
 
 /**
  * Merge bases: every file content metarepo writes (generated code, scaffolded files) is kept under

@@ -4,17 +4,11 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { EXIT_FAILURE, MetarepoError } from '../../errors.js';
+import { EXIT_FAILURE, MetarepoError } from '../../core/errors.js';
 import type { CodegenGenerator, CodegenInput, GeneratedFile } from '../../plugins/api.js';
 import type { JobReply, JobRequest } from './protocol.js';
-import {
-  crashReason,
-  errorMessage,
-  formatSeconds,
-  isStackOverflow,
-  workerFailureReason,
-  type ReasonLimits,
-} from './reasons.js';
+import { errorMessage, formatSeconds, isStackOverflow } from '../../core/error-text.js';
+import { crashReason, workerFailureReason, type ReasonLimits } from './reasons.js';
 
 /** Options of {@link createCodegenPool}. Every field is optional. */
 export interface CodegenPoolOptions {

@@ -12,7 +12,7 @@ import { parentPort } from 'node:worker_threads';
 import type { CodegenFunction, CodegenInput, GeneratedFile } from '../../plugins/api.js';
 import { captureThreadOutput } from './capture.js';
 import type { JobReply, JobRequest } from './protocol.js';
-import { errorHint, errorMessage, isStackOverflow } from './reasons.js';
+import { errorHint, errorMessage, isStackOverflow } from '../../core/error-text.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js is the entry point of a worker thread; start it through createCodegenPool().');

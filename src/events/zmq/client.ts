@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../../errors.js';
-import { PACKAGE_ROOT } from '../../workspace/meta-models.js';
+import { MetarepoError } from '../../core/errors.js';
+import { PACKAGE_ROOT } from '../../core/package-root.js';
 import { isAlive } from '../log-lock.js';
 import type { BrokerOptions } from './broker.js';
 import { brokerLogPath, readBrokerInfo, removeBrokerInfo, type BrokerInfo } from './info.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../engine/commit.js';
-import { MetarepoError } from '../../errors.js';
-import { STATE_DIR } from '../../workspace/root.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { MetarepoError } from '../../core/errors.js';
+import { STATE_DIR } from '../../core/layout.js';
 import { isAlive } from '../log-lock.js';
 
 /** The three broker endpoints (ZeroMQ addresses), see `protocol.ts`. */

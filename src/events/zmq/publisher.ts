@@ -1,5 +1,5 @@
 import type * as Zmq from 'zeromq';
-import { eventsDir } from '../../workspace/workspace.js';
+import { eventsDir } from '../dir.js';
 import type { EventEnvelope } from '../envelope.js';
 import { EventLog, lastSequence, readEvents, type EventLogOptions } from '../log.js';
 import { readBrokerInfo, type BrokerInfo } from './info.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type * as Zmq from 'zeromq';
-import { MetarepoError } from '../../errors.js';
+import { MetarepoError } from '../../core/errors.js';
 import type { Bus, EventHandler } from '../bus.js';
 import { createEnvelope, matchesType, type EventEnvelope } from '../envelope.js';
 import { reportHandlerError } from '../in-process-bus.js';

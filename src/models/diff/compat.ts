@@ -10,7 +10,7 @@
  * descriptions) and oasdiff's levels (breaking → major), made policy-dependent as Nakadi does.
  */
 import semver from 'semver';
-import { MetarepoError } from '../../errors.js';
+import { MetarepoError } from '../../core/errors.js';
 import { diffSchemas } from './diff.js';
 import { RULES, isRuleId } from './rules.js';
 import type { DiffOptions, JsonSchema, SchemaChange } from './types.js';

@@ -10,7 +10,7 @@
  * (`{"type":"string"}` → `{"anyOf":[{"type":"string"},{"type":"null"}]}`) is compared as a
  * one-branch union, so the change reads as a branch added, not as a rewrite.
  */
-import { joinPointer } from '../pointer.js';
+import { joinPointer } from '../../core/pointer.js';
 import { at, compareToggle, kw, located, members, sub, type DiffContext, type Side } from './context.js';
 import type { SchemaDocument } from './document.js';
 import type { RuleId } from './rules.js';

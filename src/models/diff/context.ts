@@ -3,7 +3,7 @@
  * Each rule module (objects, scalars, arrays, composition, annotations) is a function of
  * `(ctx, old side, new side)` that emits changes and recurses through `ctx.walk`.
  */
-import { joinPointer } from '../pointer.js';
+import { joinPointer } from '../../core/pointer.js';
 import type { Located, SchemaDocument } from './document.js';
 import type { StructuralEquality } from './equal.js';
 import type { RuleId } from './rules.js';

@@ -1,5 +1,5 @@
-import { MetarepoError } from '../../errors.js';
-import { parsePointer } from '../pointer.js';
+import { MetarepoError } from '../../core/errors.js';
+import { parsePointer } from '../../core/pointer.js';
 import { SchemaDocument } from './document.js';
 import type { DiffOptions, JsonSchema, SchemaChange } from './types.js';
 import { Differ } from './walker.js';

@@ -1,6 +1,6 @@
-import { MetarepoError } from '../../errors.js';
+import { MetarepoError } from '../../core/errors.js';
 import { DEFINITION_CONTAINERS, forEachSubschema, isObjectSchema, isSchema, keywordKind } from '../keywords.js';
-import { escapeSegment, getAtPointer, joinPointer, parsePointer } from '../pointer.js';
+import { escapeSegment, getAtPointer, joinPointer, parsePointer } from '../../core/pointer.js';
 import type { JsonSchema } from './types.js';
 import { isPureRef, refOf } from './vocabulary.js';
 

@@ -1,5 +1,5 @@
 import { isObjectSchema, isSchema } from '../keywords.js';
-import { joinPointer } from '../pointer.js';
+import { joinPointer } from '../../core/pointer.js';
 import type { Located, SchemaDocument } from './document.js';
 import type { JsonSchema } from './types.js';
 import { canonicalKey, deepEqual, typeSet, valueSet } from './values.js';

@@ -11,7 +11,7 @@
  * PR #4292). For partially open objects the impacts come from comparing the property's schema
  * with the schema that covers its key on the other side.
  */
-import { joinPointer } from '../pointer.js';
+import { joinPointer } from '../../core/pointer.js';
 import { compareCount } from './bounds.js';
 import { at, keysOf, kw, located, sub, type DiffContext, type Side } from './context.js';
 import { dependencyParts, names } from './equal.js';

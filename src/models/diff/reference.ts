@@ -3,7 +3,7 @@
  * a properties table (name, type, required, description, constraints) for every object.
  */
 import { DEFINITION_CONTAINERS, isObjectSchema, isSchema } from '../keywords.js';
-import { parsePointer } from '../pointer.js';
+import { parsePointer } from '../../core/pointer.js';
 import { acceptsAll, refOf } from './vocabulary.js';
 import type { JsonSchema } from './types.js';
 import { show, typeSet, valueSet } from './values.js';

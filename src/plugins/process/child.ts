@@ -5,7 +5,7 @@
  * when the parent goes away. Messages: ./protocol.ts.
  */
 import { pathToFileURL } from 'node:url';
-import { errorHint, errorMessage } from '../../engine/worker/reasons.js';
+import { errorHint, errorMessage } from '../../core/error-text.js';
 import type { Bus, EventHandler } from '../../events/bus.js';
 import { createEnvelope, type EventEnvelope } from '../../events/envelope.js';
 import type { CodegenFunction, Plugin } from '../api.js';

@@ -6,7 +6,7 @@
  * restrict the network at all, so `permissions.network` is recorded but not enforced.
  */
 import path from 'node:path';
-import { safeRelativePath } from '../../engine/paths.js';
+import { safeRelativePath } from '../../core/paths.js';
 import type { PluginManifest } from '../manifest.js';
 
 /**

@@ -3,8 +3,8 @@
  * words what it sees (an exit, a timeout) and what the child reports (a throw, a permission denial) here, so
  * every failure names the plugin and what it was doing.
  */
-import { EXIT_FAILURE, MetarepoError } from '../../errors.js';
-import { formatSeconds } from '../../engine/worker/reasons.js';
+import { EXIT_FAILURE, MetarepoError } from '../../core/errors.js';
+import { formatSeconds } from '../../core/error-text.js';
 import type { SerializedError } from './protocol.js';
 
 /*

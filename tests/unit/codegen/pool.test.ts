@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import type { CodegenInput } from '../../../src/plugins/api.js';
 import { EXCERPT_LENGTH } from '../../../src/engine/worker/capture.js';
 import { createCodegenPool, type CodegenPool, type CodegenPoolOptions } from '../../../src/engine/worker/pool.js';

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import type { CodegenGenerator, CodegenInput } from '../../../src/plugins/api.js';
 import { createCodegenPool } from '../../../src/engine/worker/pool.js';
 import plugin from '../../../plugins/codegen-typescript/index.js';

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import { commitChanges } from '../../../src/engine/commit.js';
-import { safeRelativePath } from '../../../src/engine/paths.js';
+import { safeRelativePath } from '../../../src/core/paths.js';
 import { Tree } from '../../../src/engine/tree.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'metarepo-tree-'));

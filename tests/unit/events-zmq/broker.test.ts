@@ -7,7 +7,7 @@ import { readEvents } from '../../../src/events/log.js';
 import { brokerStatus, startBroker, stopBroker } from '../../../src/events/zmq/client.js';
 import { readBrokerInfo } from '../../../src/events/zmq/info.js';
 import { ZmqBus, subscribeFrom } from '../../../src/events/zmq/zmq-bus.js';
-import { eventsDir } from '../../../src/workspace/workspace.js';
+import { eventsDir } from '../../../src/events/dir.js';
 import { broker, range, sleep, tempRoot, track, until } from './helpers.js';
 
 const seqs = (events: EventEnvelope[]) => events.map((e) => e.sequence!);

@@ -3,9 +3,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import { EventLog, LOCK_FILE, readEvents } from '../../../src/events/log.js';
-import { PACKAGE_ROOT } from '../../../src/workspace/meta-models.js';
+import { PACKAGE_ROOT } from '../../../src/core/package-root.js';
 import { range, tempRoot } from './helpers.js';
 
 const LOG_MODULE = path.join(PACKAGE_ROOT, 'dist/src/events/log.js');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import {
   checkDeclaredVersion,
   checkTransitive,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 
 const created: string[] = [];
 afterEach(() => {

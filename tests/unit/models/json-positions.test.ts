@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonWithPositions } from '../../../src/models/json-positions.js';
+import { parseJsonWithPositions } from '../../../src/core/json-positions.js';
 import { caught } from './helpers.js';
 
 const text = `{

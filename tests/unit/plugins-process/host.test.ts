@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import type { EventEnvelope } from '../../../src/events/envelope.js';
 import { InProcessBus } from '../../../src/events/in-process-bus.js';
 import type { CheckContext } from '../../../src/plugins/api.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import { permissionFlags } from '../../../src/plugins/process/permissions.js';
 
 const root = path.resolve('/ws');

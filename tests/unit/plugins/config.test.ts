@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validatePluginConfig } from '../../../src/plugins/config.js';
-import { loadDocument } from '../../../src/workspace/document.js';
+import { loadDocument } from '../../../src/core/document.js';
 import { errorOf, manifest, tempDir, writePackage } from './helpers.js';
 
 const schema = {

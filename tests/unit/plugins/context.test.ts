@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import { InProcessBus } from '../../../src/events/in-process-bus.js';
 import type { EventEnvelope } from '../../../src/events/envelope.js';
 import type { Check, CodegenGenerator, PluginCommand, ScaffoldGenerator } from '../../../src/plugins/api.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkspaceConfig } from '../../../src/generated/workspace.js';
 import { discoverPlugins, type Discovery } from '../../../src/plugins/discovery.js';
-import { loadDocument } from '../../../src/workspace/document.js';
+import { loadDocument } from '../../../src/core/document.js';
 import { tempDir, writePackage, writePlugin } from './helpers.js';
 
 /** A workspace with a builtin dir next to it; `yaml` is the metarepo.yaml text. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import type { PluginManifest } from '../../../src/plugins/manifest.js';
 
 /** A fresh temporary folder. */

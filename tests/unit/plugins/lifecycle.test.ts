@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import { InProcessBus } from '../../../src/events/in-process-bus.js';
 import type { EventEnvelope } from '../../../src/events/envelope.js';
 import { PLUGIN_TRANSITIONS, PluginLifecycle, publishTransitions, type PluginState, type PluginTransition } from '../../../src/plugins/lifecycle.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveAnswers, type PlopQuestion, type PromptFunction } from '../../../src/engine/scaffold/answers.js';
+import { resolveAnswers, type PlopQuestion, type PromptFunction } from '../../../src/templates/scaffold/answers.js';
 
 describe('resolveAnswers', () => {
   it('skips questions whose when is false, and calls function defaults with the answers so far', async () => {

@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Tree } from '../../../src/engine/tree.js';
-import { listScaffoldGenerators, runScaffold } from '../../../src/engine/scaffold/run.js';
+import { listScaffoldGenerators, runScaffold } from '../../../src/templates/scaffold/run.js';
 import type { FileChange } from '../../../src/engine/tree.js';
 import { builtin, builtins, diskState, metarepoError, tempWorkspace } from './helpers.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import { CASE_HELPERS, checkTemplate, createHandlebars, renderTemplate } from '../../../src/templates/handlebars.js';
 import { lintTemplates } from '../../../src/templates/health.js';
 import { tempWorkspace } from './helpers.js';
@@ -101,7 +101,7 @@ describe('lintTemplates', () => {
 describe('startup cost', () => {
   it('importing the compiled scaffold runner loads neither node-plop, handlebars nor inquirer', () => {
     const here = path.dirname(fileURLToPath(import.meta.url));
-    const run = path.resolve(here, '../../../dist/src/engine/scaffold/run.js');
+    const run = path.resolve(here, '../../../dist/src/templates/scaffold/run.js');
     expect(fs.existsSync(run), 'dist is built by the vitest global setup').toBe(true);
     // A module resolve hook (in Node's loader thread) prints every module URL that gets resolved.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metarepo-hook-'));
@@ -115,7 +115,7 @@ describe('startup cost', () => {
     );
     const out = execFileSync(process.execPath, [path.join(dir, 'main.mjs')], { encoding: 'utf8' });
     const loaded = out.split('\n').filter((l) => l.startsWith('LOADED '));
-    expect(loaded.some((l) => l.includes('/engine/scaffold/run.js'))).toBe(true);
+    expect(loaded.some((l) => l.includes('/templates/scaffold/run.js'))).toBe(true);
     expect(loaded.filter((l) => /node-plop|handlebars|inquirer|tinyglobby/.test(l))).toEqual([]);
   });
 });

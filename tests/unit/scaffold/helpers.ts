@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import plugin from '../../../plugins/scaffold-core/index.js';
 import type { ScaffoldGenerator } from '../../../src/plugins/api.js';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 
 /** A fresh temp folder standing in for a workspace root, with the given files. */
 export function tempWorkspace(files: Record<string, string> = {}): string {

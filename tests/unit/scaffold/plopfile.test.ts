@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Tree } from '../../../src/engine/tree.js';
-import { findScaffoldGenerator, listScaffoldGenerators, runScaffold } from '../../../src/engine/scaffold/run.js';
-import { findPlopfiles, loadPlopfiles } from '../../../src/engine/scaffold/plopfiles.js';
+import { findScaffoldGenerator, listScaffoldGenerators, runScaffold } from '../../../src/templates/scaffold/run.js';
+import { findPlopfiles, loadPlopfiles } from '../../../src/templates/scaffold/plopfiles.js';
 import { builtins, diskState, metarepoError, tempWorkspace } from './helpers.js';
 
 const PLOPFILE = `

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listTemplateLocations } from '../../../src/templates/catalog.js';
 import { loadTemplateManifest, validateFixtures } from '../../../src/templates/manifest.js';
-import { PACKAGE_ROOT } from '../../../src/workspace/meta-models.js';
+import { PACKAGE_ROOT } from '../../../src/core/package-root.js';
 import { manifestYaml, metarepoError, tempWorkspace } from './helpers.js';
 
 /** A template folder `templates/<name>/` holding `yaml` as its template.yaml; returns [root, dir]. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Tree } from '../../../src/engine/tree.js';
-import { findScaffoldGenerator, runScaffold } from '../../../src/engine/scaffold/run.js';
+import { findScaffoldGenerator, runScaffold } from '../../../src/templates/scaffold/run.js';
 import { promptsFromVariables } from '../../../src/templates/prompts.js';
 import { builtins, manifestYaml, metarepoError, templateWorkspace } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../../src/workspace/meta-models.js';
+import { PACKAGE_ROOT } from '../../../src/core/package-root.js';
 import { compareWithSnapshot, readSnapshot, writeSnapshot } from '../../../src/templates/snapshot.js';
 import { templatePassed, testTemplate } from '../../../src/templates/snapshot-test.js';
 import { catalogOf, diskState, manifestYaml, metarepoError, tempWorkspace, templateWorkspace } from './helpers.js';

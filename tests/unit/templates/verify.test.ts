@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testTemplate } from '../../../src/templates/snapshot-test.js';
 import { verifyOutput } from '../../../src/templates/verify.js';
-import { PACKAGE_ROOT } from '../../../src/workspace/meta-models.js';
+import { PACKAGE_ROOT } from '../../../src/core/package-root.js';
 import { catalogOf, manifestYaml, templateWorkspace } from './helpers.js';
 
 const files = (entries: Record<string, string>) => new Map(Object.entries(entries));

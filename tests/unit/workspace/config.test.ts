@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MetarepoError } from '../../../src/errors.js';
+import { MetarepoError } from '../../../src/core/errors.js';
 import { loadConfig } from '../../../src/workspace/config.js';
-import { loadDocument } from '../../../src/workspace/document.js';
-import { planInit } from '../../../src/workspace/init.js';
-import { registerProject } from '../../../src/workspace/projects.js';
+import { loadDocument } from '../../../src/core/document.js';
+import { planInit } from '../../../src/templates/scaffold/init.js';
+import { registerProject } from '../../../src/templates/scaffold/projects.js';
 import { Tree } from '../../../src/engine/tree.js';
 import { commitChanges } from '../../../src/engine/commit.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanGeneratedImports, usesType } from '../../../src/workspace/usage.js';
+import { scanGeneratedImports, usesType } from '../../../src/models/usage.js';
 
 function files(tree: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'metarepo-usage-'));

@@ -7,12 +7,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../../errors.js';
-import { safeRelativePath } from '../paths.js';
-import type { FileChange, Tree } from '../tree.js';
+import { MetarepoError } from '../../core/errors.js';
+import { safeRelativePath } from '../../core/paths.js';
+import type { FileChange, Tree } from '../../engine/tree.js';
 import type { ScaffoldGenerator } from '../../plugins/api.js';
-import type { HandlebarsEnv } from '../../templates/handlebars.js';
-import type { TemplateManifest } from '../../templates/manifest.js';
+import type { HandlebarsEnv } from '../handlebars.js';
+import type { TemplateManifest } from '../manifest.js';
 import type { ActionContext, PlopAction } from './actions.js';
 import { resolveAnswers, type PlopQuestion, type PromptFunction } from './answers.js';
 import { loadPlopfile, loadPlopfiles, type NodePlopApi } from './plopfiles.js';
@@ -122,7 +122,7 @@ export async function findScaffoldGenerator(
  * Runs a scaffold generator into `tree`: resolves the answers (see {@link resolveAnswers}), then
  * runs the generator's actions with node-plop. plop's `add`, `addMany`, `modify` and `append`
  * (also inside an `actions(answers)` function) are rewritten to metarepo's Tree actions
- * (`src/engine/scaffold/actions.ts`); comments, `skip`, `data` and `abortOnFail` keep node-plop's
+ * (`src/templates/scaffold/actions.ts`); comments, `skip`, `data` and `abortOnFail` keep node-plop's
  * handling. Templates render with metarepo's Handlebars plus the plopfile's helpers and partials;
  * built-in generators render strictly (a missing variable is an error), plopfiles leniently as
  * plop does. Custom action types and function actions run as plop would run them (they may touch
@@ -144,7 +144,7 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
 
   const declared = typeof config.prompts === 'function' || (Array.isArray(config.prompts) && config.prompts.length > 0);
   const template = declared ? undefined : (opts.template ?? (await templateOf(root, generator)));
-  const prompts = template ? (await import('../../templates/prompts.js')).promptsFromVariables(template.variables) : config.prompts;
+  const prompts = template ? (await import('../prompts.js')).promptsFromVariables(template.variables) : config.prompts;
   const answered = await answersFor(plop, name, prompts, opts);
   messages.push(...answered.messages);
   if (template) await checkAgainstVariables(name, template, answered.answers);
@@ -177,7 +177,7 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
   let project: ScaffoldResult['project'];
   const spec = plopfile ? config.project : generator.project;
   if (spec) {
-    const { renderTemplate } = await import('../../templates/handlebars.js');
+    const { renderTemplate } = await import('../handlebars.js');
     const rendered = renderTemplate(hb, spec.path, answered.answers, { label: `project path of "${name}"` });
     project = { path: safeRelativePath(rendered, `generator ${name}`), kind: spec.kind };
   }
@@ -206,8 +206,8 @@ export async function inspectGenerator(
  * @throws MetarepoError (exit 2) for a template.yaml that is present but invalid.
  */
 export async function templateOf(root: string, generator: ScaffoldGenerator | PlopfileGeneratorRef): Promise<TemplateManifest | undefined> {
-  if (isPlopfileRef(generator)) return (await import('../../templates/catalog.js')).findTemplateOfGenerator(root, generator.name);
-  const { loadTemplateManifest, TEMPLATE_MANIFEST } = await import('../../templates/manifest.js');
+  if (isPlopfileRef(generator)) return (await import('../catalog.js')).findTemplateOfGenerator(root, generator.name);
+  const { loadTemplateManifest, TEMPLATE_MANIFEST } = await import('../manifest.js');
   if (!fs.existsSync(path.join(generator.templatesDir, TEMPLATE_MANIFEST))) return undefined;
   const manifest = await loadTemplateManifest(generator.templatesDir);
   return manifest.generator === generator.name ? manifest : undefined;
@@ -215,7 +215,7 @@ export async function templateOf(root: string, generator: ScaffoldGenerator | Pl
 
 /** Answers to prompts derived from template.yaml must satisfy its whole variables schema (ranges, unknown keys). */
 async function checkAgainstVariables(name: string, template: TemplateManifest, answers: Record<string, unknown>): Promise<void> {
-  const { variablesValidator } = await import('../../templates/manifest.js');
+  const { variablesValidator } = await import('../manifest.js');
   const validate = await variablesValidator(template);
   if (validate(answers)) return;
   throw new MetarepoError(`Some answers for generator "${name}" are not valid.`, {
@@ -305,7 +305,7 @@ function inquirerOf(plop: NodePlopApi): { prompt: PromptFunction } {
  */
 async function scaffoldHandlebars(plop: NodePlopApi): Promise<HandlebarsEnv> {
   const [{ createHandlebars, CASE_HELPERS }, { default: nodePlop }] = await Promise.all([
-    import('../../templates/handlebars.js'),
+    import('../handlebars.js'),
     import('node-plop'),
   ]);
   const hb = createHandlebars();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { MetarepoError } from '../errors.js';
+import { MetarepoError } from './errors.js';
 
 /**
  * Normalises a path that a generator or template asks to write, relative to the workspace root.

@@ -1,10 +1,7 @@
 import { isMap, parseDocument } from 'yaml';
-import type { Tree } from '../engine/tree.js';
-import type { WorkspaceConfig } from '../generated/workspace.js';
-import { CONFIG_FILE } from './root.js';
-
-/** One `plugins.<name>` entry of metarepo.yaml. */
-export type PluginEntry = NonNullable<WorkspaceConfig['plugins']>[string];
+import type { Tree } from './tree.js';
+import { CONFIG_FILE } from '../core/layout.js';
+import type { PluginEntry } from '../plugins/install.js';
 
 /**
  * Changes `plugins.<name>` in metarepo.yaml through the tree (so it commits with the rest of the change),

@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { globSync, type GlobOptions } from 'tinyglobby';
-import { MetarepoError } from '../../errors.js';
-import { safeRelativePath } from '../paths.js';
-import type { Tree } from '../tree.js';
-import { renderTemplate, type HandlebarsEnv } from '../../templates/handlebars.js';
+import { MetarepoError } from '../../core/errors.js';
+import { safeRelativePath } from '../../core/paths.js';
+import type { Tree } from '../../engine/tree.js';
+import { renderTemplate, type HandlebarsEnv } from '../handlebars.js';
 
 /** plop's standard action types that the runner routes through the Tree. */
 export const TREE_ACTION_TYPES = ['add', 'addMany', 'modify', 'append'] as const;

@@ -2,7 +2,7 @@
  * Answers for a scaffold generator's prompts: from `--set key=value`, from defaults, and (only when
  * interactive) from inquirer. Light module: no inquirer import; the caller passes a `prompt` function.
  */
-import { MetarepoError } from '../../errors.js';
+import { MetarepoError } from '../../core/errors.js';
 
 /** An inquirer-style question as found in a plop generator (plopfile or built-in). */
 export interface PlopQuestion {

@@ -1,6 +1,6 @@
 import type { Document } from 'yaml';
-import { MetarepoError } from '../errors.js';
-import { loadYaml, locateSegments, type TextPosition } from '../positions.js';
+import { MetarepoError } from './errors.js';
+import { loadYaml, locateSegments, type TextPosition } from './positions.js';
 import { parsePointer } from './pointer.js';
 
 export type { TextPosition };

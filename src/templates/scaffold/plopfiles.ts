@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MetarepoError } from '../../errors.js';
+import { MetarepoError } from '../../core/errors.js';
 
 /** Root plopfile names, in the order they are looked for. */
 export const PLOPFILE_NAMES = ['plopfile.js', 'plopfile.mjs', 'plopfile.cjs', 'plopfile.ts'] as const;

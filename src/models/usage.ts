@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import type { ProjectConfig } from './config.js';
+import type { WorkspaceConfig } from '../generated/workspace.js';
+
+type ProjectConfig = NonNullable<WorkspaceConfig['projects']>[number];
 
 /** One import of a generated file by a project source file. */
 export interface GeneratedImport {

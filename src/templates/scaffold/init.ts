@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { MetarepoError } from '../errors.js';
-import { Tree } from '../engine/tree.js';
-import { CONFIG_FILE, STATE_DIR } from './root.js';
-import { WORKSPACE_SCHEMA_VERSION } from './config.js';
-import { TOOL_VERSION } from '../version.js';
+import { MetarepoError } from '../../core/errors.js';
+import { Tree } from '../../engine/tree.js';
+import { CONFIG_FILE, STATE_DIR } from '../../core/layout.js';
+import { WORKSPACE_SCHEMA_VERSION } from '../../workspace/config.js';
+import { TOOL_VERSION } from '../../core/version.js';
 
 /** Where editors find the workspace meta-model once metarepo is installed in the workspace. */
 export const CONFIG_MODELINE = `# yaml-language-server: $schema=./node_modules/metarepo/meta-models/workspace/${WORKSPACE_SCHEMA_VERSION}.schema.json`;

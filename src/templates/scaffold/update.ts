@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MetarepoError } from '../../errors.js';
-import { answersFile, type AnswersRecord } from '../../workspace/projects.js';
-import { sha256 } from '../hash.js';
-import { readBase } from '../merge/base-store.js';
-import { mergeThreeWay, type FileConflict } from '../merge/three-way.js';
-import { Tree } from '../tree.js';
+import { MetarepoError } from '../../core/errors.js';
+import { answersFile, type AnswersRecord } from './projects.js';
+import { sha256 } from '../../core/hash.js';
+import { readBase } from '../../engine/merge/base-store.js';
+import { mergeThreeWay, type FileConflict } from '../../engine/merge/three-way.js';
+import { Tree } from '../../engine/tree.js';
 import { runScaffold, templateOf, type ScaffoldGeneratorEntry } from './run.js';
 
 /** Options of {@link planUpdate}. */

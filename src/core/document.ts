@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import { parsePointer } from '../models/pointer.js';
-import { loadYaml, locateSegments } from '../positions.js';
-import { MetarepoError, type SourceLocation } from '../errors.js';
+import { parsePointer } from './pointer.js';
+import { loadYaml, locateSegments } from './positions.js';
+import { MetarepoError, type SourceLocation } from './errors.js';
 
 /** A parsed YAML or JSON document that can say where a value stands in its text. */
 export interface PositionedDocument {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { isSeq, parseDocument } from 'yaml';
-import type { Tree } from '../engine/tree.js';
-import { STATE_DIR, CONFIG_FILE } from './root.js';
-import type { ProjectConfig } from './config.js';
+import type { Tree } from '../../engine/tree.js';
+import { STATE_DIR, CONFIG_FILE } from '../../core/layout.js';
+import type { ProjectConfig } from '../../workspace/config.js';
 
 /**
  * Registers a scaffolded project, through the tree so it commits with the project's files:

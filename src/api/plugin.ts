@@ -1,0 +1,33 @@
+/**
+ * `metarepo/plugin`: the package's public surface for plugins and generators, built-in and third-party alike.
+ * It sits above every layer (like the CLI) and re-exports what a plugin may use: the types and helpers of
+ * `src/plugins/api.ts`, the error type the CLI prints with a hint, the package's template and snapshot roots,
+ * and the template linter. Nothing inside `src/` imports this module.
+ * @example
+ * import { definePlugin, MetarepoError } from 'metarepo/plugin';
+ */
+import path from 'node:path';
+import type { Finding } from '../plugins/api.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
+
+export * from '../plugins/api.js';
+export { MetarepoError, type SourceLocation } from '../core/errors.js';
+/** metarepo's own version (semver), as in its package.json. */
+export { TOOL_VERSION as METAREPO_VERSION } from '../core/version.js';
+
+/** Absolute path of the built-in templates folder (`<package>/templates`). */
+export const TEMPLATES_ROOT = path.join(PACKAGE_ROOT, 'templates');
+/** Absolute path of the built-in templates' expected renders (`<package>/snapshots`). */
+export const SNAPSHOTS_ROOT = path.join(PACKAGE_ROOT, 'snapshots');
+
+/**
+ * Lints the workspace's templates (`templates/<name>/` and `generators/<name>/` folders with a template.yaml):
+ * undefined and unused variables, unknown helpers, missing partials, unsafe file names, Handlebars syntax errors,
+ * JSX-looking mustaches, invalid template.yaml and fixtures (rules in docs/templates.md). The template modules
+ * load on the first call.
+ * @param root - absolute workspace root.
+ * @returns findings with `file` relative to `root`, `line` and `column`; the rule ends each message in brackets.
+ */
+export async function lintWorkspaceTemplates(root: string): Promise<Finding[]> {
+  return (await import('../templates/lint.js')).lintWorkspaceTemplates(root);
+}
