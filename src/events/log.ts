@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MetarepoError } from '../core/errors.js';
 import type { EventEnvelope } from './envelope.js';
-import { LogLock } from './log-lock.js';
+import { ProcessLock } from '../core/process-lock.js';
 
 /** Rotation, retention and locking settings. Sizes in bytes, times in ms. */
 export interface EventLogOptions {
@@ -29,7 +29,7 @@ export const LOCK_FILE = '.lock';
  * The event log: `.metarepo/events/events.jsonl` plus rotated segments `events-<last sequence>.jsonl`,
  * one CloudEvents envelope per line. It stamps each envelope's `sequence`, continuing from the last
  * logged event, so sequences are monotonic and gap-free across runs — and across processes: appends happen
- * under a lock file ({@link LogLock}), and whoever takes the lock re-reads the log's end when another process
+ * under a lock file ({@link ProcessLock}), and whoever takes the lock re-reads the log's end when another process
  * wrote since, so concurrent writers never reuse a sequence.
  */
 export class EventLog {
@@ -42,8 +42,8 @@ export class EventLog {
   private readonly keep: number;
   private readonly exclusive: boolean;
   private readonly lockTimeoutMs: number;
-  private readonly lock: LogLock;
-  /** Whether this instance holds the lock now (other instances of the process may share it, see LogLock). */
+  private readonly lock: ProcessLock;
+  /** Whether this instance holds the lock now (other instances of the process may share it, see ProcessLock). */
   private holding = false;
   private releaseTimer: NodeJS.Immediate | null = null;
 
@@ -56,7 +56,7 @@ export class EventLog {
     this.keep = opts.keepSegments ?? 5;
     this.exclusive = opts.exclusive ?? false;
     this.lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
-    this.lock = new LogLock(path.join(dir, LOCK_FILE), this.exclusive ? 'broker' : 'writer');
+    this.lock = new ProcessLock(path.join(dir, LOCK_FILE), this.exclusive ? 'broker' : 'writer');
     this.sequence = lastSequence(dir);
     if (this.exclusive) {
       fs.mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MetarepoError } from '../../core/errors.js';
 import { PACKAGE_ROOT } from '../../core/package-root.js';
-import { isAlive } from '../log-lock.js';
+import { isAlive } from '../../core/process-lock.js';
 import type { BrokerOptions } from './broker.js';
 import { brokerLogPath, readBrokerInfo, removeBrokerInfo, type BrokerInfo } from './info.js';
 import { Cmd, type BrokerStats } from './protocol.js';

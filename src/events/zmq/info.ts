@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { MetarepoError } from '../../core/errors.js';
 import { STATE_DIR } from '../../core/layout.js';
-import { isAlive } from '../log-lock.js';
+import { isAlive } from '../../core/process-lock.js';
 
 /** The three broker endpoints (ZeroMQ addresses), see `protocol.ts`. */
 export interface BrokerEndpoints {

@@ -8,7 +8,7 @@ import type { Bus } from '../../../src/events/bus.js';
 import { startBroker, stopBroker } from '../../../src/events/zmq/client.js';
 import type { BrokerOptions } from '../../../src/events/zmq/broker.js';
 import type { BrokerInfo } from '../../../src/events/zmq/info.js';
-import { isAlive } from '../../../src/events/log-lock.js';
+import { isAlive } from '../../../src/core/process-lock.js';
 
 const roots: string[] = [];
 const pids = new Set<number>();

@@ -4,8 +4,11 @@ import fs from 'node:fs';
 /** Who holds a lock file: its process, its role, and a token unique to the acquisition. */
 export interface LockHolder {
   pid: number;
-  /** `broker`: holds the log for its whole life; `writer`: a publisher appending a burst of events. */
-  role: 'broker' | 'writer';
+  /**
+   * What the holder does, for messages: for the event log `broker` (holds it for its whole life) or `writer` (a
+   * publisher appending a burst of events); for the workspace lock the command (`generate`, `new`, …).
+   */
+  role: string;
   token: string;
 }
 
@@ -23,16 +26,16 @@ const held = new Map<string, { holder: LockHolder; count: number }>();
  * the takeover itself is guarded by a second `<file>.break` lock so two processes cannot both break the same
  * stale lock and both believe they hold it. Re-entrant within a process.
  */
-export class LogLock {
+export class ProcessLock {
   constructor(
     readonly file: string,
-    private readonly role: LockHolder['role'],
+    private readonly role: string,
   ) {}
 
   /**
    * Takes the lock, waiting (synchronously, polling every 5 ms) while another live process holds it.
    * @param timeoutMs - how long to wait; 0 tries once.
-   * @returns false when another live process still holds it after `timeoutMs` (see {@link LogLock.holder}).
+   * @returns false when another live process still holds it after `timeoutMs` (see {@link ProcessLock.holder}).
    */
   acquire(timeoutMs: number): boolean {
     const mine = held.get(this.file);
