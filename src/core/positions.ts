@@ -12,12 +12,13 @@ export interface TextPosition {
  * Where the value at a JSON pointer (`/targets/0/model`, RFC 6901 segments already unescaped) stands in a
  * document parsed by the `yaml` package (YAML, or JSON, which is YAML 1.2). Falls back to the nearest existing
  * parent. With `key`, an object member's position is that of its key (so errors point at the keyword); else
- * that of its value. Duplicate keys: the last wins, as in `JSON.parse`.
+ * that of its value. Duplicate keys: the last wins, as in `JSON.parse`. A path through an alias (`*base`) goes on
+ * in the node its anchor marks, so a value reached through an alias is shown where it is written.
  * @param yaml - the `yaml` module (passed in so callers can load it lazily).
  */
 export function locateSegments(
-  yaml: Pick<typeof Yaml, 'isMap' | 'isSeq' | 'isScalar'>,
-   doc: Document.Parsed,
+  yaml: Pick<typeof Yaml, 'isMap' | 'isSeq' | 'isScalar' | 'isAlias'>,
+  doc: Document.Parsed,
   lines: LineCounter,
   segments: string[],
   key: boolean,
@@ -25,6 +26,8 @@ export function locateSegments(
   let node: unknown = doc.contents;
   let offset = start(node) ?? 0;
   for (const seg of segments) {
+    // An alias resolves to an earlier node, so following aliases ends (at most one hop per segment).
+    if (yaml.isAlias(node)) node = node.resolve(doc) ?? node;
     if (yaml.isMap(node)) {
       const pair = [...node.items].reverse().find((p) => yaml.isScalar(p.key) && String(p.key.value) === seg);
       if (!pair) break;

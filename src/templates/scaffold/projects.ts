@@ -3,6 +3,7 @@ import { isSeq, parseDocument } from 'yaml';
 import type { Tree } from '../../engine/tree.js';
 import { STATE_DIR, CONFIG_FILE } from '../../core/layout.js';
 import type { ProjectConfig } from '../../workspace/config.js';
+import { YAML_MAX_ALIAS_COUNT } from '../../core/document.js';
 
 /**
  * Registers a scaffolded project, through the tree so it commits with the project's files:
@@ -10,8 +11,9 @@ import type { ProjectConfig } from '../../workspace/config.js';
  * and adds its folder to the root package.json `workspaces` unless a glob there already covers it.
  */
 export function registerProject(tree: Tree, project: ProjectConfig): void {
-  const doc = parseDocument(tree.read(CONFIG_FILE) ?? '');
-  const existing = (doc.toJS()?.projects ?? []) as ProjectConfig[];
+  // metarepo.yaml was validated when the workspace opened (loadDocument); the same alias limit holds here.
+  const doc = parseDocument(tree.read(CONFIG_FILE) ?? '', { logLevel: 'error' });
+  const existing = (doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT })?.projects ?? []) as ProjectConfig[];
   if (!existing.some((p) => p.path === project.path)) {
     if (doc.hasIn(['projects']) && doc.getIn(['projects'])) doc.addIn(['projects'], doc.createNode(project));
     else doc.setIn(['projects'], doc.createNode([project]));
