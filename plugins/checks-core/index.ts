@@ -39,8 +39,8 @@ const generatedUpToDate: Check = {
   name: 'generated-up-to-date',
   description: 'Generated files are up to date and not edited by hand.',
   run: (ctx) =>
-    ctx.changes.length > 0
-      ? []
+    ctx.command !== 'check'
+      ? [] // a generate run reports staleness and edits itself; other commands do not touch generated files
       : ctx.targets.flatMap((t): Finding[] => [
           ...(t.state === 'stale' || t.state === 'never-generated'
             ? [{ severity: 'error' as const, file: t.output, message: `${t.output} is ${t.state === 'stale' ? 'out of date' : 'not generated yet'} (target ${t.name}); run metarepo generate` }]
@@ -71,7 +71,7 @@ const modelVersions: Check = {
 const templatesLint: Check = {
   name: 'templates-lint',
   description: 'Templates use only declared variables, known helpers and partials, safe file names, valid Handlebars.',
-  run: (ctx) => (ctx.changes.length > 0 ? [] : lintWorkspaceTemplates(ctx.root)),
+  run: (ctx) => (ctx.command !== 'check' ? [] : lintWorkspaceTemplates(ctx.root)),
 };
 
 export default definePlugin({

@@ -1,15 +1,15 @@
 import pc from 'picocolors';
-import { buildCheckContext, runChecks, type ReportedFinding } from '../engine/checks.js';
+import { buildCheckContext, runChecks, workspaceChecks, type ReportedFinding } from '../engine/checks.js';
 import { formatLocation } from '../core/errors.js';
-import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { emit, type GlobalOptions } from './output.js';
 
-/** `metarepo check`: runs every plugin's checks on the workspace; exit 1 on any error finding. */
+/** `metarepo check`: runs every check (the plugins' and the built-in ones) on the workspace; exit 1 on any error finding. */
 export async function checkCommand(g: GlobalOptions): Promise<number> {
   const ws = await openWorkspace(g.cwd, 'check', { strict: g.strict });
   let code = 1;
   try {
-    const checks = await (await ws.plugins()).checks();
+    const checks = await workspaceChecks(ws);
     const findings = await runChecks(ws, checks, await buildCheckContext(ws));
     const errors = findings.filter((f) => f.severity === 'error').length;
     code = errors > 0 ? 1 : 0;

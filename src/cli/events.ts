@@ -64,7 +64,7 @@ function size(f: string): number {
 
 /** `metarepo events types`: every core type with its schema, and the types plugins declare. */
 export async function eventTypesCommand(g: GlobalOptions): Promise<number> {
-  const { closeWorkspace, openWorkspace } = await import('../workspace/workspace.js');
+  const { closeWorkspace, openWorkspace } = await import('../workspace/open.js');
   const { coreEventTypes, eventTypeTable } = await import('../events/types.js');
   const ws = await openWorkspace(g.cwd, 'events types', { strict: g.strict });
   try {

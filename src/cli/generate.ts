@@ -2,8 +2,10 @@ import pc from 'picocolors';
 import { generate, prestartCodegenPool, type GenerateReport } from '../engine/generate.js';
 import { findWorkspaceRoot } from '../workspace/root.js';
 import { describeChanges, describeFileConflict } from './diff.js';
-import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
+import { type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
+import { describeFinding } from '../engine/commit.js';
 
 const VERB = { create: 'create', modify: 'update', delete: 'remove' } as const;
 
@@ -20,7 +22,7 @@ export async function generateCommand(g: GlobalOptions, opts: GenerateFlags): Pr
   const pool = await prestartCodegenPool(findWorkspaceRoot(g.cwd));
   let ws: Workspace;
   try {
-    ws = await openWorkspace(g.cwd, 'generate', { strict: g.strict });
+    ws = await openWorkspace(g.cwd, 'generate', { strict: g.strict, write: !opts.check && !opts.dryRun });
   } catch (e) {
     await pool?.close();
     throw e;
@@ -30,7 +32,9 @@ export async function generateCommand(g: GlobalOptions, opts: GenerateFlags): Pr
     const report = await generate(ws, { ...opts, pool });
     const failed = report.targets.filter((t) => t.status === 'failed');
     const stale = opts.check ? report.changes.map((c) => c.path) : [];
-    code = failed.length || stale.length || report.conflicts.length ? 1 : 0;
+    // --check and --dry-run exit as the real run would: 1 for an error finding or an edit the run would refuse.
+    const errors = report.findings.filter((f) => f.severity === 'error');
+    code = failed.length || stale.length || report.conflicts.length || errors.length || (opts.dryRun && report.blocked.length) ? 1 : 0;
     emit(g, toJson(report, stale), () => human(report, opts, stale));
     return code;
   } finally {
@@ -43,6 +47,8 @@ function toJson(r: GenerateReport, stale: string[]) {
     targets: r.targets,
     changes: r.changes.map((c) => ({ type: c.type, path: c.path, target: c.origin })),
     edited: r.edited,
+    blocked: r.blocked,
+    findings: r.findings,
     merged: r.merged,
     conflicts: r.conflicts,
     stale,
@@ -54,16 +60,19 @@ function toJson(r: GenerateReport, stale: string[]) {
 function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, stale: string[]): string {
   const lines: string[] = [];
   for (const t of r.targets.filter((t) => t.status === 'failed')) lines.push(`${pc.red('failed')} ${t.target}: ${t.reason}`);
+  for (const f of r.findings.filter((f) => f.severity === 'error')) lines.push(`${pc.red('error')} ${describeFinding(f)}`); // warnings: \`metarepo check\``
   if (opts.check) {
-    if (stale.length === 0) lines.push(`${pc.green('ok')} all ${r.targets.length} targets are up to date`);
-    else {
-      lines.push(`${pc.red('stale')} ${stale.length} generated file(s) out of date — run \`metarepo generate\`:`);
+    if (stale.length === 0) {
+      if (!r.findings.some((f) => f.severity === 'error')) lines.push(`${pc.green('ok')} all ${r.targets.length} targets are up to date`);
+    } else {
+      lines.push(`${pc.red('stale')} ${stale.length} generated file(s) out of date — run \`metarepo generate\`${r.blocked.length ? ' (with --merge for files edited by hand)' : ''}:`);
       for (const c of r.changes) lines.push(`  ${VERB[c.type]} ${c.path}${r.edited.includes(c.path) ? ' (edited by hand)' : ''}`);
     }
     return lines.join('\n');
   }
   if (opts.dryRun) {
     lines.push(describeChanges(r.changes, r.edited));
+    if (r.blocked.length) lines.push(pc.red(`edited by hand (a real run would refuse; --merge or --force): ${r.blocked.join(', ')}`));
     lines.push(pc.dim('dry run: nothing was written'));
     return lines.join('\n');
   }

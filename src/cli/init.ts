@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { commitChanges } from '../engine/commit.js';
 import { planInit } from '../templates/scaffold/init.js';
-import { createBus } from '../workspace/workspace.js';
+import { createBus } from '../workspace/open.js';
 import { emit, type GlobalOptions } from './output.js';
 
 export async function initCommand(g: GlobalOptions, dir: string | undefined, opts: { name?: string }): Promise<number> {

@@ -1,16 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MetarepoError } from '../core/errors.js';
-import { commitChanges } from '../engine/commit.js';
+import { commitTree } from '../engine/commit.js';
 import { Tree } from '../engine/tree.js';
 import { prepareModelAdd } from '../models/add.js';
 import { ModelRegistry } from '../models/registry.js';
-import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
+import { type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 
-/** Opens the workspace, loads its models, runs `fn`, and closes the workspace with the outcome. */
-export async function withRegistry<T>(g: GlobalOptions, command: string, fn: (ws: Workspace, r: ModelRegistry) => Promise<T> | T): Promise<T> {
-  const ws = await openWorkspace(g.cwd, command, { strict: g.strict });
+/**
+ * Opens the workspace (as a writer, taking the lock, when `write`), loads its models, runs `fn`, and closes the
+ * workspace with the outcome.
+ */
+export async function withRegistry<T>(g: GlobalOptions, command: string, fn: (ws: Workspace, r: ModelRegistry) => Promise<T> | T, write = false): Promise<T> {
+  const ws = await openWorkspace(g.cwd, command, { strict: g.strict, write });
   let code = 1;
   try {
     const registry = await ws.models();
@@ -42,7 +46,7 @@ export async function modelShowCommand(g: GlobalOptions, spec: string, opts: { b
 }
 
 export async function modelAddCommand(g: GlobalOptions, name: string, opts: { from: string }): Promise<number> {
-  return withRegistry(g, 'model add', (ws, registry) => {
+  return withRegistry(g, 'model add', async (ws, registry) => {
     const source = path.resolve(g.cwd, opts.from);
     let text: string;
     try {
@@ -53,10 +57,8 @@ export async function modelAddCommand(g: GlobalOptions, name: string, opts: { fr
     const planned = prepareModelAdd(registry, name, text, opts.from);
     const tree = new Tree(ws.root);
     tree.write(planned.path, planned.content, { origin: 'model add' });
-    const changes = tree.changes();
-    commitChanges(ws.root, changes);
-    for (const c of changes) ws.bus.publish('core:file:created', { path: c.path, origin: 'model add' });
+    await commitTree(ws, { command: 'model add', changes: tree.changes(), eventData: () => ({ origin: 'model add' }) });
     emit(g, { created: planned.path, name, version: '1.0.0' }, () => `Added model ${name}@1.0.0 at ${planned.path}`);
     return 0;
-  });
+  }, true);
 }

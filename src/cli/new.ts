@@ -1,14 +1,13 @@
 import path from 'node:path';
 import pc from 'picocolors';
 import { MetarepoError } from '../core/errors.js';
-import { commitChanges } from '../engine/commit.js';
+import { commitTree, describeFinding } from '../engine/commit.js';
 import { findScaffoldGenerator, listScaffoldGenerators, runScaffold, templateOf } from '../templates/scaffold/run.js';
 import { Tree } from '../engine/tree.js';
 import { sha256 } from '../core/hash.js';
-import { storeBases } from '../engine/merge/base-store.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { recordAnswers, registerProject } from '../templates/scaffold/projects.js';
-import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { describeChanges } from './diff.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -20,7 +19,7 @@ interface NewOptions {
 
 /** `metarepo new [generator] [name]`: lists generators, or runs one into a Tree and commits it. */
 export async function newCommand(g: GlobalOptions, generatorName: string | undefined, name: string | undefined, opts: NewOptions): Promise<number> {
-  const ws = await openWorkspace(g.cwd, 'new', { strict: g.strict });
+  const ws = await openWorkspace(g.cwd, 'new', { strict: g.strict, write: !opts.dryRun });
   let code = 1;
   try {
     const builtins = await (await ws.plugins()).scaffolds();
@@ -62,15 +61,18 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
       });
     }
     const changes = tree.changes();
-    if (!opts.dryRun) {
-      commitChanges(ws.root, changes);
-      if (result.project) storeBases(ws.root, written.map((c) => c.content!));
-      for (const c of changes) ws.bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, generator: entry.name });
-    }
+    const { findings } = await commitTree(ws, {
+      command: 'new',
+      changes,
+      bases: result.project ? written.map((c) => c.content!) : [],
+      dryRun: opts.dryRun,
+      eventData: () => ({ generator: entry.name }),
+    });
+    const errors = findings.filter((f) => f.severity === 'error');
     ws.bus.publish('core:scaffold:finished', { generator: entry.name, files: changes.map((c) => c.path), project: result.project?.path, dryRun: !!opts.dryRun });
-    code = 0;
+    code = errors.length ? 1 : 0; // a dry run exits as the real run would: a failing check vetoes it
     emit(g, { generator: entry.name, answers: result.answers, project: result.project, changes: changes.map((c) => ({ type: c.type, path: c.path })), dryRun: !!opts.dryRun, messages: result.messages }, () =>
-      opts.dryRun ? `${describeChanges(changes)}\n${pc.dim('dry run: nothing was written')}` : changes.map((c) => `  ${c.type === 'create' ? 'create' : c.type === 'modify' ? 'update' : 'remove'} ${c.path}`).join('\n'),
+      opts.dryRun ? [describeChanges(changes), ...errors.map((f) => `${pc.red('error')} ${describeFinding(f)}`), pc.dim('dry run: nothing was written')].join('\n') : changes.map((c) => `  ${c.type === 'create' ? 'create' : c.type === 'modify' ? 'update' : 'remove'} ${c.path}`).join('\n'),
     );
     return code;
   } finally {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import type { LlmReport } from '../patterns/llm.js';
 import type { PatternProposal } from '../patterns/propose.js';
-import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { emit, type GlobalOptions } from './output.js';
 import { progressBar } from './progress.js';
 

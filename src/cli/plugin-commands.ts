@@ -93,7 +93,7 @@ function cacheKey(files: string[]): CacheKey {
 
 /** Loads the plugin that declares `name`, parses `rawArgs` with the command's own arguments and options, runs it. */
 async function runPluginCommand(g: GlobalOptions, name: string, rawArgs: string[]): Promise<number> {
-  const { closeWorkspace, openWorkspace } = await import('../workspace/workspace.js');
+  const { closeWorkspace, openWorkspace } = await import('../workspace/open.js');
   const ws = await openWorkspace(g.cwd, name, { strict: g.strict });
   let code = 1;
   try {

@@ -7,7 +7,7 @@ import { readPluginManifest } from '../plugins/manifest.js';
 import { validatePluginConfig } from '../plugins/config.js';
 import { startProcessRuntime } from '../plugins/process-runtime.js';
 import { reloadOnChange } from '../plugins/process/reload.js';
-import { openWorkspace, closeWorkspace } from '../workspace/workspace.js';
+import { openWorkspace, closeWorkspace } from '../workspace/open.js';
 import { describeFindings } from './check.js';
 import type { GlobalOptions } from './output.js';
 

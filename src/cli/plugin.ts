@@ -1,15 +1,17 @@
 import pc from 'picocolors';
-import { commitChanges } from '../engine/commit.js';
+import { commitTree } from '../engine/commit.js';
 import { Tree } from '../engine/tree.js';
 import { MetarepoError } from '../core/errors.js';
 import { displayState, type PluginRecord } from '../plugins/host.js';
 import { fetchPlugin, removeFetched } from '../plugins/install.js';
 import { updatePluginEntry } from '../engine/plugin-entries.js';
-import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
+import { type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 
 async function withWorkspace(g: GlobalOptions, command: string, fn: (ws: Workspace) => Promise<number>): Promise<number> {
-  const ws = await openWorkspace(g.cwd, command, { strict: g.strict });
+  // install, uninstall, enable and disable write metarepo.yaml: they take the writer lock.
+  const ws = await openWorkspace(g.cwd, command, { strict: g.strict, write: /^plugin (install|uninstall|enable|disable)$/.test(command) });
   let code = 1;
   try {
     code = await fn(ws);
@@ -89,7 +91,7 @@ export async function pluginInstallCommand(g: GlobalOptions, spec: string): Prom
     }
     const tree = new Tree(ws.root);
     updatePluginEntry(tree, manifest.name, (current) => ({ ...current, ...entry }));
-    commitChanges(ws.root, tree.changes());
+    await commitTree(ws, { command: 'plugin install', changes: tree.changes(), skipChecks: true });
     ws.bus.publish('core:plugin:installed', { plugin: manifest.name, version: manifest.version, source: manifest.source });
     emit(g, { installed: manifest.name, version: manifest.version, entry }, () => `Installed ${manifest.name}@${manifest.version} (${manifest.source}); recorded in metarepo.yaml`);
     return 0;
@@ -107,7 +109,7 @@ export async function pluginUninstallCommand(g: GlobalOptions, name: string): Pr
     }
     const tree = new Tree(ws.root);
     updatePluginEntry(tree, name, () => undefined);
-    commitChanges(ws.root, tree.changes());
+    await commitTree(ws, { command: 'plugin uninstall', changes: tree.changes(), skipChecks: true });
     removeFetched(ws.root, name, entry);
     ws.bus.publish('core:plugin:uninstalled', { plugin: name });
     emit(g, { uninstalled: name }, () => `Uninstalled ${name}`);
@@ -125,7 +127,7 @@ export function pluginToggleCommand(enabled: boolean) {
         const { enabled: _old, ...rest } = current ?? {};
         return enabled ? rest : { ...rest, enabled: false };
       });
-      commitChanges(ws.root, tree.changes());
+      await commitTree(ws, { command: enabled ? 'plugin enable' : 'plugin disable', changes: tree.changes(), skipChecks: true });
       emit(g, { plugin: name, enabled }, () => `${enabled ? 'Enabled' : 'Disabled'} ${name}`);
       return 0;
     });

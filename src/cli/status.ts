@@ -1,6 +1,7 @@
 import pc from 'picocolors';
+import { findConflictMarkers } from '../engine/conflict-markers.js';
 import { targetStatuses } from '../engine/status.js';
-import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { emit, type GlobalOptions } from './output.js';
 
 export async function statusCommand(g: GlobalOptions): Promise<number> {
@@ -12,14 +13,17 @@ export async function statusCommand(g: GlobalOptions): Promise<number> {
     for (const m of registry.list()) models.set(m.name, [...(models.get(m.name) ?? []), m.version]);
     const targets = await targetStatuses(ws);
     const edited = targets.flatMap((t) => t.edited);
+    // Unresolved conflict markers fail status as they fail check and generate --check (exit 1).
+    const conflicts = findConflictMarkers(ws.root);
     const data = {
       workspace: { name: ws.config.name, root: ws.root },
       projects: ws.config.projects ?? [],
       models: [...models].map(([name, versions]) => ({ name, versions })),
       targets,
       edited,
+      conflicts,
     };
-    code = 0;
+    code = conflicts.length ? 1 : 0;
     emit(g, data, () => {
       const lines = [`${pc.bold(ws.config.name)} ${pc.dim(ws.root)}`, '', `projects (${data.projects.length})`];
       for (const p of data.projects) lines.push(`  ${p.name}  ${pc.dim(p.path)}${p.kind ? `  ${p.kind}` : ''}`);
@@ -32,6 +36,7 @@ export async function statusCommand(g: GlobalOptions): Promise<number> {
         lines.push(`  ${label}${t.resolved ?? t.model} → ${t.output}  ${state}${t.edited.length ? pc.red(' edited by hand') : ''}`);
       }
       if (edited.length) lines.push('', pc.red(`generated files edited by hand (${edited.length})`), ...edited.map((f) => `  ${f}`));
+      if (conflicts.length) lines.push('', pc.red(`unresolved conflict markers (${conflicts.length})`), ...conflicts.map((f) => `  ${f.file}:${f.line}`));
       return lines.join('\n');
     });
     return code;

@@ -5,7 +5,8 @@ import type { CoverageReport } from '../templates/coverage.js';
 import { formatLintFindings, lintTemplate, type LintFinding } from '../templates/lint.js';
 import { templatePassed, testTemplate, type FixtureOutcome, type TemplateOutcome } from '../templates/snapshot-test.js';
 import { findWorkspaceRoot } from '../workspace/root.js';
-import { closeWorkspace, openWorkspace, type Workspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
+import { type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
 
 /** A template command's catalog, and how to close what was opened for it. */

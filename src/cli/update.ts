@@ -1,10 +1,9 @@
 import pc from 'picocolors';
-import { commitChanges } from '../engine/commit.js';
-import { storeBases } from '../engine/merge/base-store.js';
+import { commitTree, describeFinding } from '../engine/commit.js';
 import { findScaffoldGenerator } from '../templates/scaffold/run.js';
 import { planUpdate, readAnswersRecord } from '../templates/scaffold/update.js';
 import { recordAnswers } from '../templates/scaffold/projects.js';
-import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { describeChanges, describeFileConflict } from './diff.js';
 import { parseSets } from './new.js';
 import { emit, type GlobalOptions } from './output.js';
@@ -22,7 +21,7 @@ interface UpdateFlags {
  * Exit code 1 when a file conflicts (other files are still updated).
  */
 export async function updateCommand(g: GlobalOptions, project: string, flags: UpdateFlags): Promise<number> {
-  const ws = await openWorkspace(g.cwd, 'update', { strict: g.strict });
+  const ws = await openWorkspace(g.cwd, 'update', { strict: g.strict, write: !flags.dryRun });
   let code = 1;
   try {
     const record = readAnswersRecord(ws.root, project);
@@ -38,13 +37,17 @@ export async function updateCommand(g: GlobalOptions, project: string, flags: Up
     });
     recordAnswers(plan.tree, project, plan.record);
     const changes = plan.tree.changes();
-    if (!flags.dryRun) {
-      commitChanges(ws.root, changes);
-      storeBases(ws.root, plan.bases);
-      for (const c of changes) ws.bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, generator: plan.generator });
-    }
+    const { findings } = await commitTree(ws, {
+      command: 'update',
+      changes,
+      bases: plan.bases,
+      markers: new Set(plan.conflicts.filter((c) => c.resolution === 'markers').map((c) => c.file)),
+      dryRun: flags.dryRun,
+      eventData: () => ({ generator: plan.generator }),
+    });
+    const errors = findings.filter((f) => f.severity === 'error');
     ws.bus.publish('core:scaffold:finished', { generator: plan.generator, files: changes.map((c) => c.path), dryRun: !!flags.dryRun });
-    code = plan.conflicts.length ? 1 : 0;
+    code = plan.conflicts.length || errors.length ? 1 : 0;
     const versions = `${plan.fromVersion ?? '(unversioned)'} → ${plan.toVersion ?? '(unversioned)'}`;
     emit(
       g,
@@ -68,6 +71,7 @@ export async function updateCommand(g: GlobalOptions, project: string, flags: Up
           flags.dryRun ? describeChanges(changes) : changes.map((c) => `  ${c.type === 'create' ? 'create' : c.type === 'modify' ? 'update' : 'remove'} ${c.path}${plan.merged.includes(c.path) ? ' (merged with your edits)' : ''}`).join('\n'),
           ...plan.notes.map((n) => `${pc.dim('note')} ${n}`),
           ...plan.conflicts.map(describeFileConflict),
+          ...errors.map((f) => `${pc.red('error')} ${describeFinding(f)}`),
           ...(flags.dryRun ? [pc.dim('dry run: nothing was written')] : []),
         ]
           .filter(Boolean)

@@ -4,12 +4,22 @@ import type { Check, CheckContext, Finding, ModelSummary, PendingChange, TargetS
 import { parseJsonWithPositions } from '../core/json-positions.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { PlannedTarget } from './plan.js';
+import { conflictMarkersCheck } from './conflict-markers.js';
 import { targetStatuses } from './status.js';
 
 /** A check together with the plugin that contributed it. */
 export interface ContributedCheck {
   plugin: string;
   check: Check;
+}
+
+/**
+ * Every check a run must pass: the plugins' checks (a plugin that failed to resolve, configure or set up is an error
+ * finding of its own, see `PluginHost.checks`) and metarepo's built-in ones (conflict markers).
+ * @param markers - files this run writes with conflict markers on purpose.
+ */
+export async function workspaceChecks(ws: Workspace, markers?: ReadonlySet<string>): Promise<ContributedCheck[]> {
+  return [...(await (await ws.plugins()).checks()), { plugin: 'core', check: conflictMarkersCheck(markers) }];
 }
 
 /** A finding with its check and plugin filled in, and `line`/`column` resolved from `pointer` where possible. */
@@ -56,8 +66,9 @@ function locate(ws: Workspace, f: ReportedFinding): ReportedFinding {
  * Tolerant: a target whose range matches no model is `unresolved` (a check reports it) instead of an error.
  * @param changes - pending changes of a generate run (targets are then described as after the commit).
  * @param planned - that run's planned targets, reused instead of planning again.
+ * @param command - what the checks run for (see `CheckContext.command`).
  */
-export async function buildCheckContext(ws: Workspace, changes: PendingChange[] = [], planned?: PlannedTarget[]): Promise<CheckContext> {
+export async function buildCheckContext(ws: Workspace, changes: PendingChange[] = [], planned?: PlannedTarget[], command = 'check'): Promise<CheckContext> {
   const registry = await ws.models();
   const models: ModelSummary[] = registry.list().map((m) => ({
     name: m.name,
@@ -69,5 +80,5 @@ export async function buildCheckContext(ws: Workspace, changes: PendingChange[] 
   const targets: TargetSummary[] = (await targetStatuses(ws, new Set(changes.map((c) => c.path)), planned)).map(({ resolved: _resolved, ...t }) => t);
   const [{ checkReleases }, { modelImports }] = await Promise.all([import('../models/evolution.js'), import('./model-usage.js')]);
   const releases = await checkReleases(registry, ws.config, (name) => modelImports(ws.root, ws.config, name));
-  return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes, releases };
+  return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes, releases, command };
 }

@@ -1,24 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { MetarepoError, formatLocation } from '../core/errors.js';
-import { buildCheckContext, runChecks, type ReportedFinding } from './checks.js';
+import { MetarepoError } from '../core/errors.js';
+import type { ReportedFinding } from './checks.js';
 import type { CodegenGenerator, GeneratedFile } from '../plugins/api.js';
-import type { CodegenPool } from './worker/pool.js';
+import type { CodegenJobGenerator, CodegenPool } from './worker/pool.js';
 import type { DirectCodegen } from '../plugins/process-runtime.js';
-import { CODE_EXT, CODE_ROOT } from '../core/package-root.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { STATE_DIR } from '../core/layout.js';
 import { CONFIG_FILE } from '../core/layout.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { commitChanges } from './commit.js';
-import { writeFileAtomic } from '../core/atomic-write.js';
-import { sha256 } from '../core/hash.js';
-import { MANIFEST_FILE, readManifest, serializeManifest, type Manifest } from './manifest.js';
-import { safeRelativePath } from '../core/paths.js';
+import { commitTree } from './commit.js';
+import { MANIFEST_FILE, readManifest, type Manifest } from './manifest.js';
+import { safeOutputPath } from '../core/paths.js';
 import { codegenGenerators, plan, targetName, validateOptions, type PlannedTarget } from './plan.js';
 import { Tree, type FileChange } from './tree.js';
-import { DiskCache, filesOfTarget, isEdited } from './disk.js';
-import { liveBaseHashes, pruneBases, readBase, storeBases } from './merge/base-store.js';
-import { mergeThreeWay, type FileConflict } from './merge/three-way.js';
+import { DiskCache, filesOfTarget } from './disk.js';
+import { readBase } from './merge/base-store.js';
+import type { FileConflict } from './merge/three-way.js';
+import { DuplicateOutputError, reconcile, type Reconciliation, type RenderedTarget } from './reconcile.js';
 
 /** Flags of `metarepo generate`. */
 export interface GenerateOptions {
@@ -39,6 +38,8 @@ export interface GenerateOptions {
   pool?: CodegenPool;
   /** A codegen pool the caller owns and keeps open across runs (`metarepo watch`); used as it is, never closed. */
   sharedPool?: CodegenPool;
+  /** Called as each rendered target finishes: `done` of `total` targets to render, and the target's name. */
+  onProgress?: (done: number, total: number, target: string) => void;
 }
 
 const DEFAULT_MEMORY_MB = 1024;
@@ -53,20 +54,44 @@ export async function prestartCodegenPool(root: string | null): Promise<CodegenP
   const { createCodegenPool } = await import('./worker/pool.js');
   const pool = createCodegenPool({ maxOldGenerationSizeMb: DEFAULT_MEMORY_MB });
   pool.start();
-  // The worker can load json-schema-to-typescript while this thread parses metarepo.yaml and loads the plugins
-  // (which would tell the same, later). A cheap look at the text; a wrong guess costs a little work, nothing else.
-  if (usesTypescriptGenerator(root)) pool.warm([{ name: 'typescript', module: TYPESCRIPT_GENERATE_MODULE }]);
+  // The workers can import the generators' modules while this thread parses metarepo.yaml and loads the plugins
+  // (which would tell the same, later): the modules the last run used, for the generators metarepo.yaml names.
+  const modules = warmableGenerators(root);
+  if (modules.length) pool.warm(modules);
   return pool;
 }
 
-/** The worker module of the built-in `typescript` generator (plugins/codegen-typescript). */
-const TYPESCRIPT_GENERATE_MODULE = pathToFileURL(path.join(CODE_ROOT, 'plugins', 'codegen-typescript', `generate${CODE_EXT}`)).href;
+/** Generator name → `{ name, module, exportName }`, as the last run's plugins registered them (any codegen plugin's). */
+const WARM_CACHE = `${STATE_DIR}/cache/codegen-modules.json`;
 
-function usesTypescriptGenerator(root: string): boolean {
+/**
+ * The generators metarepo.yaml names (a cheap look at the text: `generator: <name>` lines) whose worker module the
+ * last run recorded. A wrong guess costs a little work, nothing else.
+ */
+function warmableGenerators(root: string): CodegenJobGenerator[] {
   try {
-    return /^\s*-?\s*generator:\s*["']?typescript["']?\s*(#.*)?$/m.test(fs.readFileSync(path.join(root, CONFIG_FILE), 'utf8'));
+    const known = JSON.parse(fs.readFileSync(path.join(root, WARM_CACHE), 'utf8')) as Record<string, CodegenJobGenerator>;
+    const named = new Set([...fs.readFileSync(path.join(root, CONFIG_FILE), 'utf8').matchAll(/^\s*-?\s*generator:\s*["']?([\w.@/-]+)["']?\s*(?:#.*)?$/gm)].map((m) => m[1]));
+    return [...named].filter((n) => typeof known[n]?.module === 'string').map((n) => known[n]);
   } catch {
-    return false;
+    return []; // no cache yet, or no config: nothing to guess from
+  }
+}
+
+/** Records the worker modules of the generators a run used, for the next run's early warm-up. */
+function recordWarmable(root: string, generators: CodegenGenerator[]): void {
+  const file = path.join(root, WARM_CACHE);
+  const entries = generators.map((g): [string, CodegenJobGenerator] => [g.name, { name: g.name, module: g.module, ...(g.exportName ? { exportName: g.exportName } : {}) }]);
+  const next = JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))));
+  try {
+    if (fs.readFileSync(file, 'utf8') === next) return;
+  } catch {
+    // no cache yet
+  }
+  try {
+    writeFileAtomic(file, next);
+  } catch {
+    // a cache: a read-only workspace simply warms later
   }
 }
 
@@ -86,11 +111,19 @@ export interface GenerateReport {
   targets: TargetOutcome[];
   /** Changes written (or, with dryRun/check, that would be written). */
   changes: FileChange[];
-  /** Generated files whose content on disk differs from what metarepo last wrote. */
+  /** Generated files whose content on disk differs from their accepted state (what metarepo last wrote or merged). */
   edited: string[];
+  /**
+   * Edited files this run would change without `force` or a clean merge: a real run refuses (exit 1, nothing
+   * written); `--dry-run` and `--check` report them and exit 1 too.
+   */
+  blocked: string[];
   /** Whether anything was written. */
   written: boolean;
-  /** What the plugins' checks found in the changes (warnings and infos; an error vetoes the run). */
+  /**
+   * What the checks found (plugins' and built-in). A real run throws on an error finding; with `--check` or
+   * `--dry-run` errors are returned here and the CLI exits 1.
+   */
   findings: ReportedFinding[];
   /** With `merge`: edited files whose edits were merged with the new output without conflict. */
   merged: string[];
@@ -144,9 +177,10 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   const { root, bus } = ws;
   const outcomes = new Map<string, TargetOutcome>();
   const disk = new DiskCache(root);
+  refuseFolderOutputs(ws);
 
-  // A target is up to date when its inputs hash as recorded and its output is as metarepo wrote it. The others
-  // start rendering in the workers as soon as they are planned, while the main thread bundles the next model.
+  // Plan: a target is up to date when its inputs hash as recorded and its output is in its accepted state. The
+  // others start rendering in the workers as soon as they are planned, while the main thread bundles the next model.
   const toRender: PlannedTarget[] = [];
   const jobs = new Map<string, Promise<RenderResult>>();
   const planned = await plan(ws, (p) => {
@@ -160,141 +194,107 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   });
   await validateOptions(ws, toRender);
   bus.publish('core:generate:planned', { render: toRender.map((p) => p.name), upToDate: planned.length - toRender.length });
-  const rendered = new Map<string, RenderResult>();
-  for (const [name, job] of jobs) rendered.set(name, await job);
 
-  const tree = new Tree(root);
-  const next: Manifest = { version: 1, files: { ...manifest.files } };
-  const produced = new Set<string>();
-  const edited = new Set<string>();
-  const merged: string[] = [];
-  const conflicts: FileConflict[] = [];
-  const outputs: string[] = [];
+  // Render: wait for the workers; a failed target keeps what it produced before (its files must not become orphans).
+  const rendered: RenderedTarget[] = [];
+  const kept: string[] = [];
+  let done = 0;
   for (const p of planned) {
-    const result = rendered.get(p.name);
-    const outcome = outcomes.get(p.name);
-    if (outcome) {
-      outcome.files.forEach((f) => produced.add(f));
+    const job = jobs.get(p.name);
+    if (!job) {
+      kept.push(p.name);
       continue;
     }
-    if (!result || !result.ok) {
-      // Keep what the failed target produced before: a failure must not turn its files into orphans.
-      const files = filesOfTarget(manifest, p.name);
-      files.forEach((f) => produced.add(f));
-      outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'failed', reason: result?.reason ?? 'not rendered', files });
+    const result = await job;
+    opts.onProgress?.(++done, toRender.length, p.name);
+    if (!result.ok) {
+      kept.push(p.name);
+      outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'failed', reason: result.reason, files: filesOfTarget(manifest, p.name) });
       continue;
     }
-    const files: string[] = [];
-    for (const f of result.files) {
-      const rel = safeRelativePath(f.path, `target ${p.name}`);
-      if (produced.has(rel)) {
-        throw new MetarepoError(`Two targets write ${rel}.`, { hint: 'Give each target its own output path in metarepo.yaml.', location: { file: 'metarepo.yaml' } });
-      }
-      produced.add(rel);
-      files.push(rel);
-      const prior = manifest.files[rel];
-      const current = disk.hash(rel);
-      const entry = { target: p.name, generator: p.generator.name, model: p.modelId, inputHash: p.inputHash, outputHash: sha256(f.content) };
-      if (current !== null && (prior ? current !== prior.outputHash : current !== sha256(f.content))) {
-        if (opts.merge && prior) {
-          const outcome = mergeEdited(ws.root, rel, disk.read(rel)!, f.content, prior.outputHash, opts.conflicts ?? 'report');
-          if (outcome.conflict) conflicts.push(outcome.conflict);
-          if (outcome.text === undefined) continue; // left untouched; the manifest keeps the old base
-          if (!outcome.conflict) merged.push(rel);
-          tree.write(rel, outcome.text, { overwrite: true, origin: p.name });
-          next.files[rel] = entry;
-          outputs.push(f.content);
-          continue;
-        }
-        edited.add(rel);
-      }
-      tree.write(rel, f.content, { overwrite: true, origin: p.name });
-      next.files[rel] = entry;
-      outputs.push(f.content);
-    }
-    outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'rendered', files });
+    const files = result.files.map((f) => ({ path: safeOutputPath(f.path, `target ${p.name}`), content: f.content }));
+    rendered.push({ name: p.name, generator: p.generator.name, model: p.modelId, inputHash: p.inputHash, files });
+    outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'rendered', files: files.map((f) => f.path) });
   }
 
-  // Orphans: files metarepo generated that no target produces any more.
-  for (const rel of Object.keys(manifest.files)) {
-    if (produced.has(rel)) continue;
-    delete next.files[rel];
-    if (isEdited(manifest.files[rel], disk.hash(rel))) edited.add(rel);
-    tree.delete(rel, { origin: manifest.files[rel].target });
+  // Reconcile: what to write, merge, delete; what blocks the run.
+  let rec: Reconciliation;
+  try {
+    rec = reconcile(manifest, rendered, kept, { read: (rel) => disk.read(rel), hash: (rel) => disk.hash(rel), base: (hash) => readBase(root, hash) }, opts);
+  } catch (e) {
+    if (!(e instanceof DuplicateOutputError)) throw e;
+    throw new MetarepoError(e.message, { hint: 'Give each target its own output path in metarepo.yaml.', location: { file: CONFIG_FILE } });
   }
-
+  const tree = new Tree(root);
+  for (const w of rec.writes) {
+    if (w.content === null) tree.delete(w.path, { origin: w.target });
+    else tree.write(w.path, w.content, { overwrite: true, origin: w.target });
+  }
   const changes = tree.changes();
   const report: GenerateReport = {
     targets: planned.map((p) => outcomes.get(p.name)!),
     changes,
-    edited: [...edited].sort(),
+    edited: rec.edited,
+    blocked: rec.blocking,
     written: false,
     findings: [],
-    merged,
-    conflicts,
+    merged: rec.merged,
+    conflicts: rec.conflicts,
     durationMs: 0,
   };
-  const blocking = report.edited.filter((f) => changes.some((c) => c.path === f));
-  if (blocking.length && !opts.force && !opts.check && !opts.dryRun) {
-    throw new MetarepoError(`Generated ${blocking.length === 1 ? 'file was' : 'files were'} edited by hand: ${blocking.join(', ')}. Nothing was written.`, {
-      exitCode: 1,
-      hint: 'Move your edits into the model or template and revert the file, or run `metarepo generate --force` to overwrite them.',
-      details: blocking.map((f) => `edited: ${f}`),
-    });
-  }
-  if (changes.length > 0 && !opts.check) report.findings = await vetoingChecks(ws, report, opts, planned);
-  if (!opts.dryRun && !opts.check) {
-    commitChanges(root, changes);
-    for (const c of changes) {
-      bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, target: c.origin });
-    }
-    const manifestText = serializeManifest(next);
-    if (manifestText !== disk.read(MANIFEST_FILE)) {
-      writeFileAtomic(path.join(root, MANIFEST_FILE), manifestText);
-      storeBases(root, outputs);
-      pruneBases(root, liveBaseHashes(root, Object.values(next.files).map((e) => e.outputHash)));
-    }
-    report.written = changes.length > 0;
-  }
+  if (rec.blocking.length && !opts.check && !opts.dryRun) throw editedByHand(rec.blocking);
+
+  // Checks, then the journaled commit (with --check or --dry-run: checks only).
+  const markers = new Set(rec.conflicts.filter((c) => c.resolution === 'markers').map((c) => c.file));
+  const outcome = await commitTree(ws, {
+    command: 'generate',
+    changes,
+    manifest: rec.manifest,
+    bases: rec.bases,
+    markers,
+    planned,
+    dryRun: opts.dryRun || opts.check,
+    eventData: (c) => ({ target: c.origin }),
+  });
+  report.findings = outcome.findings;
+  report.written = outcome.written;
   report.durationMs = Date.now() - started;
   return report;
 }
 
-type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string };
+/** The refusal of a run that would overwrite files a person edited. */
+function editedByHand(files: string[]): MetarepoError {
+  return new MetarepoError(`Generated ${files.length === 1 ? 'file was' : 'files were'} edited by hand: ${files.join(', ')}. Nothing was written.`, {
+    exitCode: 1,
+    hint: 'Merge your edits with `metarepo generate --merge` (a clean merge becomes the accepted state), move them into the model or template and revert the file, or overwrite them with `metarepo generate --force`.',
+    details: files.map((f) => `edited: ${f}`),
+  });
+}
 
 /**
- * The check phase (plan → check → commit): runs every plugin's checks against the pending changes, with targets
- * described as they will be after the commit. An error finding vetoes the commit.
- * @throws MetarepoError (exit 1) listing the error findings; nothing is written then.
+ * Target outputs that name an existing folder are refused before anything runs (a file cannot replace a folder),
+ * with the position of `output` in metarepo.yaml.
+ * @throws MetarepoError exit 2.
  */
-async function vetoingChecks(ws: Workspace, report: GenerateReport, opts: GenerateOptions, planned: PlannedTarget[]): Promise<ReportedFinding[]> {
-  const checks = await (await ws.plugins()).checks();
-  if (checks.length === 0) return [];
-  const changes = report.changes.map(({ type, path: p, content }) => ({ type, path: p, ...(content === undefined ? {} : { content }) }));
-  const findings = await runChecks(ws, checks, await buildCheckContext(ws, changes, planned));
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0 && !opts.dryRun) {
-    throw new MetarepoError(`${errors.length === 1 ? 'A check' : `${errors.length} checks`} failed; nothing was written.`, {
-      exitCode: 1,
-      details: errors.map((f) => `${f.file ? `${formatLocation({ file: f.file, line: f.line, column: f.column })}: ` : ''}${f.message} (${f.plugin}/${f.check})`),
-      hint: 'Fix what the checks report, or disable the plugin in metarepo.yaml (plugins.<name>.enabled: false).',
-    });
+function refuseFolderOutputs(ws: Workspace): void {
+  for (const [i, t] of (ws.config.targets ?? []).entries()) {
+    if (typeof t.output !== 'string' || t.output.includes('\0')) continue; // plan words these
+    let folder = false;
+    try {
+      folder = fs.statSync(path.join(ws.root, t.output)).isDirectory();
+    } catch {
+      continue;
+    }
+    if (folder) {
+      throw new MetarepoError(`Target ${targetName(t)}: output "${t.output}" is a folder; it must name a file.`, {
+        location: ws.document.locate(`/targets/${i}/output`),
+        hint: 'Name a file inside the folder, e.g. "generated/user.ts".',
+      });
+    }
   }
-  return findings;
 }
 
-/**
- * Merges a person's edits (`ours`) with new output (`theirs`) against the base metarepo last wrote.
- * @returns `text` to write (clean merge, or conflict markers), or no text when the file stays untouched.
- */
-function mergeEdited(root: string, rel: string, ours: string, theirs: string, baseHash: string, mode: 'report' | 'markers'): { text?: string; conflict?: FileConflict } {
-  const base = readBase(root, baseHash);
-  if (base === null) return { conflict: { file: rel, resolution: 'no-base', hunks: [] } };
-  const result = mergeThreeWay(base, ours, theirs);
-  if (result.clean) return { text: result.text };
-  const conflict: FileConflict = { file: rel, resolution: mode === 'markers' ? 'markers' : 'untouched', hunks: result.conflicts };
-  return mode === 'markers' ? { text: result.text, conflict } : { conflict };
-}
+type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string };
 
 /** Renders one target in the worker pool (time and memory limited); never rejects for a bad target. */
 async function render(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
@@ -348,6 +348,7 @@ class LazyPool {
     (await this.get()).start(); // threads boot while the plugins that contribute the generators load
     const generators = [...(await codegenGenerators(ws)).values()].filter((g): g is CodegenGenerator => !(g instanceof MetarepoError) && !('run' in g));
     (await this.get()).warm(generators);
+    recordWarmable(ws.root, generators);
   }
 
   async close(): Promise<void> {

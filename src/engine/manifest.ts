@@ -11,8 +11,16 @@ export interface ManifestEntry {
   model: string;
   /** Hash of every input: bundled model (with the models it references), generator version, options, output. */
   inputHash: string;
-  /** Hash of the content as written. */
+  /**
+   * Hash of the content accepted as this file's state: what metarepo wrote, or — after a clean 3-way merge of a
+   * person's edits — the merged file. A file on disk with another hash was edited by hand since.
+   */
   outputHash: string;
+  /**
+   * Hash of the generator's own output when it differs from `outputHash` (the accepted file is a merge): the base of
+   * the next 3-way merge, stored under `.metarepo/base/`. Absent when the accepted file is the generator's output.
+   */
+  baseHash?: string;
 }
 
 /** `.metarepo/manifest.json`: generated files by path (relative, `/`-separated), sorted. */

@@ -5,7 +5,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { generatorSourcesHash } from './generator-sources.js';
 import { sha256, stableStringify } from '../core/hash.js';
-import { safeRelativePath } from '../core/paths.js';
+import { safeOutputPath } from '../core/paths.js';
 
 /** A target with its defaults applied and its model resolved. */
 export interface PlannedTarget {
@@ -60,7 +60,7 @@ export async function plan(
     }
     const source = sources.get(generator.name);
     if (source instanceof MetarepoError) throw new MetarepoError(source.message, { location: at('generator'), hint: source.hint });
-    const output = withLocation(() => safeRelativePath(t.output, `target ${name}`), () => at('output'));
+    const output = withLocation(() => safeOutputPath(t.output, `target ${name}`), () => at('output'));
     const other = outputs.get(output);
     if (other) throw new MetarepoError(`Targets ${other} and ${name} both write ${output}.`, { location: at('output'), hint: 'Give each target its own output path.' });
     outputs.set(output, name);

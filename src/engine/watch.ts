@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { MetarepoError } from '../core/errors.js';
 import { STATE_DIR } from '../core/layout.js';
-import { closeWorkspace, openWorkspace } from '../workspace/workspace.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { loadConfig } from '../workspace/config.js';
 import type { CodegenPool } from './worker/pool.js';
 import { generate, type GenerateOptions, type GenerateReport } from './generate.js';
@@ -84,7 +84,7 @@ export async function startWatch(root: string, opts: WatchOptions): Promise<Watc
         await pool.close();
         pool = newPool();
       }
-      const ws = await openWorkspace(root, 'watch', { strict: opts.strict });
+      const ws = await openWorkspace(root, 'watch', { strict: opts.strict, write: true });
       let code = 1;
       try {
         const report = await generate(ws, { ...opts.generate, sharedPool: pool });

@@ -186,10 +186,15 @@ export interface CheckContext {
   models: ModelSummary[];
   /** For `metarepo check`: each target's state on disk. During a generate run: as it will be after the commit. */
   targets: TargetSummary[];
-  /** Changes a generate run is about to commit; empty for `metarepo check` (the workspace as it is). */
+  /** Changes the command is about to commit; empty for `metarepo check` (the workspace as it is). */
   changes: PendingChange[];
   /** Every release of every model with more than one version, checked against its compatibility policy. */
   releases: ModelReleaseSummary[];
+  /**
+   * The command the checks run for: `check` (the workspace as it is), or the writing command whose commit they guard
+   * (`generate`, `new`, `update`, `model bump`, …). `generate --check` and `--dry-run` say `generate`.
+   */
+  command: string;
 }
 
 /** A consistency rule run on the tree before commit and by `metarepo check`. */

@@ -165,14 +165,16 @@ export class PluginHost {
   }
 
   /**
-   * Every check with its plugin (activates the plugins that declare any). A plugin declaring checks that failed
-   * (to resolve or to load) contributes one check that reports its failure as an error finding, so a broken
-   * plugin can never make `metarepo check` or a generate run pass silently.
+   * Every check with its plugin (activates the plugins that declare checks or codegen generators). Every enabled
+   * plugin that failed — to resolve, to validate its config, or in setup — contributes one check that reports its
+   * failure as an error finding, so a broken plugin can never make `metarepo check`, `generate` or
+   * `generate --check` pass silently.
    */
   async checks(): Promise<Array<{ plugin: string; check: Check }>> {
     await this.activateDeclaring('check');
+    await this.activateDeclaring('codegen');
     const failed = this.list()
-      .filter((r) => r.enabledInConfig && r.lifecycle.state === 'failed' && r.manifest.contributes.checks.length > 0)
+      .filter((r) => r.enabledInConfig && r.lifecycle.state === 'failed')
       .map((r) => ({ plugin: r.manifest.name, check: failedPluginCheck(r) }));
     return [...this.registry.list('check').map((c) => ({ plugin: c.plugin, check: c.item })), ...failed];
   }
@@ -296,7 +298,7 @@ export class PluginHost {
   }
 }
 
-/** A stand-in check that reports why a plugin that declares checks could not run them. */
+/** A stand-in check that reports why a plugin could not be used. */
 function failedPluginCheck(record: PluginRecord): Check {
   return {
     name: 'plugin-failed',

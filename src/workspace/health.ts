@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../events/envelope.js';
 import { ModelRegistry } from '../models/registry.js';
 import { loadConfig } from './config.js';
 import { requireWorkspaceRoot } from './root.js';
-import { connectBus } from './workspace.js';
+import { connectBus } from './open.js';
 import { eventsDir } from '../events/dir.js';
 
 /** One health check's verdict. */

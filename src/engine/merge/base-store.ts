@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { STATE_DIR } from '../../core/layout.js';
-import { writeFileAtomic } from '../../core/atomic-write.js';
 import { sha256 } from '../../core/hash.js';
 
 /**
@@ -22,14 +21,17 @@ export function readBase(root: string, hash: string): string | null {
   }
 }
 
-/** Stores contents as bases (atomically; contents already stored are skipped). @returns their hashes, in order. */
-export function storeBases(root: string, contents: string[]): string[] {
-  return contents.map((content) => {
+/**
+ * The contents not stored as bases yet, by hash (duplicates once), for the commit that stores them.
+ * @returns `[sha256 hex, content]` pairs in first-seen order.
+ */
+export function missingBases(root: string, contents: Iterable<string>): Array<[string, string]> {
+  const out = new Map<string, string>();
+  for (const content of contents) {
     const hash = sha256(content);
-    const file = path.join(root, BASE_DIR, hash);
-    if (!fs.existsSync(file)) writeFileAtomic(file, content);
-    return hash;
-  });
+    if (!out.has(hash) && !fs.existsSync(path.join(root, BASE_DIR, hash))) out.set(hash, content);
+  }
+  return [...out];
 }
 
 /** Deletes the stored bases whose hash is not in `keep`. @returns how many were deleted. */
@@ -51,7 +53,7 @@ export function pruneBases(root: string, keep: Set<string>): number {
 }
 
 /**
- * The hashes still in use: every `outputHash` of the manifest and every file hash of every answers record
+ * The hashes still in use: every merge base the manifest names (`baseHash`, else `outputHash`) and every file hash of every answers record
  * (`.metarepo/answers/<project>.json`, field `files`).
  */
 export function liveBaseHashes(root: string, manifestHashes: Iterable<string>): Set<string> {
