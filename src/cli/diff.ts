@@ -1,25 +1,120 @@
-import { createTwoFilesPatch } from 'diff';
+import { OMIT_HEADERS, formatPatch, structuredPatch } from 'diff';
 import pc from 'picocolors';
 import type { FileChange } from '../engine/tree.js';
 import { describeConflict, type FileConflict } from '../engine/merge/three-way.js';
 
+/** Lines of context around each hunk, as `git diff` and `diff -u` print them. */
+const CONTEXT = 3;
+
+/** The note every dry run ends with. */
+export const DRY_RUN_NOTE = 'dry run: nothing was written';
+
 /**
- * A dry run's report: for each change, a header line and, for modifications, a unified diff (jsdiff).
- * New files show their size rather than their whole content, which would bury the report.
+ * The patch of a set of changes in git's format: one `diff --git a/<path> b/<path>` section per file, `/dev/null`
+ * for the missing side of a created or deleted file (`new file mode` / `deleted file mode` headers, so empty files
+ * are created and removed too), hunks with 3 lines of context. `git apply` and `patch -p1` apply it to the
+ * workspace as it was when the changes were computed. Changes that leave a file as it is print nothing; no
+ * changes give the empty string. Colours (green additions, red removals) only where picocolors has them on, that
+ * is on a terminal (see `configureColors` in `output.ts`).
+ */
+export function formatChangesPatch(changes: readonly FileChange[]): string {
+  return changes.map(filePatch).join('');
+}
+
+function filePatch(c: FileChange): string {
+  const before = c.type === 'create' ? '' : (c.previous ?? '');
+  const after = c.type === 'delete' ? '' : (c.content ?? '');
+  if (c.type === 'modify' && before === after) return '';
+  const a = quotePath(`a/${c.path}`);
+  const b = quotePath(`b/${c.path}`);
+  const head = [`diff --git ${a} ${b}`];
+  if (c.type === 'create') head.push('new file mode 100644');
+  if (c.type === 'delete') head.push('deleted file mode 100644');
+  const hunks = before === after ? '' : formatPatch(structuredPatch(a, b, before, after, undefined, undefined, { context: CONTEXT }), OMIT_HEADERS);
+  if (hunks.trim() !== '') {
+    // git puts a tab after a name with a space in it, so that `patch` reads the whole name.
+    const tab = c.path.includes(' ') ? '\t' : '';
+    head.push(`--- ${c.type === 'create' ? '/dev/null' : a + tab}`, `+++ ${c.type === 'delete' ? '/dev/null' : b + tab}`);
+  }
+  const text = `${head.map((l) => pc.bold(l)).join('\n')}\n${hunks.trim() === '' ? '' : hunks}`;
+  return colorHunks(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Green `+` lines, red `-` lines, cyan `@@` lines; unchanged when colours are off. */
+function colorHunks(text: string): string {
+  if (!pc.isColorSupported) return text;
+  return text
+    .split('\n')
+    .map((l) => (l.startsWith('@@') ? pc.cyan(l) : l.startsWith('+') && !l.startsWith('+++ ') ? pc.green(l) : l.startsWith('-') && !l.startsWith('--- ') ? pc.red(l) : l))
+    .join('\n');
+}
+
+/**
+ * A path as git writes it in patch headers: as is, unless it holds a double quote, a backslash or a control
+ * character; then in double quotes with C escapes (git's `quote_c_style`), which `git apply` reads back.
+ */
+export function quotePath(p: string): string {
+  if (!/["\\\x00-\x1f\x7f]/.test(p)) return p;
+  const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r' };
+  return `"${p.replace(/["\\\x00-\x1f\x7f]/g, (ch) => named[ch] ?? `\\${ch.charCodeAt(0).toString(8).padStart(3, '0')}`)}"`;
+}
+
+const VERB = { create: 'create', modify: 'update', delete: 'remove' } as const;
+
+/**
+ * One line per change: `create <path> (<n> lines)`, `update <path>`, `remove <path>`, with ` (edited by hand)` for
+ * the paths in `edited`. None of these lines can be taken for a patch header, so they may stand before a patch as
+ * its commentary (as a mailed patch's message does).
+ */
+export function summarizeChanges(changes: readonly FileChange[], edited: readonly string[] = []): string[] {
+  return changes.map((c) => {
+    const note = edited.includes(c.path) ? ' (edited by hand)' : '';
+    const size = c.type === 'create' ? ` (${lineCount(c.content ?? '')} lines)` : '';
+    return `${VERB[c.type]} ${c.path}${size}${note}`;
+  });
+}
+
+function lineCount(text: string): number {
+  if (text === '') return 0;
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+/**
+ * A dry run's report as one text: the summary of {@link summarizeChanges}, a blank line, then the patch of
+ * {@link formatChangesPatch}. The whole text is a valid patch: `git apply` and `patch -p1` skip the summary lines
+ * as commentary before the first `diff --git`, and whatever a command prints after the last hunk. `no changes`
+ * when there are none.
  */
 export function describeChanges(changes: FileChange[], edited: string[] = []): string {
   if (changes.length === 0) return 'no changes';
-  const out: string[] = [];
-  for (const c of changes) {
-    const note = edited.includes(c.path) ? ' (edited by hand)' : '';
-    if (c.type === 'create') out.push(`create ${c.path} (${(c.content ?? '').split('\n').length} lines)${note}`);
-    else if (c.type === 'delete') out.push(`remove ${c.path}${note}`);
-    else {
-      out.push(`update ${c.path}${note}`);
-      out.push(createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.previous ?? '', c.content ?? '', '', '', { context: 3 }).split('\n').slice(2).join('\n'));
-    }
-  }
-  return out.join('\n');
+  const patch = formatChangesPatch(changes);
+  return `${summarizeChanges(changes, edited).join('\n')}\n${patch ? `\n${patch.trimEnd()}` : ''}`;
+}
+
+/** Where {@link printDryRun} writes (the process's streams by default; tests pass their own). */
+export interface DryRunStreams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/**
+ * Prints a dry run with the patch cleanly apart from the words: the patch alone on stdout (so
+ * `metarepo <command> --dry-run | git apply` applies exactly what a real run would write), and on stderr the
+ * summary of {@link summarizeChanges}, then `notes` (one per line), then `dry run: nothing was written`. With no
+ * change, stdout stays empty and stderr says `no changes`. Prints nothing with `--json` (the command's JSON
+ * report says it all).
+ */
+export function printDryRun(
+  g: { json: boolean },
+  changes: readonly FileChange[],
+  opts: { edited?: readonly string[]; notes?: readonly string[] } = {},
+  streams: DryRunStreams = process,
+): void {
+  if (g.json) return;
+  const patch = formatChangesPatch(changes);
+  if (patch) streams.stdout.write(patch);
+  const words = [...(changes.length ? summarizeChanges(changes, opts.edited) : ['no changes']), ...(opts.notes ?? []), pc.dim(DRY_RUN_NOTE)];
+  streams.stderr.write(`${words.join('\n')}\n`);
 }
 
 const RESOLUTION = {
