@@ -5,7 +5,12 @@ import { Command, CommanderError } from './commander.js';
 import { EXIT_BAD_INPUT } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { registerCommands } from './commands.js';
-import { reportError, type GlobalOptions } from './output.js';
+import { configureColors, endQuietlyOnClosedPipe, reportError, type GlobalOptions } from './output.js';
+
+// Colours only on a terminal (or with FORCE_COLOR), before any command module captures a colour function.
+configureColors();
+// `metarepo … | head -1`: a reader that leaves early ends the run with exit 0, without an EPIPE stack trace.
+endQuietlyOnClosedPipe();
 
 const program = new Command('metarepo')
   .description('Codegen toolkit and project generator for monorepos: versioned JSON Schema models, scaffolds, events.')
