@@ -4,7 +4,7 @@ import type { LlmReport } from '../patterns/llm.js';
 import type { PatternProposal } from '../patterns/propose.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { emit, type GlobalOptions } from './output.js';
-import { progressBar } from './progress.js';
+import { progressFor } from './progress.js';
 
 interface DetectOptions {
   unit?: string;
@@ -33,7 +33,7 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
     const unit = opts.unit ?? 'file';
     const rel = paths.map((p) => path.relative(ws.root, path.resolve(g.cwd, p)).split(path.sep).join('/') || '.');
     ws.bus.publish('core:patterns:started', { paths: rel, unit, llm: !!opts.llm });
-    const bar = progressBar();
+    const bar = progressFor(g);
     const result = await detectPatterns({
       root: ws.root,
       paths: paths.map((p) => path.resolve(g.cwd, p)),

@@ -8,6 +8,7 @@ import { findWorkspaceRoot } from '../workspace/root.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
+import { progressFor } from './progress.js';
 
 /** A template command's catalog, and how to close what was opened for it. */
 export interface TemplateSession {
@@ -81,8 +82,19 @@ export async function templateTestCommand(g: GlobalOptions, names: string[], opt
     const selected = session.catalog.select(names, opts);
     if (opts.fixture) await requireFixture(session.catalog, selected, opts.fixture);
     const outcomes: TemplateOutcome[] = [];
-    for (const t of selected) {
-      outcomes.push(await testTemplate(t, session.catalog, { ...opts, ci: opts.ci || inCi() }));
+    // One bar over every fixture of the selected templates.
+    const counts = await Promise.all(selected.map(async (t) => Object.keys((await session.catalog.manifest(t)).fixtures).filter((f) => !opts.fixture || f === opts.fixture).length));
+    const total = counts.reduce((a, b) => a + b, 0);
+    const progress = progressFor(g);
+    try {
+      let before = 0;
+      for (const [i, t] of selected.entries()) {
+        const onFixture = (done: number) => progress.update('fixtures', Math.min(before + done, total), total);
+        outcomes.push(await testTemplate(t, session.catalog, { ...opts, ci: opts.ci || inCi(), onFixture }));
+        before += counts[i];
+      }
+    } finally {
+      progress.done();
     }
     code = outcomes.every(templatePassed) ? 0 : 1;
     emit(g, { ok: code === 0, templates: outcomes }, () => describeOutcomes(outcomes, opts));

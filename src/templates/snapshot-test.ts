@@ -74,6 +74,8 @@ export interface TemplateTestOptions {
   verify?: boolean;
   /** Never write a missing snapshot (CI): a fixture without one fails. `update` wins over it, as vitest's `-u` does. */
   ci?: boolean;
+  /** Called after each fixture (rendered, compared and checked): fixtures done and the template's fixture count. */
+  onFixture?: (done: number, total: number) => void;
 }
 
 /** Whether a template outcome is a success (every fixture ok and no obsolete snapshot left). */
@@ -121,6 +123,7 @@ export async function testTemplate(t: TemplateLocation, catalog: TemplateCatalog
     } catch (e) {
       if (!(e instanceof MetarepoError)) throw e;
       outcomes.push({ ...base, status: 'error', ok: false, files: 0, error: { message: e.message, location: e.location, hint: e.hint, details: e.details } });
+      options.onFixture?.(outcomes.length, names.length);
       continue;
     }
     const outcome = compare(files, dir, base, options);
@@ -129,6 +132,7 @@ export async function testTemplate(t: TemplateLocation, catalog: TemplateCatalog
       outcome.ok &&= outcome.verify.every((v) => v.ok);
     }
     outcomes.push(outcome);
+    options.onFixture?.(outcomes.length, names.length);
   }
   const obsolete = options.fixture ? [] : obsoleteFixtures(t, manifest);
   if (options.update) for (const f of obsolete) fs.rmSync(path.join(snapshotsDir(t), f), { recursive: true, force: true });
