@@ -114,7 +114,7 @@ describe('--dry-run prints a patch git applies', () => {
     expect(patch).toContain('--- a/gen/tag.ts\n+++ /dev/null\n');
   });
 
-  it('new: a scaffolded project, with empty files and the edit to metarepo.yaml', () => {
+  it('new: a scaffolded project and the edit to metarepo.yaml', () => {
     const dir = tempDir();
     expect(run(dir, ['init', '--name', 'demo']).code).toBe(0);
     const patch = expectDryRunPatch(dir, ['new', 'ts-library', 'lib', '--yes']);
@@ -222,7 +222,7 @@ describe('progress on a terminal', () => {
     expect(fs.readFileSync(path.join(dir, 'err.txt'), 'utf8')).toBe('');
   });
 
-  it.runIf(hasScript)('patterns detect draws reading and generalising on stderr', () => {
+  it.runIf(hasScript)('patterns detect draws its bar on stderr, not on stdout', () => {
     const dir = tempDir();
     expect(run(dir, ['init']).code).toBe(0);
     fs.mkdirSync(path.join(dir, 'src'));
