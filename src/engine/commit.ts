@@ -70,7 +70,7 @@ export async function commitTree(ws: Workspace, req: CommitRequest): Promise<Com
   for (const [hash, content] of missingBases(ws.root, req.bases ?? [])) writes.push({ path: `${BASE_DIR}/${hash}`, content });
   const deletes = req.changes.filter((c) => c.type === 'delete').map((c) => c.path);
   // Temp files an earlier, killed metarepo 0.1 run left beside the files this commit touches.
-  sweepStrayTemps([...new Set([...writes, ...deletes.map((p) => ({ path: p }))].map((w) => path.dirname(path.join(ws.root, w.path))))]);
+  sweepStrayTemps([path.join(ws.root, BASE_DIR), ...[...writes, ...deletes.map((p) => ({ path: p }))].map((w) => path.dirname(path.join(ws.root, w.path)))]);
   commitFiles(ws.root, writes, deletes, { journal: JOURNAL_FILE, command: req.command });
   if (manifestChanged) pruneBases(ws.root, liveBaseHashes(ws.root, Object.values(req.manifest!.files).map((e) => e.baseHash ?? e.outputHash)));
   for (const c of req.changes) {

@@ -177,7 +177,7 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   const { root, bus } = ws;
   const outcomes = new Map<string, TargetOutcome>();
   const disk = new DiskCache(root);
-  refuseFolderOutputs(ws);
+  guardTargetOutputs(ws);
 
   // Plan: a target is up to date when its inputs hash as recorded and its output is in its accepted state. The
   // others start rendering in the workers as soon as they are planned, while the main thread bundles the next model.
@@ -272,13 +272,20 @@ function editedByHand(files: string[]): MetarepoError {
 }
 
 /**
- * Target outputs that name an existing folder are refused before anything runs (a file cannot replace a folder),
- * with the position of `output` in metarepo.yaml.
+ * Guards every target's output before anything runs, with the position of `output` in metarepo.yaml: a path that
+ * is unsafe (see `safeOutputPath`: outside the workspace, the root, under .metarepo/, control characters) or names
+ * an existing folder (a file cannot replace a folder).
  * @throws MetarepoError exit 2.
  */
-function refuseFolderOutputs(ws: Workspace): void {
+function guardTargetOutputs(ws: Workspace): void {
   for (const [i, t] of (ws.config.targets ?? []).entries()) {
-    if (typeof t.output !== 'string' || t.output.includes('\0')) continue; // plan words these
+    if (typeof t.output !== 'string') continue; // the config schema words this
+    const location = () => ws.document.locate(`/targets/${i}/output`);
+    try {
+      safeOutputPath(t.output, `target ${targetName(t)}`);
+    } catch (e) {
+      throw e instanceof MetarepoError ? new MetarepoError(e.message, { location: location(), hint: e.hint }) : e;
+    }
     let folder = false;
     try {
       folder = fs.statSync(path.join(ws.root, t.output)).isDirectory();
@@ -287,7 +294,7 @@ function refuseFolderOutputs(ws: Workspace): void {
     }
     if (folder) {
       throw new MetarepoError(`Target ${targetName(t)}: output "${t.output}" is a folder; it must name a file.`, {
-        location: ws.document.locate(`/targets/${i}/output`),
+        location: location(),
         hint: 'Name a file inside the folder, e.g. "generated/user.ts".',
       });
     }
