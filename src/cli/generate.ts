@@ -5,6 +5,7 @@ import { describeChanges, describeFileConflict } from './diff.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
+import { progressFor } from './progress.js';
 import { describeFinding } from '../engine/commit.js';
 
 const VERB = { create: 'create', modify: 'update', delete: 'remove' } as const;
@@ -29,7 +30,13 @@ export async function generateCommand(g: GlobalOptions, opts: GenerateFlags): Pr
   }
   let code = 1;
   try {
-    const report = await generate(ws, { ...opts, pool });
+    const progress = progressFor(g);
+    let report: GenerateReport;
+    try {
+      report = await generate(ws, { ...opts, pool, onProgress: (done, total) => progress.update('rendering', done, total) });
+    } finally {
+      progress.done(); // the bar is erased before the report prints
+    }
     const failed = report.targets.filter((t) => t.status === 'failed');
     const stale = opts.check ? report.changes.map((c) => c.path) : [];
     // --check and --dry-run exit as the real run would: 1 for an error finding or an edit the run would refuse.

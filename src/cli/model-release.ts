@@ -8,6 +8,7 @@ import { modelImports } from '../engine/model-usage.js';
 import { DRAFT_VERSION, MODEL_FILE_SUFFIX, type ModelRegistry } from '../models/registry.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { withRegistry } from './model.js';
+import { describeChanges } from './diff.js';
 import { emit, type GlobalOptions } from './output.js';
 
 /** `metarepo model draft <name>`: starts the working draft as a copy of the newest version. */
@@ -68,14 +69,14 @@ export async function modelBumpCommand(g: GlobalOptions, name: string, opts: { a
     }
     const file = path.posix.join(registry.modelsDir, name, `${version}${MODEL_FILE_SUFFIX}`);
     const text = previous && draft.id?.includes(previous) ? draft.text.replace(JSON.stringify(draft.id), JSON.stringify(draft.id.split(previous).join(version))) : draft.text;
-    const changes = opts.dryRun
-      ? []
-      : await commit(ws, 'model bump', (tree) => {
-          tree.write(file, text, { origin: 'model bump' });
-          tree.delete(draft.relFile, { origin: 'model bump' });
-        });
+    const fill = (tree: Tree) => {
+      tree.write(file, text, { origin: 'model bump' });
+      tree.delete(draft.relFile, { origin: 'model bump' });
+    };
+    const changes = opts.dryRun ? preview(ws, fill) : await commit(ws, 'model bump', fill);
     emit(g, { model: name, previous, version, required, file, dryRun: !!opts.dryRun, changes: changes.map((c) => ({ type: c.type, path: c.path })) }, () =>
-      `${opts.dryRun ? 'Would release' : 'Released'} ${name}@${version} (${previous ? `${required} bump from ${previous}` : 'first version'}, policy ${policy.compatibility}) as ${file}`,
+      `${opts.dryRun ? 'Would release' : 'Released'} ${name}@${version} (${previous ? `${required} bump from ${previous}` : 'first version'}, policy ${policy.compatibility}) as ${file}` +
+      (opts.dryRun ? `\n${describeChanges(changes)}` : ''),
     );
     return 0;
   }, !opts.dryRun);
@@ -117,6 +118,13 @@ function writeGenerated(tree: Tree, file: string, text: string): void {
 
 function draftPath(registry: ModelRegistry, name: string): string {
   return path.posix.join(registry.modelsDir, name, `${DRAFT_VERSION}${MODEL_FILE_SUFFIX}`);
+}
+
+/** Fills a tree and returns its changes without writing anything (`--dry-run`). */
+function preview(ws: Workspace, fill: (tree: Tree) => void): FileChange[] {
+  const tree = new Tree(ws.root);
+  fill(tree);
+  return tree.changes();
 }
 
 /** Fills a tree and commits it through the pipeline (checks, journal, events). @returns the changes. */

@@ -157,7 +157,7 @@ describe('--dry-run prints a patch git applies', () => {
 
   // model-release.ts (the lead's) prints only "Would release …" today; flip to `it` once it prints the patch
   // through printDryRun (src/cli/diff.ts), as the report of issue 12 items 9/10 describes.
-  it.fails('model bump: the new version file and the draft removed', () => {
+  it('model bump: the new version file and the draft removed', () => {
     const dir = tempDir();
     expect(run(dir, ['init', '--name', 'demo']).code).toBe(0);
     writeModel(dir, 'user', '1.0.0', user({}));
