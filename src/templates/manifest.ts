@@ -9,7 +9,7 @@ import semver from 'semver';
 import { MetarepoError, type SourceLocation } from '../core/errors.js';
 import { loadPrecompiled } from '../generated/precompiled.js';
 import type { TemplateManifestFile } from '../generated/template.js';
-import type { PositionedDocument } from '../core/document.js';
+import { loadDocument, type PositionedDocument } from '../core/document.js';
 import { metaModelPath } from '../core/package-root.js';
 
 /** File name of a template's manifest inside its folder. */
@@ -136,7 +136,7 @@ export async function loadTemplateManifest(dir: string, options: { root?: string
       hint: 'Every template folder has a template.yaml (name, version, description, variables, fixtures); see docs/templates.md.',
     });
   }
-  const { loadDocument, describeAjvError } = await import('../core/document.js');
+  const { describeAjvError } = await import('../core/document.js');
   const document = loadDocument(text, file, 'yaml');
   const value = (document.value ?? {}) as TemplateManifestFile;
   const validate = await manifestValidator();
@@ -163,6 +163,27 @@ export async function loadTemplateManifest(dir: string, options: { root?: string
   };
   await variablesValidator(manifest);
   return manifest;
+}
+
+/**
+ * The generator a template folder belongs to, read from its `template.yaml` without the full validation: the
+ * `generator` field, else `name`, else the folder name (each only when it is a string).
+ * @param options.root - as for {@link loadTemplateManifest}.
+ * @throws MetarepoError (exit 2) when the file cannot be read or is not YAML (file, line, column, hint) — so a
+ *   broken manifest is reported, never taken for another generator's.
+ */
+export function manifestGenerator(dir: string, options: { root?: string } = {}): string {
+  const abs = path.resolve(dir);
+  const file = displayPath(path.join(abs, TEMPLATE_MANIFEST), options.root);
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(abs, TEMPLATE_MANIFEST), 'utf8');
+  } catch {
+    throw new MetarepoError(`Cannot read ${file}.`, { location: { file }, hint: 'Every template folder has a readable template.yaml; see docs/templates.md.' });
+  }
+  const value = loadDocument(text, file, 'yaml').value as { generator?: unknown; name?: unknown } | null;
+  const declared = typeof value === 'object' && value !== null ? [value.generator, value.name].find((v) => typeof v === 'string') : undefined;
+  return (declared as string | undefined) ?? path.basename(abs);
 }
 
 /** Rules the meta-model cannot state: name = folder name, semver, required ⊆ properties. */

@@ -37,6 +37,14 @@ export interface ResolveAnswersOptions {
   /** Ask the unanswered questions with `prompt`; otherwise they take their default or are missing. */
   interactive: boolean;
   prompt?: PromptFunction;
+  /**
+   * Given keys that no question asks: `pass` (the default) hands them to the templates with a note in `messages`;
+   * `refuse` throws (exit 2) naming them and the questions there are — what `metarepo new` does, so a typo'd
+   * `--set nme=x` is not ignored.
+   */
+  unasked?: 'pass' | 'refuse';
+  /** Given keys passed on without a question even when `unasked` is `refuse` (recorded answers being replayed). */
+  keep?: string[];
 }
 
 /** Result of {@link resolveAnswers}. */
@@ -60,18 +68,29 @@ const FALSE_WORDS = ['no', 'n', 'false', 'f', '0'];
  * - Interactive: the rest are asked through `prompt`. Otherwise each takes its `default`
  *   (a function default is called with the answers so far); one without a default is missing.
  * @throws MetarepoError (exit 2) listing every invalid value, or every missing answer with the
- *   `--set` flags that would supply them.
+ *   `--set` flags that would supply them, or (with `unasked: 'refuse'`) every given key no question asks,
+ *   with the questions there are.
+ * @throws MetarepoError (exit 1) when a question's `default` or `when` function throws (the generator's fault).
  */
 export async function resolveAnswers(questions: PlopQuestion[], opts: ResolveAnswersOptions): Promise<ResolvedAnswers> {
   const answers: Record<string, unknown> = {};
   const invalid: string[] = [];
   const missing: PlopQuestion[] = [];
   const known = new Set(questions.map((q) => q.name));
-  const messages = Object.keys(opts.given)
-    .filter((k) => !known.has(k))
-    .sort()
-    .map((k) => `--set ${k}: generator "${opts.generator}" asks no question "${k}"; the value is passed to its templates as is.`);
-  for (const k of Object.keys(opts.given)) if (!known.has(k)) answers[k] = opts.given[k];
+  const kept = new Set(opts.keep ?? []);
+  const unasked = Object.keys(opts.given).filter((k) => !known.has(k)).sort();
+  const stray = opts.unasked === 'refuse' ? unasked.filter((k) => !kept.has(k)) : [];
+  if (stray.length > 0) {
+    const names = [...known];
+    throw new MetarepoError(`Generator "${opts.generator}" asks no question${stray.length > 1 ? 's' : ''} ${stray.map((k) => `"${k}"`).join(', ')}.`, {
+      details: stray.map((k) => `--set ${k}: not a question of "${opts.generator}"`),
+      hint: names.length
+        ? `Its questions: ${names.join(', ')}. Answer them with --set <question>=value (check the spelling).`
+        : `It asks no questions, so it takes no --set values (nor a name argument).`,
+    });
+  }
+  const messages = unasked.map((k) => `--set ${k}: generator "${opts.generator}" asks no question "${k}"; the value is passed to its templates as is.`);
+  for (const k of unasked) answers[k] = opts.given[k];
 
   for (const q of questions) {
     if (Object.prototype.hasOwnProperty.call(opts.given, q.name)) {
@@ -82,13 +101,14 @@ export async function resolveAnswers(questions: PlopQuestion[], opts: ResolveAns
       }
       continue;
     }
-    if (!(await isAsked(q, answers))) continue;
+    if (!(await generatorCode(opts.generator, `the when of question "${q.name}"`, () => isAsked(q, answers)))) continue;
     if (opts.interactive) continue; // asked below, in one inquirer session
     if (q.default === undefined) {
       if (!q.optional) missing.push(q);
       continue;
     }
-    answers[q.name] = typeof q.default === 'function' ? await q.default(answers) : q.default;
+    const fallback = q.default;
+    answers[q.name] = typeof fallback === 'function' ? await generatorCode(opts.generator, `the default of question "${q.name}"`, () => fallback(answers)) : fallback;
   }
 
   if (invalid.length > 0) {
@@ -109,6 +129,21 @@ export async function resolveAnswers(questions: PlopQuestion[], opts: ResolveAns
     });
   }
   return { answers, messages };
+}
+
+/** Runs a function of the generator's questions; what it throws is the generator's failure (exit 1), not bad input. */
+async function generatorCode<T>(generator: string, what: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof MetarepoError) throw err;
+    const message = err instanceof Error ? err.message || err.name : String(err);
+    throw new MetarepoError(`Generator "${generator}" failed: ${what} threw: ${message}`, {
+      hint: 'Fix that function of the generator; nothing was written.',
+      exitCode: 1,
+      cause: err,
+    });
+  }
 }
 
 async function isAsked(q: PlopQuestion, answers: Record<string, unknown>): Promise<boolean> {

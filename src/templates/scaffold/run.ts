@@ -13,6 +13,7 @@ import type { FileChange, Tree } from '../../engine/tree.js';
 import type { ScaffoldGenerator } from '../../plugins/api.js';
 import type { HandlebarsEnv } from '../handlebars.js';
 import type { TemplateManifest } from '../manifest.js';
+import type { WorkspaceConfig } from '../../workspace/config.js';
 import type { ActionContext, PlopAction } from './actions.js';
 import { resolveAnswers, type PlopQuestion, type PromptFunction } from './answers.js';
 import { loadPlopfile, loadPlopfiles, type NodePlopApi } from './plopfiles.js';
@@ -48,6 +49,27 @@ export interface RunScaffoldOptions {
   template?: TemplateManifest;
   /** Called with the run's Handlebars environment once helpers and partials are in, e.g. to record branch coverage. */
   handlebars?: (hb: HandlebarsEnv) => void;
+  /**
+   * The workspace configuration the generator sees (see {@link ScaffoldContext}). Default: `root`'s metarepo.yaml,
+   * validated, when there is one; else none (a template tested outside a workspace).
+   */
+  workspace?: Partial<WorkspaceConfig>;
+  /**
+   * Keys of `answers` that may stay unasked: they reach the templates as they are. Every other key that no question
+   * asks is refused (a typo in `--set` must not pass silently). `metarepo update` lists the recorded answers here.
+   */
+  keepUnasked?: string[];
+}
+
+/**
+ * The second argument of a generator's `actions(answers, context)` function (built-in or plopfile; plop itself
+ * passes only the answers): where the workspace is and how it is configured, e.g. `context.workspace.modelsDir`.
+ */
+export interface ScaffoldContext {
+  /** Absolute workspace root (output paths are relative to it). */
+  root: string;
+  /** metarepo.yaml as validated, defaults applied; `{}` outside a workspace. */
+  workspace: Partial<WorkspaceConfig>;
 }
 
 /** What {@link runScaffold} returns. */
@@ -128,11 +150,19 @@ export async function findScaffoldGenerator(
  * plop does. Custom action types and function actions run as plop would run them (they may touch
  * the disk; a message says so) except in a dry run, where they are skipped.
  *
+ * A function action follows plop's documented contract: it returns its message (a string, or a promise of
+ * one; any other value is shown as JSON or as text), and it fails by throwing or rejecting. An `actions`
+ * function receives the answers and a {@link ScaffoldContext}, and returns the list of actions.
+ *
  * Any failed action fails the whole run (with `abortOnFail: false` the later actions still run so
  * every failure is listed), and the tree is then not to be committed.
- * @throws MetarepoError (exit 2): invalid or missing answers; an output path that is absolute or
- *   leaves the workspace (the Tree's error); an existing file an action may not overwrite; a
- *   template parse or render error (with file, line, column); an unloadable plopfile.
+ * @throws MetarepoError (exit 2): invalid or missing answers, or answers no question asks (unless in
+ *   `keepUnasked`); an output path that is absolute or leaves the workspace (the Tree's error); an existing
+ *   file an action may not overwrite; a template parse or render error (with file, line, column); an
+ *   unloadable plopfile; a template.yaml of the workspace that is not valid YAML (file, line, column).
+ * @throws MetarepoError (exit 1) when the generator's own code fails: a function action or an `actions`
+ *   function throws or rejects, `actions` is not a list (or does not return one), an action is not an action,
+ *   or a question's `default` or `when` function throws; the message names the generator (and its plopfile).
  */
 export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldResult> {
   const { root, tree, generator } = opts;
@@ -141,18 +171,30 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
   const plop = plopfile ? await loadPlopfile(generator.plopfile, root) : await builtinPlop(generator, root);
   const config = generatorConfig(plop, name);
   const messages: string[] = [];
+  // Errors of an action name where it is defined: the generator, and the plopfile for workspace generators.
+  const plopfileRel = plopfile ? path.relative(root, generator.plopfile).split(path.sep).join('/') : undefined;
+  const where = plopfileRel ? `generator ${name} in ${plopfileRel}` : `generator ${name}`;
+  const failed = (message: string, cause?: unknown) => generatorFailure(name, plopfileRel, message, cause);
+  if (typeof config.actions !== 'function' && !Array.isArray(config.actions)) {
+    throw failed(`its actions are ${describeType(config.actions)}, not a list of actions or a function returning one`);
+  }
 
   const declared = typeof config.prompts === 'function' || (Array.isArray(config.prompts) && config.prompts.length > 0);
   const template = declared ? undefined : (opts.template ?? (await templateOf(root, generator)));
   const prompts = template ? (await import('../prompts.js')).promptsFromVariables(template.variables) : config.prompts;
-  const answered = await answersFor(plop, name, prompts, opts);
+  // Answers no question asks are refused — by the variables schema itself when it says `additionalProperties:
+  // false` (so every violation is listed at once), else here; `additionalProperties` true or a schema takes them.
+  // A plopfile generator that declares no question at all (no prompts, no template.yaml) takes --set values as its
+  // data, as plopfiles written for `metarepo new` before questions were checked do: nothing to misspell against.
+  const questionless = plopfile && !template && Array.isArray(prompts) && prompts.length === 0;
+  const open = questionless || (template !== undefined && template.variables.additionalProperties !== undefined);
+  const answered = await answersFor(plop, name, prompts, opts, open);
   messages.push(...answered.messages);
   if (template) await checkAgainstVariables(name, template, answered.answers);
 
+  const context: ScaffoldContext = { root, workspace: opts.workspace ?? (await workspaceConfigAt(root)) };
   const hb = await scaffoldHandlebars(plop);
   opts.handlebars?.(hb);
-  // Errors of an action name where it is defined: the generator, and the plopfile for workspace generators.
-  const where = plopfile ? `generator ${name} in ${path.relative(root, generator.plopfile)}` : `generator ${name}`;
   const ctx: ActionContext = { tree, hb, strict: !plopfile, origin: where };
   const thrown: unknown[] = [];
   const { createTreeActions } = await import('./actions.js');
@@ -163,16 +205,22 @@ export async function runScaffold(opts: RunScaffoldOptions): Promise<ScaffoldRes
   const runnable = plop.setGenerator(name, {
     description: config.description,
     prompts: config.prompts as never,
-    actions: await rewriteActions(config.actions, opts.dryRun === true, messages),
+    actions: await rewriteActions(config.actions, { dryRun: opts.dryRun === true, messages, context, failed }),
   });
-  const { failures } = await runnable.runActions(
-    { ...answered.answers },
-    {
-      onComment: (msg) => messages.push(msg),
-      onSuccess: (change) => messages.push(`${plopTypeName(change.type)} ${change.path}`),
-    },
-  );
-  if (failures.length > 0) throw runFailure(name, failures, thrown);
+  let failures: unknown[];
+  try {
+    ({ failures } = await runnable.runActions(
+      { ...answered.answers },
+      {
+        onComment: (msg) => messages.push(msg),
+        onSuccess: (change) => messages.push(`${plopTypeName(change.type)} ${change.path ?? ''}`.trim()),
+      },
+    ));
+  } catch (err) {
+    // node-plop lets errors of the actions list itself through (not per action); ours are MetarepoErrors already.
+    throw err instanceof MetarepoError ? err : failed(messageOf(err), err);
+  }
+  if (failures.length > 0) throw runFailure(name, plopfileRel, failures, thrown);
 
   let project: ScaffoldResult['project'];
   const spec = plopfile ? config.project : generator.project;
@@ -206,8 +254,16 @@ export async function inspectGenerator(
  * @throws MetarepoError (exit 2) for a template.yaml that is present but invalid.
  */
 export async function templateOf(root: string, generator: ScaffoldGenerator | PlopfileGeneratorRef): Promise<TemplateManifest | undefined> {
-  if (isPlopfileRef(generator)) return (await import('../catalog.js')).findTemplateOfGenerator(root, generator.name);
-  const { loadTemplateManifest, TEMPLATE_MANIFEST } = await import('../manifest.js');
+  const { loadTemplateManifest, manifestGenerator, TEMPLATE_MANIFEST } = await import('../manifest.js');
+  if (isPlopfileRef(generator)) {
+    // Which template belongs to the generator is written inside each template.yaml, so every workspace template
+    // is read, strictly: one that is not YAML could be this generator's, and is reported rather than skipped.
+    const { listTemplateLocations } = await import('../catalog.js');
+    for (const t of listTemplateLocations(root).filter((l) => l.source === 'workspace')) {
+      if (manifestGenerator(t.dir, { root }) === generator.name) return loadTemplateManifest(t.dir, { root });
+    }
+    return undefined;
+  }
   if (!fs.existsSync(path.join(generator.templatesDir, TEMPLATE_MANIFEST))) return undefined;
   const manifest = await loadTemplateManifest(generator.templatesDir);
   return manifest.generator === generator.name ? manifest : undefined;
@@ -220,8 +276,20 @@ async function checkAgainstVariables(name: string, template: TemplateManifest, a
   if (validate(answers)) return;
   throw new MetarepoError(`Some answers for generator "${name}" are not valid.`, {
     details: (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'answers'}: ${e.message ?? 'is invalid'}${e.keyword === 'additionalProperties' ? ` ("${String(e.params.additionalProperty)}")` : ''}`),
-    hint: `The variables of ${template.file} say what each answer may be; pass a valid value with --set name=value.`,
+    hint: `The variables of ${template.file} (${Object.keys(template.variables.properties).join(', ') || 'none'}) say what each answer may be; pass a valid value with --set name=value.`,
   });
+}
+
+/**
+ * The workspace configuration a generator sees (see {@link ScaffoldContext}).
+ * @returns metarepo.yaml at `root`, validated with defaults applied; `{}` when there is none (a template tested
+ *   outside a workspace).
+ * @throws MetarepoError (exit 2) when metarepo.yaml is there but invalid (see `loadConfig`).
+ */
+export async function workspaceConfigAt(root: string): Promise<Partial<WorkspaceConfig>> {
+  const { CONFIG_FILE } = await import('../../core/layout.js');
+  if (!fs.existsSync(path.join(root, CONFIG_FILE))) return {};
+  return (await (await import('../../workspace/config.js')).loadConfig(root)).config;
 }
 
 /** A node-plop instance holding one built-in generator, templates resolved from its folder. */
@@ -272,6 +340,7 @@ async function answersFor(
   name: string,
   prompts: unknown,
   opts: RunScaffoldOptions,
+  open: boolean,
 ): Promise<{ answers: Record<string, unknown>; messages: string[] }> {
   const given = opts.answers ?? {};
   const interactive = opts.interactive === true;
@@ -290,6 +359,8 @@ async function answersFor(
     given,
     interactive,
     prompt: (qs, answers) => inquirerOf(plop).prompt(qs, answers),
+    unasked: open ? 'pass' : 'refuse',
+    keep: opts.keepUnasked,
   });
 }
 
@@ -334,35 +405,116 @@ function plopTypeName(type: string): string {
 
 /**
  * Rewrites a generator's actions so plop's standard types run against the tree. `actions` may be
- * a list or a function of the answers (then its result is rewritten when node-plop calls it).
+ * a list or a function of the answers (then it is called with the answers and `context`, and its result
+ * is checked and rewritten when node-plop calls it). Function actions keep plop's contract (see
+ * {@link runScaffold}) with two guards node-plop lacks: a synchronous throw, or a rejection with no message,
+ * is a failure with a message; and a returned value JSON cannot show (a BigInt, a cycle) is shown as text.
  */
-async function rewriteActions(actions: unknown, dryRun: boolean, messages: string[]): Promise<never> {
+async function rewriteActions(
+  actions: unknown,
+  run: { dryRun: boolean; messages: string[]; context: ScaffoldContext; failed: (message: string, cause?: unknown) => MetarepoError },
+): Promise<never> {
   const { TREE_ACTION_TYPES, treeActionName } = await import('./actions.js');
   const standard = new Set<string>(TREE_ACTION_TYPES);
-  const rewrite = (list: unknown): unknown => {
-    if (!Array.isArray(list)) return list; // node-plop reports missing or invalid actions itself
-    return list.map((a: unknown) => {
-      if (typeof a === 'string' || a === null) return a;
+  const rewrite = (list: unknown[]): unknown[] =>
+    list.map((a: unknown, i) => {
+      if (typeof a === 'string') return a; // a comment
+      if (a === null || (typeof a !== 'function' && typeof a !== 'object')) {
+        // node-plop would set `force` on it and crash; a failing action says what it is instead.
+        return notAnAction(`action #${i + 1} is ${describeType(a)}, not an action (an object with a type, a function, or a comment string)`);
+      }
       const type = typeof a === 'function' ? 'function' : String((a as { type?: unknown }).type);
       if (standard.has(type)) return { ...(a as object), type: treeActionName(type as (typeof TREE_ACTION_TYPES)[number]) };
-      if (typeof a !== 'function' && typeof a !== 'object') return a;
-      if (dryRun) return () => `[SKIPPED] "${type}" action (dry run: it acts outside the tree)`;
-      messages.push(`note: the "${type}" action runs as plop runs it, outside metarepo's tree, so its effects are not previewed or rolled back.`);
-      return a;
+      if (run.dryRun) return () => `[SKIPPED] "${type}" action (dry run: it acts outside the tree)`;
+      run.messages.push(`note: the "${type}" action runs as plop runs it, outside metarepo's tree, so its effects are not previewed or rolled back.`);
+      return typeof a === 'function' ? guardedFunctionAction(a as (...args: unknown[]) => unknown) : a;
     });
+  if (typeof actions !== 'function') return rewrite(actions as unknown[]) as never;
+  return ((data: unknown) => {
+    let list: unknown;
+    try {
+      list = (actions as (answers: unknown, context: ScaffoldContext) => unknown)(data, run.context);
+    } catch (err) {
+      throw err instanceof MetarepoError ? err : run.failed(`its actions function threw: ${messageOf(err)}`, err);
+    }
+    if (!Array.isArray(list)) throw run.failed(`its actions function returned ${describeType(list)}, not a list of actions`);
+    return rewrite(list);
+  }) as never;
+}
+
+/** A function action that fails with `message` (for entries of an actions list that are not actions). */
+function notAnAction(message: string): () => Promise<never> {
+  return async () => {
+    throw new Error(message);
   };
-  return (typeof actions === 'function' ? (data: unknown) => rewrite(actions(data)) : rewrite(actions)) as never;
 }
 
-interface PlopFailure {
-  type: string;
-  path: string;
-  error: string;
+/** A plopfile's function action, run as plop runs it, with its failures and results made printable. */
+function guardedFunctionAction(action: (...args: unknown[]) => unknown): (...args: unknown[]) => Promise<string> {
+  return async (...args) => {
+    let result: unknown;
+    try {
+      result = await action(...args);
+    } catch (err) {
+      if (err instanceof MetarepoError) throw err;
+      throw new Error(messageOf(err), { cause: err });
+    }
+    if (typeof result === 'string') return result;
+    if (result === undefined || result === null) return '';
+    try {
+      return JSON.stringify(result) ?? String(result);
+    } catch {
+      return String(result);
+    }
+  };
 }
 
-/** One MetarepoError for a failed run: the first action error kept whole, every failure listed. */
-function runFailure(name: string, failures: PlopFailure[], thrown: unknown[]): MetarepoError {
-  const details = failures.map((f) => `${plopTypeName(f.type) || 'action'}${f.path ? ` ${f.path}` : ''}: ${f.error}`);
+/** The message of anything thrown: an Error's message (else its name), or the value as text. */
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
+  try {
+    return String(err);
+  } catch {
+    return Object.prototype.toString.call(err);
+  }
+}
+
+/** "a string", "undefined", "a promise"… for messages about a value of the wrong kind. */
+function describeType(v: unknown): string {
+  if (v === undefined || v === null) return String(v);
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function') return 'a promise';
+  const t = typeof v;
+  return `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
+}
+
+/** The run failed because of the generator's own code (exit 1): named, with its plopfile when it has one. */
+function generatorFailure(name: string, plopfile: string | undefined, message: string, cause?: unknown): MetarepoError {
+  return new MetarepoError(`Generator "${name}" failed: ${message}`, {
+    ...(plopfile ? { location: { file: plopfile } } : {}),
+    hint: plopfile
+      ? `Fix the generator in ${plopfile} (plop: a function action returns its message or throws; actions is a list, or a function returning one); nothing was written.`
+      : 'This is a fault of the generator, not of your answers; nothing was written. Report it to the plugin that registers the generator.',
+    exitCode: 1,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** One failure as node-plop records it: `{ type, path, error }`, or what an action threw outside its handling. */
+function failureParts(f: unknown): { type: string; path: string; error: string } {
+  const o = (typeof f === 'object' && f !== null ? f : {}) as { type?: unknown; path?: unknown; error?: unknown };
+  const error = typeof o.error === 'string' ? o.error : messageOf(f);
+  return { type: typeof o.type === 'string' ? o.type : '', path: typeof o.path === 'string' ? o.path : '', error };
+}
+
+/**
+ * One MetarepoError for a failed run: the first action error kept whole when it is a MetarepoError (bad input:
+ * its own exit code), else the generator failed (exit 1); every failure is listed.
+ */
+function runFailure(name: string, plopfile: string | undefined, failures: unknown[], thrown: unknown[]): MetarepoError {
+  const parts = failures.map(failureParts);
+  const details = parts.map((f) => `${plopTypeName(f.type) || 'action'}${f.path ? ` ${f.path}` : ''}: ${f.error}`);
   const first = thrown[0];
   if (first instanceof MetarepoError) {
     return new MetarepoError(first.message, {
@@ -373,9 +525,6 @@ function runFailure(name: string, failures: PlopFailure[], thrown: unknown[]): M
       cause: first,
     });
   }
-  return new MetarepoError(`Generator "${name}" failed: ${failures[0].error}`, {
-    details,
-    hint: 'Fix the action named above; nothing was written.',
-    cause: first,
-  });
+  const err = generatorFailure(name, plopfile, parts[0].error, first ?? failures[0]);
+  return new MetarepoError(err.message, { location: err.location, hint: err.hint, exitCode: err.exitCode, details, cause: err.cause });
 }

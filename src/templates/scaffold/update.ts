@@ -12,7 +12,7 @@ import { sha256 } from '../../core/hash.js';
 import { readBase } from '../../engine/merge/base-store.js';
 import { mergeThreeWay, type FileConflict } from '../../engine/merge/three-way.js';
 import { Tree } from '../../engine/tree.js';
-import { runScaffold, templateOf, type ScaffoldGeneratorEntry } from './run.js';
+import { runScaffold, templateOf, workspaceConfigAt, type ScaffoldGeneratorEntry } from './run.js';
 
 /** Options of {@link planUpdate}. */
 export interface UpdateOptions {
@@ -56,7 +56,9 @@ export interface UpdatePlan {
  */
 export async function planUpdate(opts: UpdateOptions): Promise<UpdatePlan> {
   const { root, record: old, entry } = opts;
-  const toVersion = (await templateOf(root, entry.generator))?.version;
+  const template = await templateOf(root, entry.generator);
+  const toVersion = template?.version;
+  const workspace = await workspaceConfigAt(root);
 
   // Render afresh into an empty scratch folder: every file of the new template version, nothing of the project.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'metarepo-update-'));
@@ -69,6 +71,11 @@ export async function planUpdate(opts: UpdateOptions): Promise<UpdatePlan> {
       generator: entry.generator,
       answers: { ...old.answers, ...opts.set },
       interactive: opts.interactive,
+      // The scratch folder is not the workspace: its template and configuration are passed in.
+      ...(template ? { template } : {}),
+      workspace,
+      // Recorded answers a newer generator no longer asks are kept as before; a --set no question asks is refused.
+      keepUnasked: Object.keys(old.answers).filter((k) => !(opts.set && k in opts.set)),
     });
     rendered = new Map(result.changes.filter((c) => c.content !== undefined).map((c) => [c.path, c.content!]));
     answers = result.answers;
