@@ -1,6 +1,6 @@
 /**
  * Pieces the built-in scaffold generators share: where their templates live, the `name` question,
- * and the npm package name rule.
+ * the npm package name rule, and the workspace context their `actions` function receives.
  */
 import path from 'node:path';
 import { kebabCase } from 'change-case';
@@ -37,4 +37,23 @@ export function packageName(answers: Record<string, unknown>): string {
   const name = kebabCase(String(answers.name), { locale: false });
   const scope = String(answers.scope ?? '').replace(/^@/, '');
   return scope ? `@${scope}/${name}` : name;
+}
+
+/**
+ * The second argument metarepo passes to a generator's `actions(answers, context)` function (the scaffold
+ * runner's `ScaffoldContext`; plop itself passes only the answers, and tools that inspect generators, such as
+ * template lint, may too): the workspace configuration, as validated from metarepo.yaml.
+ */
+export interface ActionsContext {
+  workspace?: { modelsDir?: string };
+}
+
+/**
+ * The models folder of the workspace (`modelsDir` in metarepo.yaml), relative to its root, `/`-separated and without
+ * a trailing `/`, as the model registry reads it; `models` without a context or a setting.
+ */
+export function modelsDirOf(context: ActionsContext | undefined): string {
+  const dir = context?.workspace?.modelsDir;
+  if (typeof dir !== 'string' || dir.trim() === '') return 'models';
+  return path.posix.normalize(dir.replace(/\\/g, '/')).replace(/\/+$/, '') || '.';
 }

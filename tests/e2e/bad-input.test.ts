@@ -92,3 +92,80 @@ describe('target options', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 });
+
+// Issue 12 item 7: bad input is exit 2 with a position (or exit 1 when a generator's own code fails), never an
+// internal error, and nothing is written.
+describe('bad input is never an internal error', () => {
+  /** Runs the command and asserts the exit code, no internal error and no stack, nothing changed; returns stderr. */
+  function expectRefused(dir: string, args: string[], code: number, where: RegExp): string {
+    const before = snapshotTree(dir);
+    const r = metarepo(dir, args);
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.stderr).toMatch(where);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(snapshotTree(dir)).toEqual(before);
+    return r.stderr;
+  }
+
+  it('a YAML alias bomb in metarepo.yaml: exit 2 at the alias, with a hint', () => {
+    const dir = initWorkspace();
+    const lol = Array(9).fill('"lol"').join(',');
+    const level = (name: string, of: string) => `  ${name}: &${name} [${Array(9).fill(`*${of}`).join(',')}]`;
+    fs.appendFileSync(path.join(dir, 'metarepo.yaml'), ['x:', `  a: &a [${lol}]`, level('b', 'a'), level('c', 'b'), level('d', 'c'), level('e', 'd'), ''].join('\n'));
+    const lines = fs.readFileSync(path.join(dir, 'metarepo.yaml'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.startsWith('  d:')) + 1;
+    const err = expectRefused(dir, ['status'], 2, new RegExp(`metarepo\\.yaml:${line}:10: .*alias`));
+    expect(err).toContain('hint:');
+  });
+
+  it('a plopfile generator whose actions function throws, or whose function action throws: exit 1 naming it', () => {
+    const dir = initWorkspace();
+    fs.writeFileSync(
+      path.join(dir, 'generators/broken.mjs'),
+      [
+        'export default function (plop) {',
+        "  plop.setGenerator('throws', { description: 't', prompts: [], actions: () => { throw new Error('no actions today'); } });",
+        "  plop.setGenerator('fails', { description: 'f', prompts: [], actions: [{ type: 'add', path: 'a.txt', template: 'a' }, () => { throw new Error('step two broke'); }] });",
+        "  plop.setGenerator('says', { description: 's', prompts: [], actions: [() => 'said hello'] });",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expectRefused(dir, ['new', 'throws'], 1, /Generator "throws" failed: its actions function threw: no actions today/);
+    expectRefused(dir, ['new', 'fails'], 1, /generators\/broken\.mjs: Generator "fails" failed: step two broke/);
+    const ok = metarepo(dir, ['new', 'says', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).messages).toContain('function said hello');
+  });
+
+  it('a syntax error in a workspace template.yaml: exit 2 with file:line:column, nothing written', () => {
+    const dir = initWorkspace();
+    expect(metarepo(dir, ['new', 'generator', 'widget']).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'templates/widget/template.yaml'), 'name: widget\nversion: 1.0.0\ndescription: "unterminated\nvariables: [\n');
+    expectRefused(dir, ['new', 'widget', 'thing'], 2, /templates\/widget\/template\.yaml:\d+:\d+: .*YAML/);
+  });
+
+  it('metarepo new model writes under modelsDir from metarepo.yaml', () => {
+    const dir = initWorkspace();
+    const file = path.join(dir, 'metarepo.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('modelsDir: models', 'modelsDir: schemas'));
+    const r = metarepo(dir, ['new', 'model', 'order']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'schemas/order/1.0.0.schema.json'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'models/order'))).toBe(false);
+    expect(metarepo(dir, ['model', 'list']).stdout).toContain('order');
+  });
+
+  it('a typo in --set is refused (exit 2) with the questions there are, for built-in and workspace generators', () => {
+    const dir = initWorkspace();
+    const err = expectRefused(dir, ['new', 'model', 'order', '--set', 'nme=x'], 2, /Generator "model" asks no question "nme"/);
+    expect(err).toMatch(/hint: .*name, description/);
+    fs.writeFileSync(
+      path.join(dir, 'generators/note.mjs'),
+      "export default (plop) => plop.setGenerator('note', { description: 'n', prompts: [{ type: 'input', name: 'title', message: 't' }], actions: [{ type: 'add', path: 'notes/{{title}}.md', template: '# {{title}}' }] });\n",
+    );
+    expectRefused(dir, ['new', 'note', '--set', 'title=a', '--set', 'titel=b'], 2, /Generator "note" asks no question "titel"[\s\S]*hint: .*title/);
+    expect(metarepo(dir, ['new', 'note', '--set', 'title=a']).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'notes/a.md'), 'utf8')).toBe('# a');
+  });
+});
