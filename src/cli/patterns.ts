@@ -118,10 +118,10 @@ export async function patternsShowCommand(g: GlobalOptions, id: string): Promise
  *   `core:patterns:failed` is published first.
  */
 export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: { name?: string }): Promise<number> {
-  const ws = await openWorkspace(g.cwd, 'patterns adopt', { strict: g.strict });
+  const ws = await openWorkspace(g.cwd, 'patterns adopt', { strict: g.strict, write: true });
   let code = 1;
   try {
-    const [{ readProposal }, { adoptProposal }, { Tree }, { commitChanges }] = await Promise.all([
+    const [{ readProposal }, { adoptProposal }, { Tree }, { commitTree }] = await Promise.all([
       import('../patterns/store.js'),
       import('../patterns/adopt.js'),
       import('../engine/tree.js'),
@@ -131,8 +131,7 @@ export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: {
     const tree = new Tree(ws.root);
     const result = adoptProposal(tree, p, opts.name);
     const changes = tree.changes();
-    commitChanges(ws.root, changes);
-    for (const c of changes) ws.bus.publish('core:file:created', { path: c.path, generator: `patterns adopt ${p.id}` });
+    await commitTree(ws, { command: 'patterns adopt', changes, eventData: () => ({ generator: `patterns adopt ${p.id}` }) });
     ws.bus.publish('core:patterns:adopted', { id: p.id, generator: result.name, files: changes.map((c) => c.path) });
     code = 0;
     emit(g, { id: p.id, generator: result.name, files: changes.map((c) => c.path), example: result.example }, () =>
