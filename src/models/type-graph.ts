@@ -5,6 +5,7 @@
  * named after its `title`, else its key; the root becomes the root type.
  */
 import { parsePointer } from '../core/pointer.js';
+import { MAX_BUNDLED_DEPTH, assertDepthWithinLimit } from './limits.js';
 
 const CONTAINERS = ['definitions', '$defs'] as const;
 
@@ -14,11 +15,14 @@ const CONTAINERS = ['definitions', '$defs'] as const;
  * @param schemas - the bundled schemas of both sides of a diff (a removed type is found on the old side).
  * @param rootType - the name the root schema's type gets (its `title`, else the model name).
  * @returns a lookup; an unknown name returns just itself.
+ * @throws MetarepoError (exit 2) for a schema nested deeper than {@link MAX_BUNDLED_DEPTH} levels (the walk recurses
+ *   once per level; bundles of registry models never are).
  */
 export function typesReaching(schemas: unknown[], rootType: string): (typeName: string) => string[] {
   const referrers = new Map<string, Set<string>>(); // type → the types that refer to it directly
   for (const schema of schemas) {
     if (!isObject(schema)) continue;
+    assertDepthWithinLimit(schema, 'A bundled schema');
     const names = definitionNames(schema);
     const add = (from: string, node: unknown) => {
       for (const to of localRefs(node, names)) {

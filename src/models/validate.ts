@@ -1,6 +1,7 @@
 import { MetarepoError, type SourceLocation } from '../core/errors.js';
 import { parseJsonWithPositions, type JsonWithPositions, type TextPosition } from '../core/json-positions.js';
 import { isObjectSchema } from './keywords.js';
+import { DEPTH_HINT, MAX_MODEL_DEPTH, abbreviatePointer, findTooDeepInText, isTextTooDeep } from './limits.js';
 import { SUPPORTED_SCHEMA_URIS, checkMetaSchema, detectDraft, type Draft } from './meta-schema.js';
 
 /** Why a text is not a usable schema document, with where (1-based) when known. */
@@ -18,16 +19,25 @@ export interface ValidSchemaDocument {
 }
 
 /**
- * Checks that `text` is a JSON Schema document metarepo accepts as a model: valid JSON, an object,
- * a supported `$schema` (see {@link SUPPORTED_SCHEMA_URIS}; draft-07 when absent) and valid against
- * that draft's meta-schema.
+ * Checks that `text` is a JSON Schema document metarepo accepts as a model: objects and arrays nested at most
+ * {@link MAX_MODEL_DEPTH} levels deep (checked on the text first, so no recursive walk, parser or ajv ever sees a
+ * deeper document), valid JSON, an object, a supported `$schema` (see {@link SUPPORTED_SCHEMA_URIS}; draft-07 when
+ * absent) and valid against that draft's meta-schema.
  * @param displayName - how messages name the document (e.g. the workspace-relative path).
- * @returns the parsed document, or every problem found (one per offending keyword).
+ * @returns the parsed document, or every problem found (one per offending keyword; for a document nested too deep,
+ *   one problem at the first object or array beyond the limit, with its JSON pointer in the message).
  */
 export function validateSchemaDocument(
   text: string,
   displayName: string,
 ): ValidSchemaDocument | { problems: SchemaDocumentProblem[] } {
+  if (isTextTooDeep(text)) {
+    const excess = findTooDeepInText(text);
+    const where = excess ? ` (at ${abbreviatePointer(excess.pointer)})` : '';
+    return {
+      problems: [{ message: `${displayName} nests objects and arrays deeper than ${MAX_MODEL_DEPTH} levels${where}.`, hint: DEPTH_HINT, position: excess?.position }],
+    };
+  }
   let json: JsonWithPositions;
   try {
     json = parseJsonWithPositions(text, displayName);

@@ -1,5 +1,6 @@
 import { MetarepoError } from '../../core/errors.js';
 import { parsePointer } from '../../core/pointer.js';
+import { MAX_BUNDLED_DEPTH, assertDepthWithinLimit } from '../limits.js';
 import { SchemaDocument } from './document.js';
 import type { DiffOptions, JsonSchema, SchemaChange } from './types.js';
 import { Differ } from './walker.js';
@@ -18,14 +19,18 @@ import { Differ } from './walker.js';
  * inline and through a reference) is reported once, with the union of its impacts.
  * @param oldSchema - the earlier version.
  * @param newSchema - the later version.
- * @throws MetarepoError (exit 2) when a schema is not an object or a boolean, when a `$ref` cannot
- *   be resolved inside its document, or for an unknown `openContent` value.
+ * The walk recurses once per nesting level, so each schema must nest at most {@link MAX_BUNDLED_DEPTH} levels of
+ * objects and arrays (as every bundle of a model the registry loads does).
+ * @throws MetarepoError (exit 2) when a schema is not an object or a boolean, nests deeper than
+ *   {@link MAX_BUNDLED_DEPTH} levels, when a `$ref` cannot be resolved inside its document, or for an unknown
+ *   `openContent` value.
  */
 export function diffSchemas(oldSchema: JsonSchema, newSchema: JsonSchema, options: DiffOptions = {}): SchemaChange[] {
   for (const [label, schema] of [['old', oldSchema], ['new', newSchema]] as const) {
     if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) {
       throw new MetarepoError(`The ${label} schema is not a JSON Schema: expected an object or a boolean.`, { hint: 'Pass the parsed schema document.' });
     }
+    assertDepthWithinLimit(schema, `The ${label} schema`);
   }
   const openContent = options.openContent ?? 'lenient';
   if (openContent !== 'lenient' && openContent !== 'strict') {
