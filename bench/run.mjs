@@ -105,11 +105,17 @@ async function prebundledLoop(ws, n) {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-/** Runs a benchmark script that prints its own JSON line; a failing script fails the whole run. */
-function runScript(file) {
-  const r = spawnSync(process.execPath, [path.join(REPO, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Runs a benchmark script that prints its own JSON lines; a failing script fails the whole run. With `quiet`, what
+ * the script prints to stderr is shown only when it fails (V8 writes a stack-overflow trace there on purpose).
+ */
+function runScript(file, { quiet = false } = {}) {
+  const r = spawnSync(process.execPath, [path.join(REPO, file)], { encoding: 'utf8', stdio: ['ignore', 'pipe', quiet ? 'pipe' : 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   process.stdout.write(r.stdout);
-  if (r.status !== 0) process.exitCode = r.status ?? 1;
+  if (r.status !== 0) {
+    if (quiet) process.stderr.write(r.stderr);
+    process.exitCode = r.status ?? 1;
+  }
 }
 
 // 3. Events through the ZeroMQ broker beside raw PUB/SUB.
@@ -123,3 +129,11 @@ runScript('bench/watch.mjs');
 
 // 6. Template snapshot tests: 50 templates × 3 fixtures (median seconds).
 runScript('bench/templates.mjs');
+
+// 7. Diffs of real published schema histories (webhooks 5 → 6 → 7, OpenAPI 3.0 → 3.1) through the CLI, against
+//    their budget (exits 1 over it); once a wall-clock limit inside tests/e2e/model-history.test.ts.
+runScript('bench/model-history.mjs');
+
+// 8. Recovery: a timed-out codegen job, quicktype on a schema nested too deep, a hung process plugin, each beside
+//    the same thing done with bare Node primitives; once wall-clock limits inside unit tests.
+runScript('bench/recovery.mjs', { quiet: true });

@@ -39,12 +39,15 @@ class WatchProcess {
   }
 }
 
-/** Polls until `file` satisfies `test`; returns the milliseconds it took. */
-async function until(file: string, test: (text: string) => boolean, timeoutMs: number): Promise<number> {
+/**
+ * Polls until `file` satisfies `test`. The limit only ends the wait for a change that never comes: how fast a save
+ * reaches the disk is a figure of `npm run bench` (bench/watch.mjs), not something a test can assert on a busy machine.
+ */
+async function until(file: string, test: (text: string) => boolean, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
   for (;;) {
     const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-    if (test(text)) return Date.now() - started;
+    if (test(text)) return;
     if (Date.now() - started > timeoutMs) throw new Error(`${file} did not change within ${timeoutMs} ms:\n${text}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -73,15 +76,14 @@ afterEach(async () => {
 });
 
 describe('metarepo watch', () => {
-  it('regenerates within 2 s of a model edit, publishes events, survives a broken model and recovers', async () => {
+  it('regenerates on a model edit, publishes events, survives a broken model and recovers', async () => {
     const { dir, w } = await watching();
     const out = path.join(dir, OUT);
     expect(fs.readFileSync(out, 'utf8')).toMatch(/id\?: string/);
     expect(w.stdout).toMatch(/run 1: 1 rendered, 0 up to date, 1 file\(s\) written/);
 
     writeModel(dir, 'user', '1.0.0', user({ id: { type: 'string' }, email: { type: 'string' } }));
-    const latency = await until(out, (t) => /email\?: string/.test(t), 2000);
-    expect(latency).toBeLessThan(2000);
+    await until(out, (t) => /email\?: string/.test(t));
     await w.lines(/run 2 \(models\/user\/1\.0\.0\.schema\.json\): 1 rendered/, 1);
     const events = fs.readFileSync(path.join(dir, '.metarepo/events/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(events.filter((e) => e.type === 'core:file:modified' && e.data.path === OUT)).toHaveLength(1);
@@ -97,7 +99,7 @@ describe('metarepo watch', () => {
     expect(eventTypes(dir)).toContain('core:generate:failed');
 
     writeModel(dir, 'user', '1.0.0', user({ id: { type: 'string' }, age: { type: 'integer' } }));
-    await until(out, (t) => /age\?: number/.test(t) && !/email/.test(t), 2000);
+    await until(out, (t) => /age\?: number/.test(t) && !/email/.test(t));
     expect(await w.stop()).toBe(0);
   });
 
@@ -105,7 +107,7 @@ describe('metarepo watch', () => {
     // A debounce far longer than the five writes take, so they fall in one window even on a loaded machine.
     const { dir, w } = await watching({ debounceMs: 300 });
     for (let i = 0; i < 5; i++) writeModel(dir, 'user', '1.0.0', user({ id: { type: 'string' }, [`p${i}`]: { type: 'string' } }));
-    await until(path.join(dir, OUT), (t) => /p4\?: string/.test(t), 5000);
+    await until(path.join(dir, OUT), (t) => /p4\?: string/.test(t));
     await w.lines(/^\d\d:\d\d:\d\d run 2 /, 1);
     await new Promise((r) => setTimeout(r, 800));
     // The start-up run, then one run for the whole burst.
@@ -149,12 +151,12 @@ describe('metarepo watch', () => {
     expect(fs.readFileSync(out, 'utf8')).toBe('Hello user!');
 
     fs.writeFileSync(path.join(dir, 'templates/greet/greeting.txt'), 'Hi');
-    await until(out, (t) => t === 'Hi user!', 2000); // throws past 2 s
+    await until(out, (t) => t === 'Hi user!');
     await w.lines(/run 2 \(templates\/greet\/greeting\.txt\): 1 rendered, 1 up to date/, 1);
 
     const module = path.join(dir, 'plugins/greet/generate.mjs');
     fs.writeFileSync(module, fs.readFileSync(module, 'utf8').replace("'!'", "'?'"));
-    await until(out, (t) => t === 'Hi user?', 2000);
+    await until(out, (t) => t === 'Hi user?');
     await w.lines(/run 3 \(plugins\/greet\/generate\.mjs\): 1 rendered, 1 up to date/, 1);
     // The typescript target's inputs did not change: it was not rendered again.
     expect(eventTypes(dir).filter((t) => t === 'core:file:modified')).toHaveLength(2);

