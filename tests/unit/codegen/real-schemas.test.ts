@@ -66,6 +66,12 @@ async function generateAll(generator: typeof typescript, keys: string[], lang: k
   return { failures, files };
 }
 
+/** quicktype's Go and Rust output, generated once for the test that checks it and the one that syntax-checks it. */
+let goOutput: ReturnType<typeof generateAll> | undefined;
+let rustOutput: ReturnType<typeof generateAll> | undefined;
+const quicktypeGo = () => (goOutput ??= generateAll(quicktype, QUICKTYPE_MODELS, 'go', { lang: 'go' }));
+const quicktypeRust = () => (rustOutput ??= generateAll(quicktype, QUICKTYPE_MODELS, 'rust', { lang: 'rust' }));
+
 /** Writes generated files under the temp dir; returns their absolute paths. */
 function writeFiles(files: GeneratedFile[]): string[] {
   return files.map((f) => {
@@ -130,23 +136,37 @@ describe('built-in generators on the real-world example models', () => {
     expect(files.find((f) => f.path.endsWith('webhooks-push-1.0.0.py'))!.content).not.toContain('datetime');
   });
 
-  it('quicktype go: passes gofmt -e', async () => {
-    const { failures, files } = await generateAll(quicktype, QUICKTYPE_MODELS, 'go', { lang: 'go' });
+  it('quicktype go: every model generates a Go file', async () => {
+    const { failures, files } = await quicktypeGo();
     expect(failures).toEqual({});
+    expect(files).toHaveLength(QUICKTYPE_MODELS.length);
     expect(files.every((f) => f.content.includes('package main'))).toBe(true);
+  });
+
+  // Without gofmt this shows as skipped in vitest's summary (.ci/run installs Debian golang-go).
+  it.skipIf(!has('gofmt'))('quicktype go: passes gofmt -e', async () => {
+    const { failures, files } = await quicktypeGo();
+    expect(failures).toEqual({});
     const paths = writeFiles(files);
-    if (!has('gofmt')) return console.warn('gofmt not found: Go output not syntax-checked (.ci/run installs Debian golang-go)');
+    expect(paths).toHaveLength(QUICKTYPE_MODELS.length);
     const check = spawnSync('gofmt', ['-e', '-l', ...paths], { encoding: 'utf8' });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
   });
 
-  it('quicktype rust: generates, and rustfmt parses it', async () => {
-    const { failures, files } = await generateAll(quicktype, QUICKTYPE_MODELS, 'rust', { lang: 'rust' });
+  it('quicktype rust: every model generates a Rust file', async () => {
+    const { failures, files } = await quicktypeRust();
     expect(failures).toEqual({});
+    expect(files).toHaveLength(QUICKTYPE_MODELS.length);
     expect(files.every((f) => f.content.includes('use serde::{Serialize, Deserialize};'))).toBe(true);
+  });
+
+  // Without rustfmt this shows as skipped in vitest's summary (.ci/run installs Debian rustfmt).
+  it.skipIf(!has('rustfmt'))('quicktype rust: rustfmt parses it', async () => {
+    const { failures, files } = await quicktypeRust();
+    expect(failures).toEqual({});
     const paths = writeFiles(files);
-    if (!has('rustfmt')) return console.warn('rustfmt not found: Rust output not syntax-checked');
+    expect(paths).toHaveLength(QUICKTYPE_MODELS.length);
     // --emit stdout: a parse error fails, a mere formatting difference does not.
     const check = spawnSync('rustfmt', ['--edition', '2021', '--emit', 'stdout', ...paths], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(check.stderr).toBe('');
