@@ -8,9 +8,28 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/setup/build.ts'],
+    // `[vitest-worker]: Timeout calling "onTaskUpdate"` (all tests passed, yet the run exited 1 at load average 6–13
+    // on 2 cores) had one cause: tests that block their worker's event loop. A worker reports progress to vitest
+    // over an RPC whose answer it awaits with a fixed 60 s timer (birpc's default; vitest 3 has no option for it).
+    // The e2e tests run the CLI with spawnSync, and vitest runs synchronous tests back to back without returning to
+    // the event loop, so a file of them (or one long synchronous hook, like the session logged-events.test.ts
+    // drives) kept the worker from reading answers that had long arrived. Load does not cause it, it only makes the
+    // CLI slower until a blocked stretch passes 60 s; then Node fires the expired timer before it reads the answer.
+    // Measured: three synchronous 25 s tests fail a run this way; with the setup file below they pass cleanly.
+    // The fix, rather than a longer timeout (there is none to set):
+    // - tests/setup/yield.ts turns the event loop before and after every test, so answers are read between tests
+    //   and only a single test blocking for its whole 60 s testTimeout could still trip the timer;
+    // - long tests and hooks run the CLI with `metarepoAsync` (tests/e2e/cli.ts), which does not block at all.
+    setupFiles: ['tests/setup/yield.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Two cores: e2e tests spawn the CLI and worker threads; more forks only thrash.
+    // expect.poll waits for something that must happen (a process exits, a watcher fires); its 1 s default was a
+    // wall-clock assertion in disguise on a busy machine. It still fails when the thing never happens.
+    expect: { poll: { timeout: 30_000 } },
+    // Two cores: e2e tests spawn the CLI, worker threads and brokers; more forks only thrash, and every blocked
+    // second of a busy machine stretches the tests above. Forks, not threads: threads would not help (a blocked
+    // thread cannot read its answers either), the tests load a native module (zeromq), and one calls process.chdir,
+    // which worker threads do not allow.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },

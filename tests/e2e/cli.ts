@@ -1,5 +1,5 @@
 // Drives the built CLI as a subprocess, the way a person does.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,34 @@ export function metarepo(cwd: string, args: string[], opts: { input?: string; en
     timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `metarepo <args>` like {@link metarepo}, without blocking: the test worker's event loop keeps running while the CLI
+ * does. Long tests must use this one. A synchronous subprocess call blocks the worker, which then cannot read
+ * vitest's answers to its own progress reports (the `onTaskUpdate` RPC); past 60 s of blocking on a loaded machine
+ * the run fails with `[vitest-worker]: Timeout calling "onTaskUpdate"` although every test passed.
+ */
+export function metarepoAsync(cwd: string, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return runAsync(process.execPath, [BIN, ...args], { cwd, input: opts.input, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env }, timeout: 120_000 });
+}
+
+/** Runs any program without blocking (see {@link metarepoAsync}); `code` is -1 when it was killed or did not start. */
+export function runAsync(command: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      command,
+      args,
+      { cwd: opts.cwd, encoding: 'utf8', env: opts.env ?? process.env, timeout: opts.timeout ?? 120_000, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        // On a non-zero exit `error.code` is the exit code; killed (the timeout) or not started it is null or a string.
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin!.on('error', () => undefined); // a program that exits before reading its input: its exit code tells
+    child.stdin!.end(opts.input ?? '');
+  });
 }
 
 /** A fresh temp folder. */

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, metarepo, tempDir } from './cli.js';
+import { BIN, metarepoAsync, tempDir } from './cli.js';
 
 describe('metarepo init', () => {
-  it('creates the workspace layout, a valid config with the schema modeline, and npm workspaces', () => {
+  it('creates the workspace layout, a valid config with the schema modeline, and npm workspaces', async () => {
     const dir = tempDir();
-    const r = metarepo(dir, ['init', 'mono', '--name', 'acme']);
+    const r = await metarepoAsync(dir, ['init', 'mono', '--name', 'acme']);
     expect(r.code).toBe(0);
     const ws = path.join(dir, 'mono');
     for (const d of ['models', 'templates', 'generators', 'plugins', 'projects', '.metarepo']) {
@@ -20,48 +20,48 @@ describe('metarepo init', () => {
     expect(fs.readFileSync(path.join(ws, '.metarepo/.gitignore'), 'utf8')).toContain('!manifest.json');
     // The modeline's target ships with the package.
     expect(fs.existsSync(path.join(path.dirname(BIN), '../../../meta-models/workspace/1.1.0.schema.json'))).toBe(true);
-    const status = metarepo(ws, ['status', '--json']);
+    const status = await metarepoAsync(ws, ['status', '--json']);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).workspace.name).toBe('acme');
   });
 
-  it('refuses to initialise twice', () => {
+  it('refuses to initialise twice', async () => {
     const dir = tempDir();
-    expect(metarepo(dir, ['init']).code).toBe(0);
-    const again = metarepo(dir, ['init']);
+    expect((await metarepoAsync(dir, ['init'])).code).toBe(0);
+    const again = await metarepoAsync(dir, ['init']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists');
   });
 
-  it('--help, --version, -C and --json work', () => {
+  it('--help, --version, -C and --json work', async () => {
     const dir = tempDir();
-    const help = metarepo(dir, ['--help']);
+    const help = await metarepoAsync(dir, ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('generate');
-    const version = metarepo(dir, ['--version']);
+    const version = await metarepoAsync(dir, ['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    metarepo(dir, ['init', 'ws']);
-    const status = metarepo(dir, ['-C', 'ws', 'status', '--json']);
+    await metarepoAsync(dir, ['init', 'ws']);
+    const status = await metarepoAsync(dir, ['-C', 'ws', 'status', '--json']);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).targets).toEqual([]);
-    const noWs = metarepo(dir, ['status']);
+    const noWs = await metarepoAsync(dir, ['status']);
     expect(noWs.code).toBe(2);
     expect(noWs.stderr).toContain('metarepo init');
   });
 
-  it('logs events of every run and prints them with metarepo events', () => {
+  it('logs events of every run and prints them with metarepo events', async () => {
     const dir = tempDir();
-    metarepo(dir, ['init']);
-    metarepo(dir, ['status']);
-    const r = metarepo(dir, ['events', '--json']);
+    await metarepoAsync(dir, ['init']);
+    await metarepoAsync(dir, ['status']);
+    const r = await metarepoAsync(dir, ['events', '--json']);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['core:file:created', 'core:system:startup', 'core:workspace:loaded', 'core:system:shutdown']));
     const seqs = events.map((e) => e.sequence);
     expect(seqs).toEqual(seqs.map((_: number, i: number) => i + 1));
     for (const e of events) expect(e.specversion).toBe('1.0');
-    const files = metarepo(dir, ['events', '--type', 'core:file:*', '--json']).stdout.trim().split('\n');
+    const files = (await metarepoAsync(dir, ['events', '--type', 'core:file:*', '--json'])).stdout.trim().split('\n');
     expect(files.every((l) => JSON.parse(l).type.startsWith('core:file:'))).toBe(true);
-    const since = metarepo(dir, ['events', '--since', String(seqs.length - 1), '--json']).stdout.trim().split('\n');
+    const since = (await metarepoAsync(dir, ['events', '--since', String(seqs.length - 1), '--json'])).stdout.trim().split('\n');
     expect(since).toHaveLength(1);
   });
 });
@@ -70,14 +70,14 @@ describe('metarepo events --follow', () => {
   it('prints events of a later run as they are logged', async () => {
     const { spawn } = await import('node:child_process');
     const dir = tempDir();
-    metarepo(dir, ['init']);
+    await metarepoAsync(dir, ['init']);
     const child = spawn(process.execPath, [BIN, 'events', '--follow', '--type', 'core:workspace:*', '--json'], { cwd: dir });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
       await new Promise((r) => setTimeout(r, 500));
-      expect(metarepo(dir, ['status']).code).toBe(0);
-      const deadline = Date.now() + 10_000;
+      expect((await metarepoAsync(dir, ['status'])).code).toBe(0);
+      const deadline = Date.now() + 30_000;
       while (!out.includes('core:workspace:loaded') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     } finally {
       child.kill();
@@ -88,10 +88,10 @@ describe('metarepo events --follow', () => {
 });
 
 describe('metarepo events types', () => {
-  it('lists every core type with its schema URI', () => {
+  it('lists every core type with its schema URI', async () => {
     const dir = tempDir();
-    metarepo(dir, ['init']);
-    const types = JSON.parse(metarepo(dir, ['events', 'types', '--json']).stdout).types as Array<{ type: string; declaredBy: string; dataschema?: string }>;
+    await metarepoAsync(dir, ['init']);
+    const types = JSON.parse((await metarepoAsync(dir, ['events', 'types', '--json'])).stdout).types as Array<{ type: string; declaredBy: string; dataschema?: string }>;
     expect(types.find((t) => t.type === 'core:file:created')).toMatchObject({ declaredBy: 'core', dataschema: 'https://metarepo.dev/meta-models/events/core.file.created/1.0.0.schema.json' });
     expect(types.every((t) => t.declaredBy !== 'core' || t.dataschema)).toBe(true);
   });

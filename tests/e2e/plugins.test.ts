@@ -2,13 +2,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO_ROOT, metarepo, snapshotTree, tempDir } from './cli.js';
+import { BIN, REPO_ROOT, metarepoAsync, snapshotTree, tempDir } from './cli.js';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples/plugin-markdown-docs');
 
-function workspaceWithModel(): string {
+async function workspaceWithModel(): Promise<string> {
   const dir = tempDir();
-  expect(metarepo(dir, ['init', '--name', 'plug']).code).toBe(0);
+  expect((await metarepoAsync(dir, ['init', '--name', 'plug'])).code).toBe(0);
   fs.mkdirSync(path.join(dir, 'models/user'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'models/user/1.0.0.schema.json'),
@@ -37,38 +37,38 @@ const git = (cwd: string, ...args: string[]) => {
 };
 
 describe('plugins end to end', () => {
-  it('the example plugin installs from a path and contributes a generator, a check and a command', () => {
-    const dir = workspaceWithModel();
-    const install = metarepo(dir, ['plugin', 'install', EXAMPLE]);
+  it('the example plugin installs from a path and contributes a generator, a check and a command', async () => {
+    const dir = await workspaceWithModel();
+    const install = await metarepoAsync(dir, ['plugin', 'install', EXAMPLE]);
     expect(install.stderr).toBe('');
     expect(install.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'metarepo.yaml'), 'utf8')).toMatch(/plugins:\n  markdown-docs:\n    path: /);
 
     setTargets(dir, '  - model: user\n    generator: markdown-docs\n    output: docs/models/user.md\n');
-    const gen = metarepo(dir, ['generate']);
+    const gen = await metarepoAsync(dir, ['generate']);
     expect(gen.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'docs/models/user.md'), 'utf8')).toContain('| `id` | string | no | Key. |');
 
-    const check = metarepo(dir, ['check', '--json']);
+    const check = await metarepoAsync(dir, ['check', '--json']);
     expect(check.code).toBe(0); // warnings only
     const findings = JSON.parse(check.stdout).findings;
     expect(findings).toContainEqual(
       expect.objectContaining({ check: 'properties-described', plugin: 'markdown-docs', severity: 'warning', file: 'models/user/1.0.0.schema.json', line: 10, column: 5 }),
     );
 
-    const help = metarepo(dir, ['--help']);
+    const help = await metarepoAsync(dir, ['--help']);
     expect(help.stdout).toMatch(/undocumented[\s\S]*\(plugin markdown-docs\)/);
-    const cmd = metarepo(dir, ['undocumented', '--model', 'user']);
+    const cmd = await metarepoAsync(dir, ['undocumented', '--model', 'user']);
     expect(cmd.stdout).toBe('user@1.0.0 /properties/nick\n1 undocumented properties\n');
     expect(cmd.code).toBe(0);
   });
 
-  it("a plugin's check vetoes a generate run: exit 1, nothing written", () => {
-    const dir = workspaceWithModel();
+  it("a plugin's check vetoes a generate run: exit 1, nothing written", async () => {
+    const dir = await workspaceWithModel();
     fs.appendFileSync(path.join(dir, 'metarepo.yaml'), `plugins:\n  markdown-docs:\n    path: ${EXAMPLE}\n    config:\n      severity: error\n`);
     setTargets(dir, '  - model: user\n    generator: typescript\n    output: gen/user.ts\n');
     const before = snapshotTree(dir);
-    const r = metarepo(dir, ['generate']);
+    const r = await metarepoAsync(dir, ['generate']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('check failed; nothing was written');
     expect(r.stderr).toMatch(/models\/user\/1\.0\.0\.schema\.json:\d+:\d+: user@1\.0\.0: property "nick" has no description \(markdown-docs\/properties-described\)/);
@@ -76,63 +76,63 @@ describe('plugins end to end', () => {
     expect(fs.existsSync(path.join(dir, 'gen/user.ts'))).toBe(false);
   });
 
-  it('plugin config errors name metarepo.yaml, line, column and the plugin', () => {
-    const dir = workspaceWithModel();
+  it('plugin config errors name metarepo.yaml, line, column and the plugin', async () => {
+    const dir = await workspaceWithModel();
     fs.appendFileSync(path.join(dir, 'metarepo.yaml'), `plugins:\n  markdown-docs:\n    path: ${EXAMPLE}\n    config:\n      severity: fatal\n`);
-    const r = metarepo(dir, ['check']);
+    const r = await metarepoAsync(dir, ['check']);
     expect(r.stderr + r.stdout).toMatch(/metarepo\.yaml:\d+:\d+.*markdown-docs|markdown-docs.*metarepo\.yaml:\d+:\d+/s);
     expect(r.code).not.toBe(0);
   });
 
-  it('install, disable, enable and uninstall round trip from a local path', () => {
-    const dir = workspaceWithModel();
-    const state = () => JSON.parse(metarepo(dir, ['plugin', 'list', '--json']).stdout).plugins.find((p: { name: string }) => p.name === 'markdown-docs');
-    expect(metarepo(dir, ['plugin', 'install', EXAMPLE]).code).toBe(0);
-    expect(state()).toMatchObject({ source: 'path', state: 'resolved' });
-    expect(metarepo(dir, ['plugin', 'disable', 'markdown-docs']).code).toBe(0);
-    expect(state().state).toBe('disabled');
-    expect(JSON.parse(metarepo(dir, ['check', '--json']).stdout).checks.map((c: { plugin: string }) => c.plugin)).not.toContain('markdown-docs');
-    expect(metarepo(dir, ['plugin', 'enable', 'markdown-docs']).code).toBe(0);
-    expect(state().state).toBe('resolved');
-    expect(metarepo(dir, ['plugin', 'uninstall', 'markdown-docs']).code).toBe(0);
-    expect(state()).toBeUndefined();
+  it('install, disable, enable and uninstall round trip from a local path', async () => {
+    const dir = await workspaceWithModel();
+    const state = async () => JSON.parse((await metarepoAsync(dir, ['plugin', 'list', '--json'])).stdout).plugins.find((p: { name: string }) => p.name === 'markdown-docs');
+    expect((await metarepoAsync(dir, ['plugin', 'install', EXAMPLE])).code).toBe(0);
+    expect(await state()).toMatchObject({ source: 'path', state: 'resolved' });
+    expect((await metarepoAsync(dir, ['plugin', 'disable', 'markdown-docs'])).code).toBe(0);
+    expect((await state()).state).toBe('disabled');
+    expect(JSON.parse((await metarepoAsync(dir, ['check', '--json'])).stdout).checks.map((c: { plugin: string }) => c.plugin)).not.toContain('markdown-docs');
+    expect((await metarepoAsync(dir, ['plugin', 'enable', 'markdown-docs'])).code).toBe(0);
+    expect((await state()).state).toBe('resolved');
+    expect((await metarepoAsync(dir, ['plugin', 'uninstall', 'markdown-docs'])).code).toBe(0);
+    expect(await state()).toBeUndefined();
     expect(fs.readFileSync(path.join(dir, 'metarepo.yaml'), 'utf8')).not.toContain('markdown-docs');
     expect(fs.existsSync(EXAMPLE)).toBe(true); // a local path is the person's folder: never deleted
   });
 
-  it('install and uninstall from a git repository', () => {
-    const dir = workspaceWithModel();
+  it('install and uninstall from a git repository', async () => {
+    const dir = await workspaceWithModel();
     const repo = tempDir('metarepo-git-plugin-');
     fs.cpSync(EXAMPLE, repo, { recursive: true });
     git(repo, 'init', '-q');
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'plugin');
     const url = `git+file://${repo}`;
-    const r = metarepo(dir, ['plugin', 'install', url]);
+    const r = await metarepoAsync(dir, ['plugin', 'install', url]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(dir, '.metarepo/plugins/markdown-docs/index.mjs'))).toBe(true);
-    const info = JSON.parse(metarepo(dir, ['plugin', 'info', 'markdown-docs', '--json']).stdout);
+    const info = JSON.parse((await metarepoAsync(dir, ['plugin', 'info', 'markdown-docs', '--json'])).stdout);
     expect(info).toMatchObject({ source: 'git', version: '1.0.0' });
-    expect(metarepo(dir, ['check']).code).toBe(0);
-    expect(metarepo(dir, ['plugin', 'uninstall', 'markdown-docs']).code).toBe(0);
+    expect((await metarepoAsync(dir, ['check'])).code).toBe(0);
+    expect((await metarepoAsync(dir, ['plugin', 'uninstall', 'markdown-docs'])).code).toBe(0);
     expect(fs.existsSync(path.join(dir, '.metarepo/plugins/markdown-docs'))).toBe(false);
   });
 
-  it('publishes lifecycle events and loads a plugin only when its contribution is needed', () => {
-    const dir = workspaceWithModel();
-    metarepo(dir, ['plugin', 'install', EXAMPLE]);
-    metarepo(dir, ['status']);
-    const afterStatus = metarepo(dir, ['events', '--type', 'core:plugin:*', '--json']).stdout;
+  it('publishes lifecycle events and loads a plugin only when its contribution is needed', async () => {
+    const dir = await workspaceWithModel();
+    await metarepoAsync(dir, ['plugin', 'install', EXAMPLE]);
+    await metarepoAsync(dir, ['status']);
+    const afterStatus = (await metarepoAsync(dir, ['events', '--type', 'core:plugin:*', '--json'])).stdout;
     expect(afterStatus).not.toContain('"to":"loaded"');
-    metarepo(dir, ['check']);
-    const events = metarepo(dir, ['events', '--type', 'core:plugin:*', '--json']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    await metarepoAsync(dir, ['check']);
+    const events = (await metarepoAsync(dir, ['events', '--type', 'core:plugin:*', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
     const md = events.filter((e) => e.data.plugin === 'markdown-docs' && e.data.to).map((e) => e.data.to);
     expect(md).toEqual(['resolved', 'loaded', 'enabled', 'disabled', 'unloaded']);
   });
 
-  it('a process plugin that crashes, hangs or writes outside its paths fails that contribution cleanly', () => {
-    const dir = workspaceWithModel();
+  it('a process plugin that crashes, hangs or writes outside its paths fails that contribution cleanly', async () => {
+    const dir = await workspaceWithModel();
     const plugins = path.join(dir, 'plugins');
     writePlugin(plugins, 'crasher', { isolation: 'process', contributes: { checks: ['crash'] } }, `export default { name: 'crasher', setup(api) { api.registerCheck({ name: 'crash', description: 'x', run() { process.exit(3); } }); } };\n`);
     writePlugin(
@@ -142,7 +142,7 @@ describe('plugins end to end', () => {
       `import fs from 'node:fs';\nexport default { name: 'sneaky', setup(api) { api.registerCheck({ name: 'sneak', description: 'x', run(ctx) { fs.writeFileSync(ctx.root + '/models/evil.txt', 'x'); return []; } }); } };\n`,
     );
     const before = snapshotTree(dir);
-    const r = metarepo(dir, ['check', '--json']);
+    const r = await metarepoAsync(dir, ['check', '--json']);
     expect(r.code).toBe(1);
     const messages = JSON.parse(r.stdout).findings.map((f: { message: string }) => f.message).join('\n');
     expect(messages).toMatch(/crasher crashed \(exit code 3\)/);
@@ -155,14 +155,14 @@ describe('plugins end to end', () => {
   });
 
   it('plugin dev reloads a plugin when its files change', async () => {
-    const dir = workspaceWithModel();
+    const dir = await workspaceWithModel();
     const folder = writePlugin(dir, 'live', { contributes: { checks: ['one', 'two'] } }, `export default { name: 'live', setup(api) { api.registerCheck({ name: 'one', description: 'x', run: () => [] }); } };\n`);
     const child = spawn(process.execPath, [BIN, 'plugin', 'dev', folder], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const waitFor = async (re: RegExp) => {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 30_000;
       while (!re.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(out).toMatch(re);
     };

@@ -1,23 +1,23 @@
 // metarepo template list/test/lint/dev and the templates-lint check, through the built CLI.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO_ROOT, metarepo, snapshotTree, tempDir } from './cli.js';
+import { BIN, REPO_ROOT, metarepoAsync, runAsync, snapshotTree, tempDir } from './cli.js';
 
 /** `CI` unset, so new snapshots are written (as on a developer's machine) unless a test asks for CI mode. */
 const LOCAL = { CI: '' };
 
-function initWorkspace(): string {
+async function initWorkspace(): Promise<string> {
   const dir = tempDir('metarepo-templates-');
-  expect(metarepo(dir, ['init', '--name', 'tpl']).code).toBe(0);
+  expect((await metarepoAsync(dir, ['init', '--name', 'tpl'])).code).toBe(0);
   return dir;
 }
 
 /** A workspace with the `widget` generator that `metarepo new generator widget` writes. */
-function widgetWorkspace(): string {
-  const dir = initWorkspace();
-  expect(metarepo(dir, ['new', 'generator', 'widget', '--set', 'description=A widget']).code).toBe(0);
+async function widgetWorkspace(): Promise<string> {
+  const dir = await initWorkspace();
+  expect((await metarepoAsync(dir, ['new', 'generator', 'widget', '--set', 'description=A widget'])).code).toBe(0);
   return dir;
 }
 
@@ -27,10 +27,10 @@ const write = (dir: string, rel: string, content: string) => {
 };
 
 describe('metarepo template test', () => {
-  it('the built-in templates match their committed snapshots and pass their output checks (CI mode: nothing is written)', () => {
+  it('the built-in templates match their committed snapshots and pass their output checks (CI mode: nothing is written)', async () => {
     const dir = tempDir('metarepo-builtins-');
     const before = snapshotTree(path.join(REPO_ROOT, 'snapshots'));
-    const r = metarepo(dir, ['template', 'test', '--builtin', '--ci', '--verify', '--json']);
+    const r = await metarepoAsync(dir, ['template', 'test', '--builtin', '--ci', '--verify', '--json']);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
     // The checks each built-in template.yaml declares, every one run on every fixture.
@@ -53,9 +53,9 @@ describe('metarepo template test', () => {
     expect(snapshotTree(path.join(REPO_ROOT, 'snapshots'))).toEqual(before);
   }, 300_000);
 
-  it('new fixtures are written and reported; a template change fails with a diff and exit 1; --update fixes it', () => {
-    const dir = widgetWorkspace();
-    const first = metarepo(dir, ['template', 'test'], { env: LOCAL });
+  it('new fixtures are written and reported; a template change fails with a diff and exit 1; --update fixes it', async () => {
+    const dir = await widgetWorkspace();
+    const first = await metarepoAsync(dir, ['template', 'test'], { env: LOCAL });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('WRITTEN widget/one-word: new fixture, 1 files written to snapshots/widget/one-word');
     expect(first.stdout).toContain('1 templates, 2 fixtures: 2 written');
@@ -66,7 +66,7 @@ describe('metarepo template test', () => {
     const readme = path.join(dir, 'templates/widget/files/README.md.hbs');
     fs.writeFileSync(readme, fs.readFileSync(readme, 'utf8').replace('Written by', 'Made by'));
     write(dir, 'templates/widget/files/{{kebabCase name}}.ts.hbs', 'export const {{camelCase name}} = 1;\n');
-    const failed = metarepo(dir, ['template', 'test', 'widget'], { env: LOCAL });
+    const failed = await metarepoAsync(dir, ['template', 'test', 'widget'], { env: LOCAL });
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('FAILED  widget/one-word: 1 changed, 1 added');
     expect(failed.stdout).toContain(
@@ -83,31 +83,31 @@ describe('metarepo template test', () => {
     expect(failed.stdout).toContain('--- /dev/null\n+++ b/snapshots/widget/one-word/example/example.ts\n@@ -0,0 +1,1 @@\n+export const example = 1;');
     expect(failed.stdout).toContain('hint: if the new output is right, accept it with metarepo template test --update');
 
-    const updated = metarepo(dir, ['template', 'test', '--update'], { env: LOCAL });
+    const updated = await metarepoAsync(dir, ['template', 'test', '--update'], { env: LOCAL });
     expect(updated.code).toBe(0);
     // Which files changed and were added, not only how many.
     expect(updated.stdout).toContain(
       ['UPDATED widget/one-word: 1 changed, 1 added (snapshots/widget/one-word rewritten)', '  changed example/README.md', '  added   example/example.ts', 'UPDATED widget/two-words'].join('\n'),
     );
     expect(fs.readFileSync(path.join(dir, 'snapshots/widget/two-words/second-example/second-example.ts'), 'utf8')).toBe('export const secondExample = 1;\n');
-    expect(metarepo(dir, ['template', 'test'], { env: LOCAL }).code).toBe(0);
+    expect((await metarepoAsync(dir, ['template', 'test'], { env: LOCAL })).code).toBe(0);
   });
 
-  it('a removed file is caught, and --fixture limits the run to one fixture', () => {
-    const dir = widgetWorkspace();
+  it('a removed file is caught, and --fixture limits the run to one fixture', async () => {
+    const dir = await widgetWorkspace();
     write(dir, 'templates/widget/files/extra.txt.hbs', '{{name}}\n');
-    metarepo(dir, ['template', 'test'], { env: LOCAL });
+    await metarepoAsync(dir, ['template', 'test'], { env: LOCAL });
     fs.rmSync(path.join(dir, 'templates/widget/files/extra.txt.hbs'));
-    const r = metarepo(dir, ['template', 'test', '--fixture', 'two-words', '--json'], { env: LOCAL });
+    const r = await metarepoAsync(dir, ['template', 'test', '--fixture', 'two-words', '--json'], { env: LOCAL });
     expect(r.code).toBe(1);
     const [fixture] = JSON.parse(r.stdout).templates[0].fixtures;
     expect(fixture).toMatchObject({ fixture: 'two-words', status: 'failed', diffs: [{ path: 'second-example/extra.txt', kind: 'removed' }] });
     expect(fixture.diffs[0].patch).toBe('--- a/snapshots/widget/two-words/second-example/extra.txt\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-second example\n');
-    expect(metarepo(dir, ['template', 'test', '--fixture', 'nope']).code).toBe(2);
+    expect((await metarepoAsync(dir, ['template', 'test', '--fixture', 'nope'])).code).toBe(2);
 
     // --update --json names what it rewrote, added and deleted per fixture; the human output lists the same.
     write(dir, 'templates/widget/files/added.txt.hbs', 'new\n');
-    const json = metarepo(dir, ['template', 'test', '--update', '--json'], { env: LOCAL });
+    const json = await metarepoAsync(dir, ['template', 'test', '--update', '--json'], { env: LOCAL });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).templates[0].fixtures.map((f: { fixture: string; status: string; changes: unknown }) => [f.fixture, f.status, f.changes])).toEqual([
       ['one-word', 'updated', { changed: [], added: ['example/added.txt'], removed: ['example/extra.txt'] }],
@@ -115,69 +115,66 @@ describe('metarepo template test', () => {
     ]);
     expect(fs.existsSync(path.join(dir, 'snapshots/widget/one-word/example/extra.txt'))).toBe(false);
     fs.rmSync(path.join(dir, 'templates/widget/files/added.txt.hbs'));
-    const human = metarepo(dir, ['template', 'test', '--update'], { env: LOCAL });
+    const human = await metarepoAsync(dir, ['template', 'test', '--update'], { env: LOCAL });
     expect(human.stdout).toContain('UPDATED widget/one-word: 1 removed (snapshots/widget/one-word rewritten)\n  removed example/added.txt\n');
   });
 
-  it('CI mode (the CI variable) fails on a missing snapshot instead of writing it', () => {
-    const dir = widgetWorkspace();
-    const r = metarepo(dir, ['template', 'test'], { env: { CI: 'true' } });
+  it('CI mode (the CI variable) fails on a missing snapshot instead of writing it', async () => {
+    const dir = await widgetWorkspace();
+    const r = await metarepoAsync(dir, ['template', 'test'], { env: { CI: 'true' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('MISSING widget/one-word: no snapshot in snapshots/widget/one-word, and CI mode does not write one');
     expect(fs.existsSync(path.join(dir, 'snapshots'))).toBe(false);
 
     // An explicit --update wins over CI, as vitest's -u does.
-    const updated = metarepo(dir, ['template', 'test', '--update'], { env: { CI: '1' } });
+    const updated = await metarepoAsync(dir, ['template', 'test', '--update'], { env: { CI: '1' } });
     expect(updated.code).toBe(0);
     expect(updated.stdout).toContain('WRITTEN widget/one-word: new fixture, 1 files written to snapshots/widget/one-word');
     expect(fs.readFileSync(path.join(dir, 'snapshots/widget/two-words/second-example/README.md'), 'utf8')).toContain('# Second Example');
-    expect(metarepo(dir, ['template', 'test'], { env: { CI: '1' } }).code).toBe(0);
+    expect((await metarepoAsync(dir, ['template', 'test'], { env: { CI: '1' } })).code).toBe(0);
   });
 
-  it('the template benchmark runs under CI=1: its first run writes the snapshots whatever the caller\'s CI variable', () => {
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bench/templates.mjs')], {
-      cwd: tempDir('metarepo-bench-ci-'),
-      encoding: 'utf8',
-      env: { ...process.env, CI: '1', BENCH_TEMPLATES: '2', BENCH_TEMPLATE_RUNS: '1' },
-      timeout: 120_000,
-    });
+  it('the template benchmark runs under CI=1: its first run writes the snapshots whatever the caller\'s CI variable', async () => {
+    // Awaited, not spawnSync: a synchronous run would block the test worker (see tests/setup/yield.ts).
+    const env = { ...process.env, CI: '1', BENCH_TEMPLATES: '2', BENCH_TEMPLATE_RUNS: '1' };
+    const r = await runAsync(process.execPath, [path.join(REPO_ROOT, 'bench/templates.mjs')], { cwd: tempDir('metarepo-bench-ci-'), env });
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ bench: 'template-test', templates: 2, fixtures: 6, runs: 1, files: 24 });
   }, 150_000);
 
-  it('--coverage names the branches no fixture renders, with file:line:column', () => {
-    const dir = widgetWorkspace();
+  it('--coverage names the branches no fixture renders, with file:line:column', async () => {
+    const dir = await widgetWorkspace();
     write(dir, 'templates/widget/files/README.md.hbs', '# {{titleCase name}}\n{{#if (eqWord name)}}one word{{else}}more words{{/if}}\n{{#each tags}}- {{this}}\n{{/each}}');
     const plopfile = path.join(dir, 'generators/widget.mjs');
-    fs.writeFileSync(plopfile, fs.readFileSync(plopfile, 'utf8').replace('export default function (plop) {', "export default function (plop) {\n  plop.setHelper('eqWord', (s) => !String(s).includes(' '));"));
-    const r = metarepo(dir, ['template', 'test', '--coverage'], { env: LOCAL });
+    fs.writeFileSync(plopfile, fs.readFileSync(plopfile, 'utf8').replace('export default function (plop) {', "export default async function (plop) {\n  plop.setHelper('eqWord', (s) => !String(s).includes(' '));"));
+    const r = await metarepoAsync(dir, ['template', 'test', '--coverage'], { env: LOCAL });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(['coverage widget: 3/4 branches', '  templates/widget/files/README.md.hbs:3:1 {{#each}} non-empty branch never rendered'].join('\n'));
   });
 
-  it('--verify fails a template that renders invalid TypeScript, with the compiler message', () => {
-    const dir = widgetWorkspace();
+  it('--verify fails a template that renders invalid TypeScript, with the compiler message', async () => {
+    const dir = await widgetWorkspace();
     write(dir, 'templates/widget/files/{{kebabCase name}}.ts.hbs', 'export const {{camelCase name}}: number = {{json name}};\n');
     fs.appendFileSync(path.join(dir, 'templates/widget/template.yaml'), 'checks:\n  - tsc\n');
-    const r = metarepo(dir, ['template', 'test', '--verify', '--fixture', 'one-word'], { env: LOCAL });
+    const r = await metarepoAsync(dir, ['template', 'test', '--verify', '--fixture', 'one-word'], { env: LOCAL });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('WRITTEN widget/one-word');
     expect(r.stdout).toContain('  FAILED tsc');
     expect(r.stdout).toContain("example/example.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.");
   }, 120_000);
 
-  it('an invalid template.yaml is bad input (exit 2) with file, line and column', () => {
-    const dir = widgetWorkspace();
+  it('an invalid template.yaml is bad input (exit 2) with file, line and column', async () => {
+    const dir = await widgetWorkspace();
     fs.appendFileSync(path.join(dir, 'templates/widget/template.yaml'), 'colour: blue\n');
-    const r = metarepo(dir, ['template', 'test']);
+    const r = await metarepoAsync(dir, ['template', 'test']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error templates\/widget\/template\.yaml:19:1: templates\/widget\/template\.yaml is not a valid template manifest: unknown property "colour"/);
   });
 
-  it('template list shows workspace and built-in templates with versions and fixtures', () => {
-    const dir = widgetWorkspace();
-    const r = metarepo(dir, ['template', 'list', '--json']);
+  it('template list shows workspace and built-in templates with versions and fixtures', async () => {
+    const dir = await widgetWorkspace();
+    const r = await metarepoAsync(dir, ['template', 'list', '--json']);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).templates;
     expect(rows.map((t: { name: string; source: string }) => `${t.name}:${t.source}`)).toEqual([
@@ -193,25 +190,25 @@ describe('metarepo template test', () => {
 });
 
 describe('prompts from template.yaml', () => {
-  it('metarepo new runs a generator without prompts on the variables of its template.yaml', () => {
-    const dir = widgetWorkspace();
+  it('metarepo new runs a generator without prompts on the variables of its template.yaml', async () => {
+    const dir = await widgetWorkspace();
     const yaml = path.join(dir, 'templates/widget/template.yaml');
     fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('fixtures:', '    kind:\n      enum: [button, card]\n      default: card\n      description: What kind of widget\nfixtures:'));
     write(dir, 'templates/widget/files/kind.txt.hbs', '{{kind}}\n');
-    expect(metarepo(dir, ['new', 'widget', '--set', 'name=Fancy']).code).toBe(0);
+    expect((await metarepoAsync(dir, ['new', 'widget', '--set', 'name=Fancy'])).code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'fancy/kind.txt'), 'utf8')).toBe('card\n');
-    const bad = metarepo(dir, ['new', 'widget', '--set', 'name=Other', '--set', 'kind=slider']);
+    const bad = await metarepoAsync(dir, ['new', 'widget', '--set', 'name=Other', '--set', 'kind=slider']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('kind: "slider" is not one of button, card.');
   });
 });
 
 describe('metarepo template lint and the templates-lint check', () => {
-  it('lint finds each problem with its position; metarepo check reports them too', () => {
-    const dir = widgetWorkspace();
+  it('lint finds each problem with its position; metarepo check reports them too', async () => {
+    const dir = await widgetWorkspace();
     write(dir, 'templates/widget/files/Card.tsx.hbs', "<div style={{ color: 'red' }}>{{tilte}} {{fancy name}} {{> footer}}</div>\n");
     write(dir, 'templates/widget/files/broken.md.hbs', '{{#if name}}\n');
-    const r = metarepo(dir, ['template', 'lint']);
+    const r = await metarepoAsync(dir, ['template', 'lint']);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     // One finding for the JSX object (no unknown-helper "color:" beside it), an error since it would not render.
@@ -223,7 +220,7 @@ describe('metarepo template lint and the templates-lint check', () => {
       expect.stringMatching(/^error templates\/widget\/files\/broken\.md\.hbs:2:1: Cannot parse template .*Expecting .*got 'EOF' \[syntax\]$/),
       '1 templates: 5 errors, 0 warnings',
     ]);
-    const check = metarepo(dir, ['check', '--json']);
+    const check = await metarepoAsync(dir, ['check', '--json']);
     expect(check.code).toBe(1);
     const findings = JSON.parse(check.stdout).findings.filter((f: { check: string }) => f.check === 'templates-lint');
     expect(findings).toHaveLength(5);
@@ -232,16 +229,16 @@ describe('metarepo template lint and the templates-lint check', () => {
     );
   });
 
-  it('the template that metarepo new generator writes is lint-clean, and so are the built-ins', () => {
-    expect(metarepo(widgetWorkspace(), ['template', 'lint']).stdout).toBe('1 templates: 0 errors, 0 warnings\n');
-    expect(metarepo(tempDir(), ['template', 'lint', '--builtin']).stdout).toBe('5 templates: 0 errors, 0 warnings\n');
+  it('the template that metarepo new generator writes is lint-clean, and so are the built-ins', async () => {
+    expect((await metarepoAsync(await widgetWorkspace(), ['template', 'lint'])).stdout).toBe('1 templates: 0 errors, 0 warnings\n');
+    expect((await metarepoAsync(tempDir(), ['template', 'lint', '--builtin'])).stdout).toBe('5 templates: 0 errors, 0 warnings\n');
   });
 });
 
 describe('metarepo template dev', () => {
   it('renders into .metarepo/preview and prints the diff against the snapshot on each save', async () => {
-    const dir = widgetWorkspace();
-    metarepo(dir, ['template', 'test'], { env: LOCAL });
+    const dir = await widgetWorkspace();
+    await metarepoAsync(dir, ['template', 'test'], { env: LOCAL });
     const child = spawn(process.execPath, [BIN, 'template', 'dev', 'widget', '--fixture', 'two-words'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
@@ -273,9 +270,9 @@ describe('metarepo template dev', () => {
     expect(child.exitCode).toBe(0);
   });
 
-  it('needs a workspace and an existing fixture', () => {
-    expect(metarepo(tempDir(), ['template', 'dev', 'model']).code).toBe(2);
-    const r = metarepo(widgetWorkspace(), ['template', 'dev', 'widget', '--fixture', 'nope']);
+  it('needs a workspace and an existing fixture', async () => {
+    expect((await metarepoAsync(tempDir(), ['template', 'dev', 'model'])).code).toBe(2);
+    const r = await metarepoAsync(await widgetWorkspace(), ['template', 'dev', 'widget', '--fixture', 'nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Template "widget" has no fixture "nope".');
   });

@@ -3,13 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, metarepo, setTargets, tempDir } from '../../e2e/cli.js';
+import { REPO_ROOT, metarepoAsync, setTargets, tempDir } from '../../e2e/cli.js';
 import { coreEventTypes } from '../../../src/events/types.js';
 import { createPayloadValidator } from '../../../src/events/validate.js';
 import type { EventEnvelope } from '../../../src/events/envelope.js';
 
-function run(dir: string, args: string[], expectedCode = 0): void {
-  const r = metarepo(dir, args);
+/** Runs the CLI without blocking the test worker (a session of twenty runs; see tests/setup/yield.ts). */
+async function run(dir: string, args: string[], expectedCode = 0): Promise<void> {
+  const r = await metarepoAsync(dir, args);
   expect(r.code, `metarepo ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(expectedCode);
 }
 
@@ -24,24 +25,24 @@ function writePlugin(dir: string, name: string, metarepoField: Record<string, un
 
 let events: EventEnvelope[];
 
-beforeAll(() => {
+beforeAll(async () => {
   const dir = tempDir('metarepo-events-schemas-');
-  run(dir, ['init', '--name', 'demo']);
-  run(dir, ['new', 'ts-library', 'lib1', '--yes']);
-  run(dir, ['new', 'model', 'invoice', '--yes']);
+  await run(dir, ['init', '--name', 'demo']);
+  await run(dir, ['new', 'ts-library', 'lib1', '--yes']);
+  await run(dir, ['new', 'model', 'invoice', '--yes']);
   const thing = path.join(dir, 'thing.json');
   fs.writeFileSync(thing, JSON.stringify({ title: 'Thing', description: 'A thing.', type: 'object', properties: { id: { type: 'string', description: 'Key.' } } }));
-  run(dir, ['model', 'add', 'thing', '--from', thing]);
+  await run(dir, ['model', 'add', 'thing', '--from', thing]);
   setTargets(dir, ['  - model: invoice@^1', '    generator: typescript', '    output: projects/lib1/src/generated/invoice.ts']);
-  run(dir, ['generate']);
+  await run(dir, ['generate']);
   // A family of similar files for pattern detection, adopted as a generator.
   fs.mkdirSync(path.join(dir, 'src/handlers'), { recursive: true });
   for (const f of fs.readdirSync(path.join(REPO_ROOT, 'tests/fixtures/patterns/handlers'))) {
     fs.copyFileSync(path.join(REPO_ROOT, 'tests/fixtures/patterns/handlers', f), path.join(dir, 'src/handlers', f));
   }
-  run(dir, ['patterns', 'detect', 'src/handlers']);
-  run(dir, ['patterns', 'adopt', 'handler']);
-  run(dir, ['patterns', 'adopt', 'no-such-proposal'], 2); // core:patterns:failed
+  await run(dir, ['patterns', 'detect', 'src/handlers']);
+  await run(dir, ['patterns', 'adopt', 'handler']);
+  await run(dir, ['patterns', 'adopt', 'no-such-proposal'], 2); // core:patterns:failed
   // A plugin publishing its own declared type from a check, and one whose setup throws (core:plugin:failed).
   writePlugin(dir, 'emitter', { contributes: { checks: ['emit'], events: ['emitter:check:ran'] } }, [
     'let api;',
@@ -50,17 +51,17 @@ beforeAll(() => {
     '',
   ].join('\n'));
   writePlugin(dir, 'broken', { contributes: { checks: ['never'] } }, "export default { name: 'broken', setup() { throw new Error('boom'); } };\n");
-  run(dir, ['check'], 1); // the broken plugin's failure is an error finding
-  run(dir, ['status']);
-  run(dir, ['health']);
-  run(dir, ['plugin', 'list']);
-  run(dir, ['plugin', 'install', path.join(REPO_ROOT, 'examples/plugin-markdown-docs')]);
-  run(dir, ['plugin', 'uninstall', 'markdown-docs']);
+  await run(dir, ['check'], 1); // the broken plugin's failure is an error finding
+  await run(dir, ['status']);
+  await run(dir, ['health']);
+  await run(dir, ['plugin', 'list']);
+  await run(dir, ['plugin', 'install', path.join(REPO_ROOT, 'examples/plugin-markdown-docs')]);
+  await run(dir, ['plugin', 'uninstall', 'markdown-docs']);
   fs.rmSync(path.join(dir, 'plugins', 'broken'), { recursive: true });
   setTargets(dir, []);
-  run(dir, ['generate']); // the invoice output is now an orphan: core:file:deleted
+  await run(dir, ['generate']); // the invoice output is now an orphan: core:file:deleted
   setTargets(dir, ['  - model: nothing@^1', '    generator: typescript', '    output: out/nothing.ts']);
-  run(dir, ['generate'], 2); // no such model: core:generate:failed
+  await run(dir, ['generate'], 2); // no such model: core:generate:failed
   const log = fs.readFileSync(path.join(dir, '.metarepo/events/events.jsonl'), 'utf8');
   events = log.trimEnd().split('\n').map((line) => JSON.parse(line) as EventEnvelope);
 }, 180_000);

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../../src/core/package-root.js';
 import { compareWithSnapshot, readSnapshot, writeSnapshot } from '../../../src/templates/snapshot.js';
 import { templatePassed, testTemplate } from '../../../src/templates/snapshot-test.js';
 import { catalogOf, diskState, manifestYaml, metarepoError, tempWorkspace, templateWorkspace } from './helpers.js';
+import { BIN, metarepoAsync } from '../../e2e/cli.js';
 
 const FILES = {
   '{{kebabCase name}}.ts.hbs': 'export const {{camelCase name}} = {{json name}};\n',
@@ -141,9 +140,8 @@ describe('testTemplate', () => {
     expect(err.message).toContain('fixture "one": /name must be string');
   });
 
-  it('output is deterministic: two CLI processes with other time zones, locales and working folders write the same bytes', () => {
-    const bin = path.join(PACKAGE_ROOT, 'dist/src/cli/bin.js');
-    expect(fs.existsSync(bin), 'needs the built CLI: npm run build').toBe(true);
+  it('output is deterministic: two CLI processes with other time zones, locales and working folders write the same bytes', async () => {
+    expect(fs.existsSync(BIN), 'needs the built CLI: npm run build').toBe(true);
     // Names that sort differently by locale and code unit, values from objects and lists, and a date-ish answer.
     const root = templateWorkspace(
       'card',
@@ -161,17 +159,18 @@ describe('testTemplate', () => {
         more: { 'metarepo.yaml': 'version: 1\nname: det\nmodelsDir: models\nprojects: []\ntargets: []\n' },
       },
     );
-    const render = (cwd: string, env: Record<string, string>) => {
+    // Awaited, not spawnSync: a synchronous run would block the test worker (see tests/setup/yield.ts).
+    const render = async (cwd: string, env: Record<string, string>) => {
       fs.rmSync(path.join(root, 'snapshots'), { recursive: true, force: true });
-      const r = spawnSync(process.execPath, [bin, 'template', 'test', '--json'], { cwd, encoding: 'utf8', env: { ...process.env, CI: '', NO_COLOR: '1', ...env } });
+      const r = await metarepoAsync(cwd, ['template', 'test', '--json'], { env: { CI: '', ...env } });
       expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
+      expect(r.code).toBe(0);
       const files = (fs.readdirSync(path.join(root, 'snapshots'), { recursive: true }) as string[]).sort();
       const bytes = files.filter((f) => fs.statSync(path.join(root, 'snapshots', f)).isFile()).map((f) => [f, fs.readFileSync(path.join(root, 'snapshots', f)).toString('base64')]);
       return { stdout: r.stdout, bytes };
     };
-    const first = render(root, { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
-    const second = render(path.join(root, 'templates/card/files'), { TZ: 'America/Adak', LANG: 'C', LC_ALL: 'C' });
+    const first = await render(root, { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
+    const second = await render(path.join(root, 'templates/card/files'), { TZ: 'America/Adak', LANG: 'C', LC_ALL: 'C' });
     expect(first.bytes.length).toBe(10);
     expect(second.bytes).toEqual(first.bytes);
     expect(second.stdout).toBe(first.stdout);
