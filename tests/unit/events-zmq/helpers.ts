@@ -43,7 +43,7 @@ export function track<T extends Pick<Bus, 'close'>>(thing: T): T {
 }
 
 /** Waits until `check` holds, polling every 10 ms; fails the test after `ms`. */
-export async function until(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+export async function until(check: () => boolean, ms = 30_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) expect.fail(`timed out after ${ms} ms waiting for ${what}`);
