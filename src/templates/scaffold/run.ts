@@ -56,7 +56,10 @@ export interface RunScaffoldOptions {
   workspace?: Partial<WorkspaceConfig>;
   /**
    * Keys of `answers` that may stay unasked: they reach the templates as they are. Every other key that no question
-   * asks is refused (a typo in `--set` must not pass silently). `metarepo update` lists the recorded answers here.
+   * asks is refused (a typo in `--set` must not pass silently), except where the generator leaves its questions
+   * open: a template.yaml whose variables set `additionalProperties` (false: the schema refuses them itself, with
+   * every other violation; true or a schema: taken), a plopfile generator that declares no question at all (its
+   * --set values are its data), and prompts written as a function. `metarepo update` lists the recorded answers here.
    */
   keepUnasked?: string[];
 }
@@ -250,8 +253,10 @@ export async function inspectGenerator(
 /**
  * The template.yaml that belongs to a generator (see {@link RunScaffoldOptions.template}); its `version` is the
  * template version recorded with a project's answers and compared by `metarepo update`.
+ * For a plopfile generator, the workspace template whose `generator` (else `name`) is the generator's name.
  * @returns `undefined` when the generator has no template.yaml.
- * @throws MetarepoError (exit 2) for a template.yaml that is present but invalid.
+ * @throws MetarepoError (exit 2) for its template.yaml when present but invalid, and (plopfile generators) for any
+ *   workspace template.yaml that cannot be read as YAML — it could be this generator's — with file, line and column.
  */
 export async function templateOf(root: string, generator: ScaffoldGenerator | PlopfileGeneratorRef): Promise<TemplateManifest | undefined> {
   const { loadTemplateManifest, manifestGenerator, TEMPLATE_MANIFEST } = await import('../manifest.js');
