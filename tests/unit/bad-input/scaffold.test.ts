@@ -1,8 +1,6 @@
 // Issue 12 item 7, scaffold side: what a plopfile's code does (throws, returns odd values), a template.yaml that is
 // not YAML, the workspace's modelsDir, and --set keys no question asks. Each failure is a MetarepoError naming the
 // generator (exit 1: the generator's code failed; exit 2: the input is wrong), never an internal error.
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Tree } from '../../../src/engine/tree.js';
 import { findScaffoldGenerator, runScaffold } from '../../../src/templates/scaffold/run.js';
