@@ -11,8 +11,9 @@ import { isAlive } from './process-lock.js';
  * Protocol (the journal is one JSON file, replaced atomically at each state change):
  * 1. `staging`: the journal lists every temp → destination rename and every deletion; then each new content is
  *    written to its uniquely named temp file and fsynced, and the folders are fsynced.
- * 2. `committed` (the commit point): every file that will be replaced or deleted is first hard-linked to a backup;
- *    then temps are renamed over their destinations, deletions happen, folders are fsynced.
+ *    Every file that will be replaced or deleted is hard-linked to a backup (named in the journal already).
+ * 2. `committed` (the commit point): temps are renamed over their destinations, deletions happen, folders are
+ *    fsynced.
  * 3. The journal and backups are removed.
  *
  * Recovery ({@link recoverJournal}): a `staging` journal is rolled back (temps removed: nothing had changed); a
@@ -65,8 +66,8 @@ export function commitFiles(root: string, writes: JournalWrite[], deletes: strin
     state: 'staging',
     command: options.command ?? 'metarepo',
     pid: process.pid,
-    writes: writes.map((w) => ({ path: w.path, temp: toRel(root, tempPathFor(path.join(root, w.path))) })),
-    deletes: deletes.map((d) => ({ path: d })),
+    writes: writes.map((w) => ({ path: w.path, temp: toRel(root, tempPathFor(path.join(root, w.path))), ...backupOf(root, w.path) })),
+    deletes: deletes.map((d) => ({ path: d, ...backupOf(root, d) })),
   };
   const journal = options.journal ? path.join(root, options.journal) : undefined;
   const createdDirs: string[] = [];
@@ -170,19 +171,26 @@ function refuseFolder(root: string, rel: string): void {
   }
 }
 
-/** Hard-links every file that will be replaced or deleted to a backup beside it (copies where links fail). */
+/**
+ * The backup name of a file that exists (it will be replaced or deleted). Named in the `staging` journal before it
+ * is made, so a crash at any point leaves no backup that recovery does not know of.
+ */
+function backupOf(root: string, rel: string): { backup?: string } {
+  const file = path.join(root, rel);
+  return fs.existsSync(file) ? { backup: toRel(root, tempPathFor(file)) } : {};
+}
+
+/** Hard-links every file that will be replaced or deleted to its backup beside it (copies where links fail). */
 function backUp(root: string, record: JournalRecord): void {
-  const entries: Array<{ path: string; backup?: string }> = [...record.writes, ...record.deletes];
-  for (const entry of entries) {
+  for (const entry of [...record.writes, ...record.deletes]) {
+    if (!entry.backup) continue;
     const file = path.join(root, entry.path);
-    if (!fs.existsSync(file)) continue;
-    const backup = `${tempPathFor(file)}`;
+    const backup = path.join(root, entry.backup);
     try {
       fs.linkSync(file, backup);
     } catch {
       fs.copyFileSync(file, backup);
     }
-    entry.backup = toRel(root, backup);
   }
 }
 

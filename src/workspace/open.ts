@@ -5,7 +5,8 @@ import { eventsDir } from '../events/dir.js';
 import { InProcessBus } from '../events/in-process-bus.js';
 import { EventLog } from '../events/log.js';
 import { MetarepoError } from '../core/errors.js';
-import { recoverJournal } from '../core/journal.js';
+import { TEMP_FILE_PATTERN } from '../core/atomic-write.js';
+import { recoverJournal, sweepStrayTemps } from '../core/journal.js';
 import { STATE_DIR } from '../core/layout.js';
 import { ProcessLock } from '../core/process-lock.js';
 import { ModelRegistry } from '../models/registry.js';
@@ -125,17 +126,25 @@ function lockTimeoutSeconds(): number {
  * writer runs (it takes the lock for that moment, never waiting): a live writer's journal is its own business.
  */
 function recover(root: string, writerLock: ProcessLock | undefined, notice: (line: string) => void): void {
+  const state = path.join(root, STATE_DIR);
+  if (!writerLock && !needsRecovery(state)) return;
   const lock = writerLock ?? new ProcessLock(path.join(root, LOCK_FILE), 'recovery');
-  if (!writerLock && !hasJournal(root)) return;
   if (!writerLock && !lock.acquire(0)) return;
   try {
     const line = recoverJournal(root, JOURNAL_FILE);
     if (line) notice(line);
+    // A temp of the journal (or of the manifest) that a process killed before its rename left behind.
+    sweepStrayTemps([state]);
   } finally {
     if (!writerLock) lock.release();
   }
 }
 
-function hasJournal(root: string): boolean {
-  return fs.existsSync(path.join(root, JOURNAL_FILE));
+/** A journal, or a temp file in `.metarepo/` (one readdir of a small folder: cheap enough for every reader). */
+function needsRecovery(state: string): boolean {
+  try {
+    return fs.readdirSync(state).some((name) => name === path.basename(JOURNAL_FILE) || TEMP_FILE_PATTERN.test(name));
+  } catch {
+    return false;
+  }
 }
