@@ -21,8 +21,9 @@ export const WORKSPACE_SCHEMA_VERSION = '1.1.0';
  * Reads and validates `metarepo.yaml` against `meta-models/workspace/<version>.schema.json` with ajv.
  * @param root - absolute workspace root.
  * @returns the config with defaults applied, and the parsed document (to locate values for later errors).
- * @throws MetarepoError (exit 2) for a YAML syntax error or a schema violation, naming file, line, column,
- *   what was expected, and listing every violation in `details`.
+ * @throws MetarepoError (exit 2) for a YAML syntax error, an alias that names no anchor, repeats its own anchor or
+ *   expands beyond the yaml package's alias limit (an alias bomb; see `loadDocument`), or a schema violation, naming
+ *   file, line, column, what was expected, and listing every violation in `details`.
  */
 export async function loadConfig(root: string): Promise<{ config: WorkspaceConfig; document: PositionedDocument }> {
   const file = path.join(root, CONFIG_FILE);
