@@ -1,9 +1,13 @@
+import path from 'node:path';
 import pc from 'picocolors';
 import { formatLocation } from '../core/errors.js';
 import { openTemplateCatalog, TemplateCatalog } from '../templates/catalog.js';
 import type { CoverageReport } from '../templates/coverage.js';
 import { formatLintFindings, lintTemplate, type LintFinding } from '../templates/lint.js';
 import { templatePassed, testTemplate, type FixtureOutcome, type TemplateOutcome } from '../templates/snapshot-test.js';
+import { commitSnapshotFolder } from '../templates/snapshot.js';
+import { commitTree } from '../engine/commit.js';
+import type { FileChange } from '../engine/tree.js';
 import { findWorkspaceRoot } from '../workspace/root.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { type Workspace } from '../workspace/workspace.js';
@@ -22,9 +26,9 @@ export interface TemplateSession {
  * Opens the templates for a command: in a workspace, the workspace (events, plugin host) and its templates
  * plus the built-ins; outside one, the built-ins through a plugin host of metarepo's own plugins.
  */
-export async function openTemplates(g: GlobalOptions, command: string): Promise<TemplateSession> {
+export async function openTemplates(g: GlobalOptions, command: string, write = false): Promise<TemplateSession> {
   if (findWorkspaceRoot(g.cwd)) {
-    const ws = await openWorkspace(g.cwd, command, { strict: g.strict });
+    const ws = await openWorkspace(g.cwd, command, { strict: g.strict, write });
     try {
       const catalog = new TemplateCatalog(ws.root, await (await ws.plugins()).scaffolds());
       return { catalog, ws, close: (code) => closeWorkspace(ws, code) };
@@ -76,9 +80,20 @@ function inCi(): boolean {
 
 /** `metarepo template test [name…]`: snapshot tests; exit 1 when a fixture differs, fails to render or a check fails. */
 export async function templateTestCommand(g: GlobalOptions, names: string[], opts: TestOptions): Promise<number> {
-  const session = await openTemplates(g, 'template test');
+  const ci = opts.ci || inCi();
+  // Writes snapshots (missing ones, or every changed one with --update): a writer of the workspace then.
+  const session = await openTemplates(g, 'template test', opts.update || !ci);
   let code = 1;
   try {
+    // Snapshots inside the workspace commit once, at the end, through the pipeline; others (built-in templates'
+    // snapshots outside any workspace) into their own folders.
+    const pending: FileChange[] = [];
+    const ws = session.ws;
+    const write = (dir: string, changes: FileChange[]) => {
+      const rel = ws ? path.relative(ws.root, dir) : '..';
+      if (!ws || rel.startsWith('..') || path.isAbsolute(rel)) return commitSnapshotFolder(dir, changes);
+      for (const c of changes) pending.push({ ...c, path: path.posix.join(rel.split(path.sep).join('/'), c.path) });
+    };
     const selected = session.catalog.select(names, opts);
     if (opts.fixture) await requireFixture(session.catalog, selected, opts.fixture);
     const outcomes: TemplateOutcome[] = [];
@@ -90,12 +105,13 @@ export async function templateTestCommand(g: GlobalOptions, names: string[], opt
       let before = 0;
       for (const [i, t] of selected.entries()) {
         const onFixture = (done: number) => progress.update('fixtures', Math.min(before + done, total), total);
-        outcomes.push(await testTemplate(t, session.catalog, { ...opts, ci: opts.ci || inCi(), onFixture }));
+        outcomes.push(await testTemplate(t, session.catalog, { ...opts, ci, onFixture, write }));
         before += counts[i];
       }
     } finally {
       progress.done();
     }
+    if (ws && pending.length) await commitTree(ws, { command: 'template test', changes: pending });
     code = outcomes.every(templatePassed) ? 0 : 1;
     emit(g, { ok: code === 0, templates: outcomes }, () => describeOutcomes(outcomes, opts));
     return code;

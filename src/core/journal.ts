@@ -211,7 +211,6 @@ function apply(root: string, record: JournalRecord, resume = false): void {
     dirs.add(path.dirname(file));
   }
   for (const d of dirs) fsyncDir(d);
-  for (const d of record.deletes) removeEmptyParents(root, path.dirname(path.join(root, d.path)));
 }
 
 /** After a failed apply: puts every backed-up file back and removes files that did not exist before. */
@@ -260,6 +259,8 @@ function refuseSymlinkEscape(root: string, realRoot: string, rel: string): void 
 
 function finish(root: string, record: JournalRecord, journal: string | undefined): void {
   for (const e of [...record.writes, ...record.deletes]) if (e.backup) fs.rmSync(path.join(root, e.backup), { force: true });
+  // Only now, with the backups gone, are the folders of deleted files empty.
+  for (const d of record.deletes) removeEmptyParents(root, path.dirname(path.join(root, d.path)));
   if (!journal) return;
   fs.rmSync(journal, { force: true });
   fsyncDir(path.dirname(journal));

@@ -37,7 +37,10 @@ export interface CommitRequest {
    * in metarepo.yaml: a failing plugin's own check must not stop the command that disables or removes it.
    */
   skipChecks?: boolean;
-  /** Extra fields of each `core:file:*` event (e.g. `{ target }` or `{ generator }`). */
+  /**
+   * Who caused each change, for its `core:file:*` event: exactly one of `{ target }`, `{ generator }` or
+   * `{ origin }` (the payload schema's rule). Default: `{ origin: command }`.
+   */
   eventData?: (change: FileChange) => Record<string, unknown>;
 }
 
@@ -74,7 +77,7 @@ export async function commitTree(ws: Workspace, req: CommitRequest): Promise<Com
   commitFiles(ws.root, writes, deletes, { journal: JOURNAL_FILE, command: req.command });
   if (manifestChanged) pruneBases(ws.root, liveBaseHashes(ws.root, Object.values(req.manifest!.files).map((e) => e.baseHash ?? e.outputHash)));
   for (const c of req.changes) {
-    ws.bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, ...req.eventData?.(c) });
+    ws.bus.publish(`core:file:${c.type === 'create' ? 'created' : c.type === 'modify' ? 'modified' : 'deleted'}`, { path: c.path, ...(req.eventData?.(c) ?? { origin: req.command }) });
   }
   return { findings, written: req.changes.length > 0 };
 }

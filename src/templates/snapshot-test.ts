@@ -11,7 +11,7 @@ import { BranchCoverage, type CoverageReport } from './coverage.js';
 import { createHandlebars, parseTemplate, type TemplateAst } from './handlebars.js';
 import { displayPath, validateFixtures, type TemplateManifest } from './manifest.js';
 import { renderFixture } from './render.js';
-import { compareWithSnapshot, readSnapshot, snapshotFixtures, writeSnapshot, type SnapshotDiff } from './snapshot.js';
+import { compareWithSnapshot, readSnapshot, snapshotFixtures, writeSnapshot, type SnapshotDiff, type SnapshotWriter } from './snapshot.js';
 import { verifyOutput, type VerifyResult } from './verify.js';
 
 /**
@@ -76,6 +76,8 @@ export interface TemplateTestOptions {
   ci?: boolean;
   /** Called after each fixture (rendered, compared and checked): fixtures done and the template's fixture count. */
   onFixture?: (done: number, total: number) => void;
+  /** How snapshot changes are committed (default: into each snapshot folder, all or nothing). */
+  write?: SnapshotWriter;
 }
 
 /** Whether a template outcome is a success (every fixture ok and no obsolete snapshot left). */
@@ -135,7 +137,7 @@ export async function testTemplate(t: TemplateLocation, catalog: TemplateCatalog
     options.onFixture?.(outcomes.length, names.length);
   }
   const obsolete = options.fixture ? [] : obsoleteFixtures(t, manifest);
-  if (options.update) for (const f of obsolete) fs.rmSync(path.join(snapshotsDir(t), f), { recursive: true, force: true });
+  if (options.update) for (const f of obsolete) writeSnapshot(path.join(snapshotsDir(t), f), new Map(), options.write);
   return {
     template: t.name,
     version: manifest.version,
@@ -163,14 +165,14 @@ function compare(
   if (snapshot === null) {
     // An explicit update writes even on CI, as vitest's -u does.
     if (options.ci && !options.update) return { ...base, status: 'missing', ok: false, files: count };
-    writeSnapshot(dir, files);
+    writeSnapshot(dir, files, options.write);
     return { ...base, status: 'written', ok: true, files: count };
   }
   const diffs = compareWithSnapshot(files, snapshot, base.snapshot);
   if (diffs.length === 0) return { ...base, status: 'passed', ok: true, files: count };
   const changed = { ...base, files: count, diffs, changes: changesOf(diffs) };
   if (options.update) {
-    writeSnapshot(dir, files);
+    writeSnapshot(dir, files, options.write);
     return { ...changed, status: 'updated', ok: true };
   }
   return { ...changed, status: 'failed', ok: false };

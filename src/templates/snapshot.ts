@@ -65,11 +65,24 @@ export function compareWithSnapshot(rendered: Map<string, string>, snapshot: Map
 }
 
 /**
+ * Commits snapshot changes (paths relative to `dir`). The default, {@link commitSnapshotFolder}, commits into the
+ * folder alone; the CLI passes one that collects the changes for the workspace's commit pipeline.
+ */
+export type SnapshotWriter = (dir: string, changes: FileChange[]) => void;
+
+/** Commits snapshot changes into `dir` all or nothing (see `commitChanges`), creating the folder first. */
+export function commitSnapshotFolder(dir: string, changes: FileChange[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  commitChanges(dir, changes);
+  if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir); // an obsolete fixture's folder goes with its files
+}
+
+/**
  * Makes a fixture's snapshot folder hold exactly `rendered`: writes new and changed files and deletes files no
- * longer rendered, all or nothing (temp files renamed into place, see `commitChanges`).
+ * longer rendered, all or nothing, through `write`.
  * @returns the paths written and removed (relative to `dir`, sorted).
  */
-export function writeSnapshot(dir: string, rendered: Map<string, string>): { written: string[]; removed: string[] } {
+export function writeSnapshot(dir: string, rendered: Map<string, string>, write: SnapshotWriter = commitSnapshotFolder): { written: string[]; removed: string[] } {
   const current = readSnapshot(dir) ?? new Map<string, string>();
   const changes: FileChange[] = [];
   for (const [p, content] of rendered) {
@@ -77,8 +90,7 @@ export function writeSnapshot(dir: string, rendered: Map<string, string>): { wri
     if (before !== content) changes.push({ type: before === undefined ? 'create' : 'modify', path: p, content });
   }
   for (const p of current.keys()) if (!rendered.has(p)) changes.push({ type: 'delete', path: p });
-  fs.mkdirSync(dir, { recursive: true });
-  commitChanges(dir, changes);
+  write(dir, changes);
   return {
     written: changes.filter((c) => c.type !== 'delete').map((c) => c.path),
     removed: changes.filter((c) => c.type === 'delete').map((c) => c.path),

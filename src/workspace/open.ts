@@ -127,6 +127,7 @@ function lockTimeoutSeconds(): number {
  */
 function recover(root: string, writerLock: ProcessLock | undefined, notice: (line: string) => void): void {
   const state = path.join(root, STATE_DIR);
+  fs.mkdirSync(path.join(root, STATE_DIR), { recursive: true }); // a workspace made by hand may not have it yet
   if (!writerLock && !needsRecovery(state)) return;
   const lock = writerLock ?? new ProcessLock(path.join(root, LOCK_FILE), 'recovery');
   if (!writerLock && !lock.acquire(0)) return;
