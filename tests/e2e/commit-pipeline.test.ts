@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metarepoAsync as metarepo, setTargets, snapshotTree, tempDir, writeModel } from './cli.js';
+import { BIN, metarepoAsync as metarepo, setTargets, snapshotTree, tempDir, writeModel } from './cli.js';
 
 const OUT = 'gen/user.ts';
 
@@ -43,10 +43,28 @@ function writePlugin(dir: string, name: string, metarepoField: Record<string, un
   fs.writeFileSync(path.join(folder, 'index.mjs'), index);
 }
 
+/** Starts `metarepo watch --json`, returns its first run's JSON line, and stops it. */
+function firstWatchRun(dir: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'watch', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (!line) return;
+      child.kill('SIGINT');
+      resolve(JSON.parse(line) as Record<string, unknown>);
+    });
+    child.once('exit', () => reject(new Error(`watch exited before its first run: ${err}`)));
+  });
+}
+
 const FAILING_CHECK = `export default { name: 'gate', setup(api) { api.registerCheck({ name: 'always', description: 'x', run: () => [{ severity: 'error', file: 'metarepo.yaml', message: 'the gate is closed' }] }); } };\n`;
 
 describe('merged edits are the accepted state', () => {
-  it('after a clean --merge, generate, --check and check pass, and a later model change merges without --merge', async () => {
+  it('after a clean --merge, generate, --check, check, status and watch pass, and a later model change merges without --merge', async () => {
     const dir = await generated();
     edit(dir, 'export interface User {\n', 'export interface User {\n  // Reviewed.\n');
     writeModel(dir, 'user', '1.1.0', user('Display name.', { email: { type: 'string' } }));
@@ -55,6 +73,7 @@ describe('merged edits are the accepted state', () => {
       const r = await metarepo(dir, args);
       expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
     }
+    expect(await firstWatchRun(dir)).toMatchObject({ run: 1, ok: true, changes: [] });
     writeModel(dir, 'user', '1.2.0', user('Display name.', { email: { type: 'string' }, age: { type: 'integer' } }));
     const later = await metarepo(dir, ['generate']);
     expect(later.code, later.stderr).toBe(0);
