@@ -192,6 +192,17 @@ describe('the writer lock', () => {
     expect(fs.readFileSync(path.join(dir, OUT), 'utf8')).toContain('Changed.');
     expect(fs.existsSync(path.join(dir, '.metarepo/lock'))).toBe(false);
   });
+
+  it('two generate runs started together both succeed: the second waits for the first, no file counts as edited', async () => {
+    const dir = await generated();
+    const extra = Array.from({ length: 12 }, (_, i) => [`  - model: user`, `    generator: typescript`, `    output: gen/copy-${i}.ts`]).flat();
+    setTargets(dir, ['  - model: user', '    generator: typescript', `    output: ${OUT}`, ...extra]);
+    writeModel(dir, 'user', '1.1.0', user('Changed.'));
+    const [a, b] = await Promise.all([metarepo(dir, ['generate']), metarepo(dir, ['generate'])]);
+    expect([a.code, b.code], `${a.stderr}\n${b.stderr}`).toEqual([0, 0]);
+    expect(`${a.stderr}${b.stderr}`).not.toContain('edited by hand');
+    expect((await metarepo(dir, ['generate', '--check'])).code).toBe(0);
+  });
 });
 
 describe('path guards', () => {
