@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { DEFINITION_CONTAINERS, isObjectSchema, isSchema } from './keywords.js';
-import { ResolvedRef, locationKey, normalized, type NormalizeContext } from './normalize.js';
+import { ResolvedRef, locationKey, normalized, setOwn, type NormalizeContext } from './normalize.js';
 import { joinPointer, parsePointer } from '../core/pointer.js';
 import type { SchemaLocation } from './schema-index.js';
 import type { ModelRecord } from './types.js';
@@ -24,7 +24,7 @@ export interface BundledModel {
 
 /** What {@link bundleModel} needs from the registry, and the caches it fills (one per registry). */
 export interface BundleContext extends NormalizeContext {
-  /** SHA-256 digests of model texts. */
+  /** SHA-256 digests of model files (of their bytes, i.e. of `text` encoded as UTF-8); filled here when missing. */
   digests: WeakMap<ModelRecord, string>;
 }
 
@@ -69,10 +69,13 @@ class Bundler {
         if (isSchema(sub)) this.nameOf({ record: this.root, pointer: joinPointer('', container, name) }, name);
       }
     }
-    const schema = this.copy(normalized({ record: this.root, pointer: '' }, this.ctx)) as Record<string, unknown>;
+    // The root model's own subschemas are normalised without the registry's cache (each is asked for once here, and
+    // a cached copy of a big model would stay in memory); those of referenced models are shared by every bundle.
+    const schema = this.copy(normalized({ record: this.root, pointer: '' }, this.ctx, false)) as Record<string, unknown>;
     // Definitions found while copying join the queue; each is copied once.
-    for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-      const definition = this.copy(normalized(next.location, this.ctx));
+    for (let i = 0; i < this.pending.length; i++) {
+      const next = this.pending[i]!;
+      const definition = this.copy(normalized(next.location, this.ctx, next.location.record !== this.root));
       if (next.location.pointer === '' && isObjectSchema(definition)) delete definition.$schema;
       this.definitions.set(next.name, definition);
     }
@@ -85,12 +88,21 @@ class Bundler {
     return { schema, dependencies, hash: this.inputHash([this.root, ...dependencies]) };
   }
 
-  /** A deep copy of a normalised schema with each {@link ResolvedRef} made a local reference. */
+  /**
+   * A deep copy of a normalised schema with each {@link ResolvedRef} made a local reference. Recurses once per
+   * nesting level (bounded by the registry's depth limit).
+   */
   private copy(node: unknown): unknown {
-    if (node instanceof ResolvedRef) return this.refTo(node.target);
-    if (Array.isArray(node)) return node.map((v) => this.copy(v));
     if (node === null || typeof node !== 'object') return node;
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, this.copy(v)]));
+    if (node instanceof ResolvedRef) return this.refTo(node.target);
+    if (Array.isArray(node)) {
+      const list = new Array<unknown>(node.length);
+      for (let i = 0; i < node.length; i++) list[i] = this.copy(node[i]);
+      return list;
+    }
+    const out: Record<string, unknown> = {};
+    for (const key in node) setOwn(out, key, this.copy((node as Record<string, unknown>)[key]));
+    return out;
   }
 
   /** The local reference that replaces a reference to `target`. */

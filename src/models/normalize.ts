@@ -57,51 +57,85 @@ export function locationKey(location: SchemaLocation): string {
  * in models that have an `$id`. `$dynamicRef` is read statically as a reference to the
  * `$dynamicAnchor` (or `$anchor`) of that name in the same resource; the dynamic-scope override of
  * 2020-12 §8.2.3.2 is not modelled, which is what codegen wants for e.g. OpenAPI 3.1's `#meta`.
+ * @param cache - keep the result in `ctx.cache` (and use a cached one). A bundle passes false for its own
+ *   model's subschemas, each of which it asks for once: holding them would only keep a copy of the model alive.
  * @throws MetarepoError (exit 2) for a reference that is not a URI, names no schema in the
  *   workspace, or whose pointer or anchor does not exist; located at the `$ref` in its model.
  */
-export function normalized(location: SchemaLocation, ctx: NormalizeContext): unknown {
-  const key = locationKey(location);
-  let result = ctx.cache.get(key);
+export function normalized(location: SchemaLocation, ctx: NormalizeContext, cache = true): unknown {
+  const key = cache ? locationKey(location) : '';
+  let result = cache ? ctx.cache.get(key) : undefined;
   if (result === undefined) {
     const node = getAtPointer(location.record.schema, location.pointer);
     result = normalize(node, location, ctx.index.outerBase(location.record, location.pointer), ctx);
-    ctx.cache.set(key, result);
+    if (cache) ctx.cache.set(key, result);
   }
   return result;
 }
 
+/** Definition containers as a set, for the per-keyword test. */
+const CONTAINERS: ReadonlySet<string> = new Set(DEFINITION_CONTAINERS);
+
+/**
+ * Normalises one subschema and everything beneath it. Linear in its size: a JSON pointer is built only for
+ * subschemas (not for every keyword), and only references look anything up. Recurses once per nesting level; the
+ * registry bounds nesting (see `MAX_MODEL_DEPTH`).
+ */
 function normalize(node: unknown, at: SchemaLocation, outer: string, ctx: NormalizeContext): unknown {
   if (!isObjectSchema(node)) return node;
-  const base = applyId(node, at.record, outer);
-  const id = idKeyword(at.record.draft);
+  const { record, pointer } = at;
+  const base = applyId(node, record, outer);
+  const id = idKeyword(record.draft);
+  const annotations = ctx.annotations === true;
   const out: Record<string, unknown> = {};
-  for (const [keyword, value] of Object.entries(node)) {
-    const kept = ctx.annotations && (ANNOTATIONS.has(keyword) || keyword.startsWith('x-'));
-    if (!kept && (keyword === '$schema' ? at.pointer !== '' : DROPPED.has(keyword) || keyword === id || keyword.startsWith('x-'))) continue;
-    if ((DEFINITION_CONTAINERS as readonly string[]).includes(keyword)) continue;
-    const here = joinPointer(at.pointer, keyword);
-    if (REFS.has(keyword) && typeof value === 'string') {
-      out.$ref = new ResolvedRef(resolveRef(value, base, { record: at.record, pointer: here }, ctx));
+  for (const keyword in node) {
+    const value = node[keyword];
+    if (keyword === '$schema') {
+      if (pointer !== '') continue;
+    } else if (keyword.startsWith('x-') || ANNOTATIONS.has(keyword)) {
+      if (!annotations) continue;
+    } else if (DROPPED.has(keyword) || keyword === id) {
       continue;
     }
-    const child = (sub: unknown, ...segments: string[]): unknown =>
-      normalize(sub, { record: at.record, pointer: joinPointer(here, ...segments) }, base, ctx);
+    if (CONTAINERS.has(keyword)) continue;
+    if (REFS.has(keyword) && typeof value === 'string') {
+      out.$ref = new ResolvedRef(resolveRef(value, base, { record, pointer: joinPointer(pointer, keyword) }, ctx));
+      continue;
+    }
     switch (keywordKind(keyword, value)) {
       case 'single':
-        out[keyword] = child(value);
+        out[keyword] = normalize(value, { record, pointer: joinPointer(pointer, keyword) }, base, ctx);
         break;
-      case 'array':
-        out[keyword] = (value as unknown[]).map((v, i) => child(v, String(i)));
+      case 'array': {
+        const here = joinPointer(pointer, keyword);
+        const items = value as unknown[];
+        const list = new Array<unknown>(items.length);
+        for (let i = 0; i < items.length; i++) list[i] = normalize(items[i], { record, pointer: `${here}/${i}` }, base, ctx);
+        out[keyword] = list;
         break;
-      case 'map':
-        out[keyword] = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, child(v, k)]));
+      }
+      case 'map': {
+        const here = joinPointer(pointer, keyword);
+        const entries = value as Record<string, unknown>;
+        const map: Record<string, unknown> = {};
+        for (const name in entries) setOwn(map, name, normalize(entries[name], { record, pointer: joinPointer(here, name) }, base, ctx));
+        out[keyword] = map;
         break;
+      }
       default:
         out[keyword] = value;
     }
   }
   return out;
+}
+
+/**
+ * `target[key] = value` as an own data property, even for the key `__proto__` (a property may have that name), as
+ * `Object.fromEntries` and `JSON.parse` create it.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { MetarepoError } from '../core/errors.js';
-import { forEachSubschema, isObjectSchema } from './keywords.js';
+import { isObjectSchema, isSchema, keywordKind } from './keywords.js';
 import { joinPointer } from '../core/pointer.js';
 import type { Draft } from './meta-schema.js';
 import type { ModelRecord } from './types.js';
@@ -70,6 +70,11 @@ export class SchemaIndex {
     return best?.uri ?? this.fileUri(record);
   }
 
+  /**
+   * Indexes `schema` and every subschema beneath it. Recurses once per nesting level (the registry bounds nesting,
+   * see `MAX_MODEL_DEPTH`); builds a JSON pointer per subschema, and looks further only at schemas with an id or an
+   * anchor.
+   */
   private walk(record: ModelRecord, schema: unknown, pointer: string, outer: string): void {
     if (!isObjectSchema(schema)) return;
     const base = applyId(schema, record, outer);
@@ -80,7 +85,15 @@ export class SchemaIndex {
     for (const name of anchorNames(schema, record, outer)) {
       if (!this.anchors.has(`${base}#${name}`)) this.anchors.set(`${base}#${name}`, { record, pointer });
     }
-    forEachSubschema(schema, (sub, segments) => this.walk(record, sub, joinPointer(pointer, ...segments), base));
+    for (const keyword in schema) {
+      const value = schema[keyword];
+      const kind = keywordKind(keyword, value);
+      if (kind === 'none') continue;
+      const here = joinPointer(pointer, keyword);
+      if (kind === 'single') this.walk(record, value, here, base);
+      else if (kind === 'array') (value as unknown[]).forEach((v, i) => isSchema(v) && this.walk(record, v, `${here}/${i}`, base));
+      else for (const name in value as Record<string, unknown>) this.walk(record, (value as Record<string, unknown>)[name], joinPointer(here, name), base);
+    }
   }
 
   private addResource(uri: string, location: SchemaLocation): void {
