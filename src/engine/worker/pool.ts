@@ -160,6 +160,8 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
         dispatch();
       }, job.timeoutMs);
       slot.worker.postMessage(job.request);
+      // The worker has its own copy now; the main thread need not hold the input (a big model's JSON) meanwhile.
+      job.request.input = '';
     }
   }
 

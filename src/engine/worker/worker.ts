@@ -37,7 +37,9 @@ async function runJob(request: JobRequest): Promise<JobReply> {
   }
   let files: unknown;
   try {
-    files = await generate(JSON.parse(request.input) as CodegenInput);
+    const input = JSON.parse(request.input) as CodegenInput;
+    request.input = ''; // parsed: the text need not stay in memory while the generator runs
+    files = await generate(input);
   } catch (error) {
     const kind = isStackOverflow(error) ? 'stack' : 'error';
     return { id, ok: false, kind, message: errorMessage(error), hint: errorHint(error) };
