@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { kebabCase } from 'change-case';
-import { TEMPLATES_ROOT, type ScaffoldPrompt } from 'metarepo/plugin';
+import { TEMPLATES_ROOT, type ScaffoldContext, type ScaffoldPrompt } from 'metarepo/plugin';
 
 /** Absolute path of a built-in template folder, `<metarepo package>/templates/<name>`. */
 export function templatesDir(name: string): string {
@@ -44,9 +44,7 @@ export function packageName(answers: Record<string, unknown>): string {
  * runner's `ScaffoldContext`; plop itself passes only the answers, and tools that inspect generators, such as
  * template lint, may too): the workspace configuration, as validated from metarepo.yaml.
  */
-export interface ActionsContext {
-  workspace?: { modelsDir?: string };
-}
+export type ActionsContext = Partial<ScaffoldContext>;
 
 /**
  * The models folder of the workspace (`modelsDir` in metarepo.yaml), relative to its root, `/`-separated and without

@@ -14,6 +14,8 @@
  */
 
 /** A JSON Schema document or sub-schema. */
+import type { WorkspaceConfig } from '../generated/workspace.js';
+
 export type JsonSchema = Record<string, unknown> | boolean;
 
 /** A model as codegen generators see it. */
@@ -77,6 +79,14 @@ export interface CodegenGenerator {
 /** The generate function a codegen module exports. */
 export type CodegenFunction = (input: CodegenInput) => Promise<GeneratedFile[]>;
 
+/** What a scaffold generator's `actions` function receives besides the answers. */
+export interface ScaffoldContext {
+  /** Absolute workspace root (output paths are relative to it). */
+  root: string;
+  /** metarepo.yaml as validated, defaults applied; `{}` outside a workspace. */
+  workspace: Partial<WorkspaceConfig>;
+}
+
 /**
  * A scaffold generator in plop's shape (prompts + actions); `metarepo new <name>` runs it
  * through node-plop. `templatesDir` is the base folder that `templateFile` paths are relative to.
@@ -88,8 +98,8 @@ export interface ScaffoldGenerator {
   templatesDir: string;
   /** Inquirer-style prompts (name, message, type, default, choices, validate). */
   prompts: ScaffoldPrompt[];
-  /** plop actions, or a function of the answers returning them. */
-  actions: unknown[] | ((answers: Record<string, unknown>) => unknown[]);
+  /** plop actions, or a function of the answers (and the workspace it runs in) returning them. */
+  actions: unknown[] | ((answers: Record<string, unknown>, context: ScaffoldContext) => unknown[]);
   /** Name of the prompt that `metarepo new <generator> [name]`'s positional argument answers. */
   positional?: string;
   /**

@@ -74,26 +74,6 @@ export function listTemplateLocations(root: string | null): TemplateLocation[] {
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/**
- * The manifest of the workspace template whose generator is `generator` (its `generator` field, else its
- * name), if any. Other manifests are only parsed for that field, so a broken one elsewhere does not matter.
- * @throws MetarepoError when the matching manifest is invalid.
- */
-export async function findTemplateOfGenerator(root: string, generator: string): Promise<TemplateManifest | undefined> {
-  const { parse } = await import('yaml');
-  for (const t of listTemplateLocations(root).filter((l) => l.source === 'workspace')) {
-    let declared: unknown;
-    try {
-      const value = parse(fs.readFileSync(path.join(t.dir, TEMPLATE_MANIFEST), 'utf8')) as { generator?: unknown; name?: unknown } | null;
-      declared = value?.generator ?? value?.name ?? t.name;
-    } catch {
-      continue;
-    }
-    if (declared === generator) return loadTemplateManifest(t.dir, { root });
-  }
-  return undefined;
-}
-
 /** The generator that renders a template, as `runScaffold` takes it. */
 export type TemplateGenerator = ScaffoldGenerator | PlopfileGeneratorRef;
 

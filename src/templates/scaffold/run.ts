@@ -10,7 +10,7 @@ import path from 'node:path';
 import { MetarepoError } from '../../core/errors.js';
 import { safeRelativePath } from '../../core/paths.js';
 import type { FileChange, Tree } from '../../engine/tree.js';
-import type { ScaffoldGenerator } from '../../plugins/api.js';
+import type { ScaffoldContext, ScaffoldGenerator } from '../../plugins/api.js';
 import type { HandlebarsEnv } from '../handlebars.js';
 import type { TemplateManifest } from '../manifest.js';
 import type { WorkspaceConfig } from '../../workspace/config.js';
@@ -68,12 +68,6 @@ export interface RunScaffoldOptions {
  * The second argument of a generator's `actions(answers, context)` function (built-in or plopfile; plop itself
  * passes only the answers): where the workspace is and how it is configured, e.g. `context.workspace.modelsDir`.
  */
-export interface ScaffoldContext {
-  /** Absolute workspace root (output paths are relative to it). */
-  root: string;
-  /** metarepo.yaml as validated, defaults applied; `{}` outside a workspace. */
-  workspace: Partial<WorkspaceConfig>;
-}
 
 /** What {@link runScaffold} returns. */
 export interface ScaffoldResult {
