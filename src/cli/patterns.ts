@@ -121,7 +121,7 @@ export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: {
   const ws = await openWorkspace(g.cwd, 'patterns adopt', { strict: g.strict, write: true });
   let code = 1;
   try {
-    const [{ readProposal }, { adoptProposal }, { Tree }, { commitTree }] = await Promise.all([
+    const [{ readProposal }, { adoptProposal, existingGenerators }, { Tree }, { commitTree }] = await Promise.all([
       import('../patterns/store.js'),
       import('../patterns/adopt.js'),
       import('../engine/tree.js'),
@@ -129,7 +129,7 @@ export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: {
     ]);
     const p = readProposal(ws.root, id);
     const tree = new Tree(ws.root);
-    const result = adoptProposal(tree, p, opts.name);
+    const result = adoptProposal(tree, p, { name: opts.name, existing: await existingGenerators(ws.root, await ws.plugins()) });
     const changes = tree.changes();
     await commitTree(ws, { command: 'patterns adopt', changes, eventData: () => ({ generator: `patterns adopt ${p.id}` }) });
     ws.bus.publish('core:patterns:adopted', { id: p.id, generator: result.name, files: changes.map((c) => c.path) });

@@ -12,13 +12,19 @@
  *   a template that does not reproduce its members fails that test instead of being snapshotted as it renders.
  *
  * For declaration and member units the generator appends the rendered unit to a file the `file` answer names.
+ *
+ * Text from an LLM or from scanned code (descriptions, paths, answers) is data: it reaches the generator's source only
+ * as JSON string literals (`JSON.stringify`), template.yaml only through the `yaml` serializer, and never a comment.
+ * The generator's name is a safe generator name (see `names.ts`) that no other generator has.
  */
 import path from 'node:path';
 import { kebabCase } from 'change-case';
 import { stringify } from 'yaml';
 import { MetarepoError } from '../core/errors.js';
 import type { Tree } from '../engine/tree.js';
+import type { PluginHost } from '../plugins/host.js';
 import { createHandlebars } from '../templates/handlebars.js';
+import { GENERATOR_NAME, safeGeneratorName } from './names.js';
 import type { PatternProposal, PatternVariable } from './propose.js';
 
 /** What {@link adoptProposal} wrote. */
@@ -30,21 +36,49 @@ export interface AdoptResult {
   example: string[];
 }
 
-/** Names a generator may have: what `metarepo new <name>` accepts comfortably. */
-const NAME = /^[a-z][a-z0-9-]*$/;
+/** A generator that exists already, so its name cannot be adopted. */
+export interface ExistingGenerator {
+  name: string;
+  /** Whose it is, for messages: `the built-in generator of plugin "x"`, `the workspace generator in plopfile.mjs`. */
+  owner: string;
+}
+
+/** Options of {@link adoptProposal}. */
+export interface AdoptOptions {
+  /** The generator name (`--name`); default: the safe form of the proposal's name. */
+  name?: string;
+  /** Every generator there is (see {@link existingGenerators}): a name one of them has is refused. */
+  existing?: ExistingGenerator[];
+}
 
 /** Extra answer of non-file units: the file the unit is appended to. */
 const FILE_ANSWER = 'file';
 
 /**
  * Writes the generator, template and snapshots of `p` into `tree` (see the module comment).
- * @throws MetarepoError (exit 2) for an invalid name, a file that already exists (the tree's error), members
- *   outside the workspace (their path template starts with `..`), or a fixture member that no longer exists (or,
- *   for declarations and members, was stored without its span).
+ * @param opts.name - the generator name (`--name`), taken as given when valid; without it, the safe form of the
+ *   proposal's name (see {@link safeGeneratorName}).
+ * @param opts.existing - every generator there is; adopting under one of their names would replace or hide it.
+ * @throws MetarepoError (exit 2) for an invalid name, a name another generator has (naming whose it is), a file that
+ *   already exists (the tree's error), members outside the workspace (their path template starts with `..`), or a
+ *   fixture member that no longer exists (or, for declarations and members, was stored without its span). Nothing is
+ *   written into `tree` then.
  */
-export function adoptProposal(tree: Tree, p: PatternProposal, name = p.name): AdoptResult {
-  if (!NAME.test(name)) {
-    throw new MetarepoError(`"${name}" is not a valid generator name.`, { hint: 'Use lower-case letters, digits and "-", starting with a letter, e.g. --name api-command.' });
+export function adoptProposal(tree: Tree, p: PatternProposal, opts: AdoptOptions = {}): AdoptResult {
+  const name = opts.name ?? safeGeneratorName(p.name);
+  if (name === undefined || !GENERATOR_NAME.test(name)) {
+    throw new MetarepoError(`${JSON.stringify(name ?? p.name)} is not a valid generator name.`, {
+      hint: 'Use lower-case letters, digits and "-", starting with a letter, e.g. --name api-command.',
+    });
+  }
+  const owners = (opts.existing ?? []).filter((g) => g.name === name);
+  if (owners.length > 0) {
+    const taken = new Set((opts.existing ?? []).map((g) => g.name));
+    let free = `${name}-pattern`;
+    for (let i = 2; taken.has(free); i++) free = `${name}-pattern-${i}`;
+    throw new MetarepoError(`The generator name "${name}" is taken: it is ${[...new Set(owners.map((o) => o.owner))].join(', and ')}.`, {
+      hint: `${opts.name === undefined ? `Pattern "${p.id}" would replace or hide it. ` : ''}Adopt under another name with --name <generator>, e.g. --name ${free}.`,
+    });
   }
   const fileUnits = p.unit === 'file';
   if (fileUnits && (p.pathTemplate === undefined || p.pathTemplate.startsWith('../'))) {
@@ -77,6 +111,32 @@ export function adoptProposal(tree: Tree, p: PatternProposal, name = p.name): Ad
   const example = ['metarepo', 'new', name, ...Object.entries(first.answers).flatMap(([k, v]) => ['--set', `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`])];
   if (!fileUnits) example.push('--set', `${FILE_ANSWER}=${p.members[first.member].path}`);
   return { name, files, example };
+}
+
+/**
+ * Every scaffold generator of the workspace with whose it is: those plugins register (built-in ones and the rest,
+ * activating the plugins that declare any), those that plugins declare but do not register now (disabled or failed:
+ * enabled again, they would clash), and those of the workspace's plopfiles (the root plopfile and
+ * `generators/*.mjs`).
+ * @throws MetarepoError as `metarepo new` does when a workspace plopfile cannot be loaded or two define one name.
+ */
+export async function existingGenerators(root: string, plugins: PluginHost): Promise<ExistingGenerator[]> {
+  await plugins.scaffolds();
+  const pluginOwner = (plugin: string) => {
+    const source = plugins.records.get(plugin)?.manifest.source;
+    return source === 'builtin' ? `the built-in generator of plugin "${plugin}"` : `the generator of ${source ? `${source} ` : ''}plugin "${plugin}"`;
+  };
+  const out: ExistingGenerator[] = plugins.registry.list('scaffold').map((c) => ({ name: c.item.name, owner: pluginOwner(c.plugin) }));
+  for (const r of plugins.list()) {
+    for (const declared of r.manifest.contributes.scaffolds) {
+      if (!out.some((o) => o.name === declared && o.owner === pluginOwner(r.manifest.name))) {
+        out.push({ name: declared, owner: `${pluginOwner(r.manifest.name)} (${r.lifecycle.state === 'failed' ? 'failed' : r.enabledInConfig ? 'declared' : 'disabled'})` });
+      }
+    }
+  }
+  const { loadPlopfiles } = await import('../templates/scaffold/plopfiles.js');
+  for (const g of await loadPlopfiles(root)) out.push({ name: g.name, owner: `the workspace generator in ${path.relative(root, g.plopfile).split(path.sep).join('/')}` });
+  return out;
 }
 
 /** `.ts` for `src/a.ts`, `.d.ts` for `types/a.d.ts`; empty without an extension. */
@@ -165,16 +225,22 @@ function templateYaml(p: PatternProposal, name: string, fixtures: Fixture[]): st
 function plopfile(p: PatternProposal, name: string, destination: string, fileTemplate: string): string {
   const top = p.variables.filter((v) => v.list === undefined);
   const prompts = top.map((v) => promptSource(v));
-  if (p.unit !== 'file') prompts.push(`      { type: 'input', name: '${FILE_ANSWER}', message: 'File to append to (relative to the workspace root)' },`);
+  if (p.unit !== 'file') prompts.push(`      { type: 'input', name: ${js(FILE_ANSWER)}, message: 'File to append to (relative to the workspace root)' },`);
   const action =
     p.unit === 'file'
-      ? `{ type: 'addMany', destination: ${js(destination)}, base: '../templates/${name}/files', templateFiles: '../templates/${name}/files/**' }`
+      ? `{ type: 'addMany', destination: ${js(destination)}, base: ${js(`../templates/${name}/files`)}, templateFiles: ${js(`../templates/${name}/files/**`)} }`
       : // An empty `add` first, so appending to a file that does not exist yet creates it (and a fixture renders alone).
-        `{ type: 'add', path: '{{${FILE_ANSWER}}}', template: '', skipIfExists: true }, { type: 'append', path: '{{${FILE_ANSWER}}}', templateFile: '../templates/${name}/files/${fileTemplate}.hbs', separator: '', unique: false }`;
+        `{ type: 'add', path: ${js(`{{${FILE_ANSWER}}}`)}, template: '', skipIfExists: true }, { type: 'append', path: ${js(`{{${FILE_ANSWER}}}`)}, templateFile: ${js(`../templates/${name}/files/${fileTemplate}.hbs`)}, separator: '', unique: false }`;
+  // Comments hold fixed text only (and the name, which is checked to be a safe generator name); everything that
+  // came from the LLM or from scanned code is in the string literals below.
   return [
-    `// Scaffold generator "${name}", adopted by \`metarepo patterns adopt ${p.id}\` from ${p.description}.`,
+    `// Scaffold generator adopted by \`metarepo patterns adopt\`: GENERATOR is its name, PATTERN the detected pattern.`,
     `// metarepo loads every generators/*.mjs file as a plopfile, so \`metarepo new ${name}\` runs it. The template is`,
     `// templates/${name}/files/; its variables and fixtures are described in templates/${name}/template.yaml.`,
+    '',
+    `const GENERATOR = ${js(name)};`,
+    `export const PATTERN = ${js(p.id)};`,
+    `const DESCRIPTION = ${js(p.description)};`,
     '',
     '/** Lists are answered as JSON arrays, e.g. --set items=\'["a","b"]\'. */',
     'function jsonList(value) {',
@@ -190,8 +256,8 @@ function plopfile(p: PatternProposal, name: string, destination: string, fileTem
     '}',
     '',
     'export default function (plop) {',
-    `  plop.setGenerator(${js(name)}, {`,
-    `    description: ${js(p.description)},`,
+    '  plop.setGenerator(GENERATOR, {',
+    '    description: DESCRIPTION,',
     '    prompts: [',
     ...prompts,
     '    ],',
@@ -203,14 +269,18 @@ function plopfile(p: PatternProposal, name: string, destination: string, fileTem
 }
 
 function promptSource(v: PatternVariable): string {
-  const when = v.requires.length > 0 ? `, when: (a) => ${v.requires.map((r) => `a.${r} === true`).join(' && ')}` : '';
+  const when = v.requires.length > 0 ? `, when: (a) => ${v.requires.map((r) => `a[${js(r)}] === true`).join(' && ')}` : '';
   const message = js(v.description);
   if (v.kind === 'flag') return `      { type: 'confirm', name: ${js(v.name)}, message: ${message}, default: false${when} },`;
   if (v.kind === 'list') return `      { type: 'input', name: ${js(v.name)}, message: ${js(`${v.description} (a JSON array)`)}, default: [], filter: jsonList${when} },`;
   return `      { type: 'input', name: ${js(v.name)}, message: ${message}${when} },`;
 }
 
+/**
+ * A JavaScript string literal of `s`: JSON.stringify escapes quotes, backslashes, line breaks, control characters
+ * and lone surrogates; U+2028 and U+2029 are escaped too, so the line of source stays one line for every reader.
+ */
 function js(s: string): string {
-  return JSON.stringify(s);
+  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 

@@ -2,7 +2,7 @@
  * Stage 9, optional: an LLM names what the deterministic stages found. For each proposal it receives the template,
  * a few members' answers and the variable table, and answers — as JSON-schema structured output — a family name, a
  * description, and a name and description per variable. Every suggestion is checked (valid, unique, unreserved
- * identifiers; a kebab-case family name) and applied by renaming the template's variable references in its
+ * identifiers; the family name is reduced to a safe generator name, see `names.ts`) and applied by renaming the template's variable references in its
  * Handlebars syntax tree, then re-verified: each member must render to exactly what it rendered to before. A
  * suggestion that fails any check is rejected with a message and the deterministic proposal stays, so the LLM can
  * never lower fidelity.
@@ -20,6 +20,7 @@ import type { WorkspaceConfig } from '../generated/workspace.js';
 import { createHandlebars, type HandlebarsEnv } from '../templates/handlebars.js';
 import { STATE_DIR } from '../core/layout.js';
 import type { PatternProposal } from './propose.js';
+import { safeGeneratorName } from './names.js';
 import { RESERVED_NAMES } from './variables.js';
 
 /** Where answers are cached, relative to the workspace root. */
@@ -230,7 +231,6 @@ export async function checkedSuggestion(
   const problems = await schemaProblems(parsed);
   if (problems.length > 0) return { reason: `it does not follow the expected schema: ${problems.join('; ')}` };
   const s = parsed as NamingSuggestion;
-  if (!/^[a-z][a-z0-9-]*$/.test(s.familyName)) return { reason: `family name "${s.familyName}" is not kebab-case` };
   const known = new Set(p.variables.map((v) => v.name));
   const renamed: Record<string, string> = {};
   for (const v of s.variables) {
@@ -243,7 +243,8 @@ export async function checkedSuggestion(
   const descriptions = new Map(s.variables.map((v) => [v.from, v.description]));
   const proposal: PatternProposal = {
     ...p,
-    name: s.familyName,
+    // The family name becomes a file name and a command word: reduced to a safe generator name, or not taken.
+    name: safeGeneratorName(s.familyName) ?? p.name,
     description: s.description,
     template: renameReferences(hb, p.template, renamed),
     ...(p.pathTemplate !== undefined ? { pathTemplate: renameReferences(hb, p.pathTemplate, renamed) } : {}),

@@ -5,9 +5,9 @@
  * `minMembers` verified members.
  */
 import path from 'node:path';
-import { kebabCase } from 'change-case';
 import { antiUnify, type FamilyClass, type GNode } from './anti-unify.js';
 import { emitPath, emitTemplate } from './emit.js';
+import { safeGeneratorName } from './names.js';
 import type { ShapeClass } from './fingerprint.js';
 import { savings } from './rank.js';
 import { commonAffixes } from './words.js';
@@ -252,6 +252,7 @@ function familyName(d: Draft, pathTemplate: string | undefined, unitKind: string
   const keys = commonAffixes(d.members.map((m) => m.unit.key));
   const file = pathTemplate ? path.posix.basename(pathTemplate).replace(/\{\{[^}]*\}\}/g, ' ').replace(/\..*$/, '') : `${keys.prefix} ${keys.suffix}`;
   const folder = path.posix.basename(path.posix.dirname(d.members[0].unit.file.path));
-  const base = kebabCase(file) || kebabCase(folder) || 'pattern';
-  return unitKind === 'file' ? base : `${base}-${kebabCase(unitKind)}`;
+  // Scanned names become file names and command words: only their safe form (see names.ts) is taken.
+  const base = safeGeneratorName(file) ?? safeGeneratorName(folder) ?? 'pattern';
+  return unitKind === 'file' ? base : (safeGeneratorName(`${base}-${unitKind}`) ?? base);
 }

@@ -46,7 +46,6 @@ describe('checking a suggestion', () => {
   it.each([
     ['not JSON', 'Here you go: name → operation', 'it is not JSON'],
     ['off-schema', JSON.stringify({ familyName: 'x', variables: [] }), 'it does not follow the expected schema: / must have required property \'description\''],
-    ['a family name that is not kebab-case', suggestion([], 'HTTP Handler'), 'family name "HTTP Handler" is not kebab-case'],
     ['an unknown variable', suggestion([{ from: 'nope', to: 'x' }]), 'it renames "nope", which is not a variable of the template'],
     ['an unusable name', suggestion([{ from: 'name', to: 'lowerCase' }]), '"lowerCase" is not a usable variable name'],
     ['a name clash', suggestion([{ from: 'name', to: 'route' }]), 'two variables would have the same name'],
