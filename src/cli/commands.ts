@@ -30,6 +30,7 @@ export function registerCommands(program: Command, globals: Globals): void {
     .command('new [generator] [name]')
     .description('scaffold from a generator (built-in, plopfile or generators/*.mjs); lists generators without arguments')
     .option('-s, --set <key=value...>', 'answer a prompt', collect, [])
+    .option('--answers <file>', 'answers as a JSON object from a file, or - for stdin (--set wins for the keys it names)')
     .option('--dry-run', 'print what would be created, write nothing')
     .option('-y, --yes', 'accept defaults for prompts not answered by --set')
     .action(act(async () => (await import('./new.js')).newCommand));
@@ -200,6 +201,7 @@ export function registerCommands(program: Command, globals: Globals): void {
   patterns
     .command('show <id>')
     .description('a stored pattern: template, variables, members and verification')
+    .option('--answers <member>', "print one member's answers (its path or key) as JSON, for metarepo new <generator> --answers -")
     .action(act(async () => (await import('./patterns.js')).patternsShowCommand));
   patterns
     .command('adopt <id>')

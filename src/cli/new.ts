@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
 import { MetarepoError } from '../core/errors.js';
@@ -13,6 +14,8 @@ import { emit, type GlobalOptions } from './output.js';
 
 interface NewOptions {
   set: string[];
+  /** `--answers <file.json|->`: answers as a JSON object, from a file or stdin. */
+  answers?: string;
   dryRun?: boolean;
   yes?: boolean;
 }
@@ -32,7 +35,8 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
       return code;
     }
     const entry = await findScaffoldGenerator(ws.root, generatorName, builtins);
-    const answers = parseSets(opts.set);
+    // --answers first, then --set over it for the keys it names (and the positional name over both).
+    const answers = { ...(opts.answers !== undefined ? await readAnswers(opts.answers, g.cwd) : {}), ...parseSets(opts.set) };
     if (name !== undefined) {
       const key = ('positional' in entry.generator && entry.generator.positional) || 'name';
       answers[key] = name;
@@ -44,7 +48,7 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
       tree,
       generator: entry.generator,
       answers,
-      interactive: !!process.stdin.isTTY && !opts.yes && !g.json,
+      interactive: !!process.stdin.isTTY && !opts.yes && !g.json && opts.answers !== '-',
       dryRun: opts.dryRun,
     });
     const written = result.changes.filter((c) => c.content !== undefined);
@@ -89,4 +93,46 @@ export function parseSets(sets: string[]): Record<string, unknown> {
     out[s.slice(0, eq)] = s.slice(eq + 1);
   }
   return out;
+}
+
+/** What `--answers -` reads, named in messages. */
+const STDIN_LABEL = '<stdin>';
+
+/**
+ * Reads `--answers <file.json|->`: a JSON object of answers (question name → value, typed as JSON: `true`, numbers,
+ * arrays and objects are taken as they are; strings are converted per question as `--set` values are). `-` reads
+ * stdin to its end; a file name is relative to `cwd`.
+ * @throws MetarepoError (exit 2) when the file cannot be read, is not valid JSON (file, line, column), or holds
+ *   anything but an object (file and the value's line and column).
+ */
+export async function readAnswers(source: string, cwd: string): Promise<Record<string, unknown>> {
+  const label = source === '-' ? STDIN_LABEL : source;
+  let text: string;
+  try {
+    if (source === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      text = Buffer.concat(chunks).toString('utf8');
+    } else {
+      text = fs.readFileSync(path.resolve(cwd, source), 'utf8');
+    }
+  } catch (e) {
+    throw new MetarepoError(`Cannot read the answers in ${label}: ${(e as Error).message}`, {
+      location: { file: label },
+      hint: 'Pass a JSON file of answers, e.g. --answers answers.json, or - to read them from stdin.',
+      cause: e,
+    });
+  }
+  const { parseJsonWithPositions } = await import('../core/json-positions.js');
+  const parsed = parseJsonWithPositions(text, label);
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    const { line, column } = parsed.locate('');
+    throw new MetarepoError(`${label} must hold a JSON object of answers (question name → value), not ${kind} (line ${line}, column ${column}).`, {
+      location: { file: label, line, column },
+      hint: 'Write the answers as one object, e.g. {"name": "payments", "withTests": true}; metarepo patterns show <id> --answers <member> prints one.',
+    });
+  }
+  return value as Record<string, unknown>;
 }

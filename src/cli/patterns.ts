@@ -16,6 +16,8 @@ interface DetectOptions {
 const SHOWN = 10;
 /** Template lines previewed per family. */
 const PREVIEW_LINES = 6;
+/** Longest `metarepo new … --set …` example `adopt` prints; a longer one is shown as a pipe from `patterns show`. */
+const EXAMPLE_LIMIT = 2000;
 
 /**
  * `metarepo patterns detect <path…>`: finds families, verifies a template for each, stores them, prints a ranked
@@ -80,13 +82,25 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
   }
 }
 
-/** `metarepo patterns show <id>`: one stored proposal in full. */
-export async function patternsShowCommand(g: GlobalOptions, id: string): Promise<number> {
+/**
+ * `metarepo patterns show <id> [--answers <member>]`: one stored proposal in full, or with `--answers` one member's
+ * answers as JSON (with or without `--json`), for `metarepo new <generator> --answers -`.
+ * @throws MetarepoError (exit 2) for an unknown id or member.
+ */
+export async function patternsShowCommand(g: GlobalOptions, id: string, opts: { answers?: string } = {}): Promise<number> {
   const ws = await openWorkspace(g.cwd, 'patterns show', { strict: g.strict });
   let code = 1;
   try {
-    const { readProposal, PATTERNS_DIR } = await import('../patterns/store.js');
+    const { readProposal, memberAnswers, PATTERNS_DIR } = await import('../patterns/store.js');
     const p = readProposal(ws.root, id);
+    if (opts.answers !== undefined) {
+      // A member path may be given relative to the current folder, like every path argument.
+      const asPath = path.relative(ws.root, path.resolve(g.cwd, opts.answers)).split(path.sep).join('/');
+      const answers = memberAnswers(p, p.members.some((m) => m.path === asPath) ? asPath : opts.answers);
+      code = 0;
+      emit(g, answers, () => JSON.stringify(answers, null, 2));
+      return code;
+    }
     code = 0;
     emit(g, { ...p, fidelity: fidelity(p) }, () => {
       const lines = [
@@ -134,8 +148,11 @@ export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: {
     await commitTree(ws, { command: 'patterns adopt', changes, eventData: () => ({ generator: `patterns adopt ${p.id}` }) });
     ws.bus.publish('core:patterns:adopted', { id: p.id, generator: result.name, files: changes.map((c) => c.path) });
     code = 0;
+    // Answers too long for a command line (one argument may hold 128 KiB on Linux) go through a pipe instead.
+    const example = result.example.map(shellQuote).join(' ');
+    const piped = `metarepo patterns show ${shellQuote(p.id)} --answers ${shellQuote(result.exampleMember)} | metarepo new ${result.name} --answers -${p.unit === 'file' ? '' : ` --set file=${shellQuote(result.exampleMember)}`}`;
     emit(g, { id: p.id, generator: result.name, files: changes.map((c) => c.path), example: result.example }, () =>
-      [...changes.map((c) => `  create ${c.path}`), '', `Scaffold the next member with:`, `  ${result.example.map(shellQuote).join(' ')}`].join('\n'),
+      [...changes.map((c) => `  create ${c.path}`), '', `Scaffold the next member with:`, `  ${example.length > EXAMPLE_LIMIT ? piped : example}`].join('\n'),
     );
     return code;
   } catch (e) {

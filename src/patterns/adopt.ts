@@ -34,6 +34,8 @@ export interface AdoptResult {
   files: string[];
   /** `metarepo new …` reproducing the first fixture. */
   example: string[];
+  /** The first fixture's member (its path), whose answers `metarepo patterns show <id> --answers <member>` prints. */
+  exampleMember: string;
 }
 
 /** A generator that exists already, so its name cannot be adopted. */
@@ -110,7 +112,7 @@ export function adoptProposal(tree: Tree, p: PatternProposal, opts: AdoptOptions
   const first = fixtures[0];
   const example = ['metarepo', 'new', name, ...Object.entries(first.answers).flatMap(([k, v]) => ['--set', `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`])];
   if (!fileUnits) example.push('--set', `${FILE_ANSWER}=${p.members[first.member].path}`);
-  return { name, files, example };
+  return { name, files, example, exampleMember: p.members[first.member].path };
 }
 
 /**

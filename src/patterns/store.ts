@@ -1,7 +1,8 @@
 /**
  * The proposals of the last detection run, kept under `.metarepo/patterns/` for `patterns show` and `patterns
  * adopt`: `index.json` (the ranked list), and per proposal `<id>/proposal.json`, `<id>/template.hbs`,
- * `<id>/answers.json` (each verified member's path and answers) and `<id>/verification.log`. A run replaces the
+ * `<id>/answers.json` (each verified member's path and answers; {@link memberAnswers} picks one) and
+ * `<id>/verification.log`. A run replaces the
  * folder as a whole (written beside it, then renamed), so readers never see half of one run and half of another.
  */
 import fs from 'node:fs';
@@ -111,6 +112,37 @@ export function readProposal(root: string, id: string): PatternProposal {
   const rest = readJson(path.join(dir, 'proposal.json')) as Omit<PatternProposal, 'template' | 'answers'>;
   const answers = (readJson(path.join(dir, 'answers.json')) as Array<{ answers: Record<string, unknown> }>).map((a) => a.answers);
   return { ...rest, template: fs.readFileSync(path.join(dir, 'template.hbs'), 'utf8'), answers };
+}
+
+/** Members listed by name in the message of {@link memberAnswers} before the rest are counted. */
+const LISTED_MEMBERS = 10;
+
+/**
+ * The answers that render one member of `p` (what `patterns show <id> --answers <member>` prints, and
+ * `metarepo new <generator> --answers -` takes), the member named by its path (relative to the workspace root) or,
+ * when no path matches, by its key (file name without extensions, or declared name).
+ * @throws MetarepoError (exit 2) when no member matches (listing members), or a key names several (listing their
+ *   paths).
+ */
+export function memberAnswers(p: PatternProposal, member: string): Record<string, unknown> {
+  let index = p.members.findIndex((m) => m.path === member);
+  if (index < 0) {
+    const byKey = p.members.flatMap((m, i) => (m.key === member ? [i] : []));
+    if (byKey.length > 1) {
+      throw new MetarepoError(`"${member}" is the key of ${byKey.length} members of pattern "${p.id}".`, {
+        hint: `Name one by its path: ${byKey.map((i) => p.members[i].path).join(', ')}.`,
+      });
+    }
+    index = byKey[0] ?? -1;
+  }
+  if (index < 0) {
+    const listed = p.members.slice(0, LISTED_MEMBERS).map((m) => (p.unit === 'file' ? m.path : `${m.path} (${m.key})`));
+    const more = p.members.length - listed.length;
+    throw new MetarepoError(`Pattern "${p.id}" has no member "${member}".`, {
+      hint: `Name a member by its path or key: ${listed.join(', ')}${more > 0 ? `, and ${more} more (see ${PATTERNS_DIR}/${p.id}/answers.json)` : ''}.`,
+    });
+  }
+  return p.answers[index];
 }
 
 /** One line per candidate member: `exact`, `ast-equal` or `failed`, with the first difference for the latter two. */
