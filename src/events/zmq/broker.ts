@@ -5,7 +5,7 @@ import type * as Zmq from 'zeromq';
 import { TOOL_VERSION } from '../../core/version.js';
 import { STATE_DIR } from '../../core/layout.js';
 import { eventsDir } from '../dir.js';
-import { EventLog, firstSequence, readEvents } from '../log.js';
+import { EventLog, firstSequence, formatCorruptLine, readEvents } from '../log.js';
 import { defaultEndpoints, logBrokerLine, removeBrokerInfo, writeBrokerInfo, type BrokerEndpoints, type BrokerInfo } from './info.js';
 import { Cmd, HEARTBEAT_TYPE, PROTOCOL_VERSION, ingestLines, parseIngest, type BrokerStats } from './protocol.js';
 import { RecentEvents } from './recent.js';
@@ -40,16 +40,13 @@ export interface BrokerOptions {
 }
 
 /**
- * Renders an envelope with its sequence. The publisher's JSON is reused with the sequence spliced in before
- * the closing brace (valid: it parsed as a non-empty object), saving a stringify per event; an envelope that
- * arrived with a `sequence` of its own is re-serialised so the broker's replaces it.
+ * Renders an envelope with its sequence: the JSON (without `sequence`: `parseIngest` drops one a publisher set) with
+ * the sequence spliced in before the closing brace (valid: it parsed as a non-empty object), saving a stringify per
+ * event, and putting `sequence` last in every line as readers expect.
  */
-function stamper(envelope: Record<string, unknown>, json: string): (sequence: number) => string {
-  if (!('sequence' in envelope)) {
-    const head = json.slice(0, json.lastIndexOf('}'));
-    return (sequence) => `${head},"sequence":${sequence}}`;
-  }
-  return (sequence) => JSON.stringify({ ...envelope, sequence });
+function stamper(json: string): (sequence: number) => string {
+  const head = json.slice(0, json.lastIndexOf('}'));
+  return (sequence) => `${head},"sequence":${sequence}}`;
 }
 
 /**
@@ -107,7 +104,8 @@ export class Broker {
    */
   static async start(root: string, opts: BrokerOptions = {}): Promise<Broker> {
     const zmq = await import('zeromq');
-    const log = opts.log === false ? null : new EventLog(eventsDir(root), { exclusive: true, maxBytes: opts.maxLogBytes, keepSegments: opts.keepSegments });
+    const warn = (message: string) => logBrokerLine(root, 'warn', message);
+    const log = opts.log === false ? null : new EventLog(eventsDir(root), { exclusive: true, maxBytes: opts.maxLogBytes, keepSegments: opts.keepSegments, warn });
     const sockets = {
       ingest: new zmq.Router({ linger: 0 }),
       publish: new zmq.Publisher({ linger: 100, sendHighWaterMark: opts.publishHwm ?? 10_000 }),
@@ -161,10 +159,14 @@ export class Broker {
     logBrokerLine(this.root, 'info', `stopped pid ${process.pid}, latest sequence ${this.sequence}, ${JSON.stringify(this.stats)}`);
   }
 
-  /** Loads the end of the log into memory, so replays start fast and resent events are recognised after a restart. */
+  /**
+   * Loads the end of the log into memory, so replays start fast and resent events are recognised after a restart.
+   * Lines there that are no events are reported in `.metarepo/broker.log`.
+   */
   private remember(): void {
     if (!this.log) return;
-    for (const e of readEvents(this.log.dir, { since: Math.max(0, this.sequence - this.opts.memoryEvents) })) {
+    const onCorrupt = (c: Parameters<typeof formatCorruptLine>[0]) => this.warn(`corrupt line in the event log, skipped: ${formatCorruptLine(c)}`);
+    for (const e of readEvents(this.log.dir, { since: Math.max(0, this.sequence - this.opts.memoryEvents), onCorrupt })) {
       this.recent.add({ sequence: e.sequence!, id: e.id, type: e.type, json: JSON.stringify(e) });
     }
   }
@@ -233,7 +235,7 @@ export class Broker {
         }
         seen?.set(envelope.id, fresh.length);
         replies.push({ peer: peer!, id: envelope.id, index: fresh.length });
-        fresh.push({ id: envelope.id, type: envelope.type, resent, render: stamper(envelope, json) });
+        fresh.push({ id: envelope.id, type: envelope.type, resent, render: stamper(json) });
       }
     }
     const first = this.sequence + 1;

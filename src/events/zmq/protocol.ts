@@ -1,3 +1,5 @@
+import { MAX_EVENT_BYTES, oversizeBytes } from '../log.js';
+
 /**
  * The broker's wire protocol (version 2). Every frame is UTF-8 text; envelopes are CloudEvents JSON.
  *
@@ -62,7 +64,9 @@ const TYPE_SHAPE = /^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$/;
 
 /**
  * Basic shape check of one ingest line (an envelope's JSON): JSON object, `specversion` 1.0, non-empty string
- * `id` (without line breaks), `source`, `type` (`a:b[:c…]`), `time`, `runid`, and a `data` member. Payload schemas are not checked here.
+ * `id` (without line breaks), `source`, `type` (`a:b[:c…]`), `time`, `runid`, and a `data` member; at most
+ * MAX_EVENT_BYTES of JSON. Payload schemas are not checked here. A `sequence` the publisher set is dropped (the
+ * broker stamps its own; the JSON returned is then re-serialised without it).
  * @returns the envelope with its JSON text, or the reason it is rejected (with its `id` when one could be read).
  */
 export function parseIngest(json: string): { envelope: Record<string, unknown> & { id: string; type: string }; json: string } | { reason: string; id: string } {
@@ -82,6 +86,12 @@ export function parseIngest(json: string): { envelope: Record<string, unknown> &
   if (id.includes('\n')) return { reason: 'id must not contain a line break (acknowledgements are one line per event)', id };
   if (!TYPE_SHAPE.test(env.type as string)) return { reason: `type "${env.type as string}" is not domain:entity:action`, id };
   if (!('data' in env)) return { reason: 'data is missing', id };
+  if ('sequence' in env) {
+    delete env.sequence;
+    json = JSON.stringify(env);
+  }
+  const over = oversizeBytes(json);
+  if (over !== undefined) return { reason: `envelope is ${over} bytes of JSON, over the limit of ${MAX_EVENT_BYTES} bytes for one event`, id };
   return { envelope: env as Record<string, unknown> & { id: string; type: string }, json };
 }
 

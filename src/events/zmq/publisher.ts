@@ -1,7 +1,7 @@
 import type * as Zmq from 'zeromq';
 import { eventsDir } from '../dir.js';
 import type { EventEnvelope } from '../envelope.js';
-import { EventLog, lastSequence, readEvents, type EventLogOptions } from '../log.js';
+import { EventLog, eventTooLarge, lastSequence, oversizeBytes, readEvents, type EventLogOptions } from '../log.js';
 import { readBrokerInfo, type BrokerInfo } from './info.js';
 import { Cmd } from './protocol.js';
 
@@ -79,7 +79,8 @@ export class ReliablePublisher {
   /**
    * Hands one event over: queued for the broker, or (while no broker owns the log) appended to it at once, which
    * stamps its `sequence` now; through the broker, `sequence` is set when the acknowledgement arrives.
-   * @throws the JSON.stringify error for data that cannot be serialised (nothing is queued).
+   * @throws the JSON.stringify error for data that cannot be serialised; a MetarepoError (exit 2) for an event over
+   *   MAX_EVENT_BYTES of JSON (see `eventTooLarge`). Nothing is queued or logged then.
    */
   publish(env: EventEnvelope): void {
     if (this.mode === 'log') {
@@ -90,6 +91,8 @@ export class ReliablePublisher {
     // Only the queue keeps the JSON, until it is sent: a resend (rare) serialises again, so thousands of events
     // awaiting their acknowledgement do not hold a second copy each through garbage collections.
     const json = JSON.stringify(env);
+    const over = oversizeBytes(json);
+    if (over !== undefined) throw eventTooLarge(env.type, over);
     if (this.pending.size === 0) this.lastProgress = Date.now();
     this.pending.set(env.id, { env, floor: this.floor });
     this.queue.push(json);

@@ -53,14 +53,21 @@ describe('EventLog', () => {
     expect(next.sequence).toBe(101);
   });
 
-  it('skips a half-written last line', () => {
+  it('skips a half-written last line, and never reuses its sequence', () => {
     const dir = tmp();
     const bus = new InProcessBus(new EventLog(dir));
     bus.publish('test:log:ok', {});
     bus.close();
     fs.appendFileSync(path.join(dir, 'events.jsonl'), '{"type":"core:te');
     expect([...readEvents(dir)]).toHaveLength(1);
-    expect(new InProcessBus(new EventLog(dir)).publish('test:log:next', {}).sequence).toBe(2);
+    const stderr = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write; // the set-aside notice
+    try {
+      // 2 is reserved for the cut-off event (issue 13 item 2; see corruption-log.test.ts).
+      expect(new InProcessBus(new EventLog(dir)).publish('test:log:next', {}).sequence).toBe(3);
+    } finally {
+      process.stderr.write = stderr;
+    }
   });
 
   it('delivers to matching subscribers only, and a throwing subscriber does not reach the publisher', () => {
