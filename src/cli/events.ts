@@ -1,21 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { matchesType, type EventEnvelope } from '../events/envelope.js';
-import { parseLines, readEvents } from '../events/log.js';
+import { formatCorruptLine, lineNumberAt, locator, parseLines, readEvents, setAsideFiles, type CorruptLine } from '../events/log.js';
 import { eventsDir } from '../events/dir.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 
-/** `metarepo events`: prints logged events, one per line (JSON lines with --json). Reading publishes nothing. */
+/**
+ * `metarepo events`: prints logged events, one per line (JSON lines with --json). Reading publishes nothing. Lines of
+ * the log that are no events, and events set aside as cut off by a crash, are reported as warnings on stderr (never
+ * on stdout).
+ */
 export async function eventsCommand(g: GlobalOptions, opts: { type?: string; since?: number; follow?: boolean }): Promise<number> {
-  const dir = eventsDir(requireWorkspaceRoot(g.cwd));
+  const root = requireWorkspaceRoot(g.cwd);
+  const dir = eventsDir(root);
+  const warnCorrupt = (c: CorruptLine) => process.stderr.write(`metarepo: warning: skipped a corrupt line of the event log: ${formatCorruptLine(c, root)}\n`);
   let last = opts.since ?? 0;
   const print = (e: EventEnvelope) => {
     last = Math.max(last, e.sequence ?? 0);
     if (opts.type && !matchesType(opts.type, e.type)) return;
     process.stdout.write(g.json ? `${JSON.stringify(e)}\n` : `${String(e.sequence).padStart(6)} ${e.time} ${e.type} ${JSON.stringify(e.data)}\n`);
   };
-  const root = requireWorkspaceRoot(g.cwd);
   const { readBrokerInfo } = await import('../events/zmq/info.js');
   if (opts.follow && readBrokerInfo(root)) {
     // Through the broker: replay from the sequence asked for, then live, with no gap and no duplicate.
@@ -23,14 +28,20 @@ export async function eventsCommand(g: GlobalOptions, opts: { type?: string; sin
     await subscribeFrom(root, { since: last, pattern: opts.type ?? '*' }, (e) => print(e));
     return new Promise<number>(() => undefined); // until Ctrl-C
   }
-  for (const e of readEvents(dir, { since: last })) print(e);
+  for (const aside of setAsideFiles(dir)) {
+    if (aside.sequence <= last) continue;
+    process.stderr.write(
+      `metarepo: warning: sequence ${aside.sequence} has no event: it was cut off by a crash; its partial line is in ${path.relative(root, aside.file)}\n`,
+    );
+  }
+  for (const e of readEvents(dir, { since: last, onCorrupt: warnCorrupt })) print(e);
   if (!opts.follow) return 0;
-  await follow(dir, () => last, print);
+  await follow(dir, () => last, print, warnCorrupt);
   return 0;
 }
 
 /** Polls the live segment for appended lines (and notices rotation) until the process is stopped. */
-async function follow(dir: string, since: () => number, print: (e: EventEnvelope) => void): Promise<never> {
+async function follow(dir: string, since: () => number, print: (e: EventEnvelope) => void, onCorrupt: (c: CorruptLine) => void): Promise<never> {
   const live = path.join(dir, 'events.jsonl');
   let offset = size(live);
   for (;;) {
@@ -38,7 +49,7 @@ async function follow(dir: string, since: () => number, print: (e: EventEnvelope
     const now = size(live);
     if (now < offset) {
       // Rotated: everything after our last sequence is in the segments now.
-      for (const e of readEvents(dir, { since: since() })) print(e);
+      for (const e of readEvents(dir, { since: since(), onCorrupt })) print(e);
       offset = size(live);
       continue;
     }
@@ -47,10 +58,11 @@ async function follow(dir: string, since: () => number, print: (e: EventEnvelope
     const buf = Buffer.alloc(now - offset);
     fs.readSync(fd, buf, 0, buf.length, offset);
     fs.closeSync(fd);
-    const text = buf.toString('utf8');
-    const complete = text.lastIndexOf('\n') + 1; // keep a half-written line for the next poll
-    offset += Buffer.byteLength(text.slice(0, complete));
-    for (const e of parseLines(text.slice(0, complete), since())) print(e);
+    const complete = buf.lastIndexOf(0x0a) + 1; // keep a half-written line for the next poll
+    const from = offset;
+    offset += complete;
+    const report = (index: number, reason: string) => locator(live, buf, from, lineNumberAt(live, from), onCorrupt)(index, reason);
+    for (const e of parseLines(buf.toString('utf8', 0, complete), since(), report)) print(e);
   }
 }
 

@@ -1,6 +1,7 @@
 import { MetarepoError, formatLocation } from '../core/errors.js';
 import { InProcessBus } from '../events/in-process-bus.js';
-import { readEvents } from '../events/log.js';
+import path from 'node:path';
+import { formatCorruptLine, readEvents, setAsideFiles, type CorruptLine } from '../events/log.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { ModelRegistry } from '../models/registry.js';
 import { loadConfig } from './config.js';
@@ -20,7 +21,8 @@ export interface HealthResult {
  * Runs every health check, each independently (a failing config does not hide a broken model):
  * config (metarepo.yaml validates), models (every model loads and validates), templates (every Handlebars file
  * in built-in and workspace templates compiles), events (an event published on the bus reaches a subscriber
- * and is read back from the log — through the broker when one runs, with the latency), broker (when one runs:
+ * and is read back from the log — through the broker when one runs, with the latency — and the log holds no corrupt
+ * line and no cut-off event set aside: each is named with its file, line and byte offset), broker (when one runs:
  * it answers, with its latest sequence).
  * @param lintTemplates - compiles every template file of the workspace and returns how many compiled; throws on the
  *   first that does not (passed in by the caller: templates are a layer above the workspace).
@@ -73,8 +75,37 @@ async function eventRoundTrip(root: string): Promise<string> {
   } finally {
     await bus.close();
   }
-  if (![...readEvents(dir)].some((e) => e.id === sent!.id)) throw new Error(`the ping was not found in ${dir}`);
-  return `publish → subscribe through the ${through} in ${latencyMs.toFixed(2)} ms, and logged`;
+  const corrupt: CorruptLine[] = [];
+  let found = false;
+  for (const e of readEvents(dir, { onCorrupt: (c) => void corrupt.push(c) })) found ||= e.id === sent!.id;
+  if (!found) throw new Error(`the ping was not found in ${dir}`);
+  const passed = `publish → subscribe through the ${through} in ${latencyMs.toFixed(2)} ms, and logged`;
+  const problems = logProblems(root, corrupt, setAsideFiles(dir));
+  if (problems) throw new Error(`${passed}, but ${problems}`);
+  return passed;
+}
+
+/** How many corrupt lines and set-aside cut-off events to name before "and N more". */
+const NAMED = 5;
+
+/**
+ * What is wrong with the log, in one sentence, or '' when nothing is: corrupt lines (`file:line (byte offset): why`)
+ * and cut-off events set aside by a writer (their file and reserved sequence). Paths relative to `root`.
+ */
+function logProblems(root: string, corrupt: CorruptLine[], aside: ReturnType<typeof setAsideFiles>): string {
+  const parts: string[] = [];
+  const list = (items: string[]) => items.slice(0, NAMED).join('; ') + (items.length > NAMED ? `; and ${items.length - NAMED} more` : '');
+  if (corrupt.length > 0) {
+    parts.push(`the event log holds ${corrupt.length} corrupt line${corrupt.length === 1 ? '' : 's'}, skipped by readers: ${list(corrupt.map((c) => formatCorruptLine(c, root)))}`);
+  }
+  if (aside.length > 0) {
+    parts.push(
+      `${aside.length} event${aside.length === 1 ? ' was' : 's were'} cut off by a crash and set aside: ` +
+        list(aside.map((f) => `${path.relative(root, f.file)} (sequence ${f.sequence} reserved)`)),
+    );
+  }
+  if (parts.length === 0) return '';
+  return `${parts.join('; ')}. Look at them; then, with no broker running, delete the corrupt lines and the set-aside files (docs/events.md, "Corruption")`;
 }
 
 async function brokerLiveness(root: string): Promise<string> {
