@@ -104,14 +104,14 @@ export async function patternsShowCommand(g: GlobalOptions, id: string, opts: { 
     code = 0;
     emit(g, { ...p, fidelity: fidelity(p) }, () => {
       const lines = [
-        `${pc.bold(p.id)}: ${p.description}`,
+        `${pc.bold(p.id)}: ${printable(p.description)}`,
         ...facts(p),
         '',
         pc.bold('variables'),
-        ...p.variables.map((v) => `  ${v.name.padEnd(20)} ${v.kind.padEnd(5)} ${v.list ? `(in ${v.list}) ` : ''}${v.requires.length ? `(when ${v.requires.join(', ')}) ` : ''}${v.description}`),
+        ...p.variables.map((v) => `  ${v.name.padEnd(20)} ${v.kind.padEnd(5)} ${v.list ? `(in ${v.list}) ` : ''}${v.requires.length ? `(when ${v.requires.join(', ')}) ` : ''}${printable(v.description)}`),
         '',
         pc.bold('template'),
-        ...p.template.split('\n').map((l) => `  ${l}`),
+        ...p.template.split('\n').map((l) => `  ${printable(l.replace(/\r$/, ''))}`),
         pc.bold('members'),
         ...p.members.map((m) => `  exact      ${m.path}`),
         ...p.ejected.map((e) => `  ${e.status.padEnd(10)} ${e.path}: ${e.detail}`),
@@ -184,15 +184,26 @@ function detectReport(proposals: PatternProposal[], stats: { files: number; unit
   const blocks = proposals.slice(0, SHOWN).map((p, i) => {
     const lines = p.template.split('\n');
     return [
-      `${pc.bold(`${i + 1}. ${p.id}`)}: ${p.description}`,
+      `${pc.bold(`${i + 1}. ${p.id}`)}: ${printable(p.description)}`,
       ...facts(p),
-      ...lines.slice(0, PREVIEW_LINES).map((l) => pc.dim(`  | ${l.length > 110 ? `${l.slice(0, 110)}…` : l}`)),
+      ...lines.slice(0, PREVIEW_LINES).map((l) => l.replace(/\r$/, '')).map((l) => pc.dim(`  | ${printable(l.length > 110 ? `${l.slice(0, 110)}…` : l)}`)),
       ...(lines.length > PREVIEW_LINES ? [pc.dim(`  | … ${lines.length - PREVIEW_LINES} more lines`)] : []),
     ].join('\n');
   });
   const rest = proposals.length > SHOWN ? [`… and ${proposals.length - SHOWN} more: ${proposals.slice(SHOWN).map((p) => p.id).join(', ')}`] : [];
   const tail = proposals.length ? [pc.dim('Details: metarepo patterns show <id>. Turn one into a generator: metarepo patterns adopt <id>.')] : [];
   return [head, '', ...blocks.flatMap((b) => [b, '']), ...rest, ...tail].join('\n');
+}
+
+/**
+ * Text from an LLM or from scanned code, for the terminal: line breaks, escape sequences and other control characters
+ * (tabs excepted) are shown as escapes (`\n`, `\u001b`), so one description stays one line and cannot move the
+ * cursor or recolour the screen. `--json` prints the text itself.
+ */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function percent(x: number): string {

@@ -80,6 +80,13 @@ describe('patterns adopt: LLM text is data', () => {
     const dir = await handlerWorkspace();
     const p = await detectWith(dir, 'icon-handler', description);
     expect(p.name).toBe('icon-handler');
+    // On the terminal the description is one line, its control characters shown as escapes.
+    const show = await metarepoAsync(dir, ['patterns', 'show', 'handler']);
+    expect(show.code).toBe(0);
+    const firstLine = show.stdout.split('\n')[0];
+    expect(firstLine.startsWith('handler: Icons')).toBe(true);
+    expect(firstLine.endsWith(description.split(/\r\n|[\n\r\u2028\u2029]/).pop()!.replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))).toBe(true);
+    expect(show.stdout).not.toMatch(/[\u0000\u001b\u2028\u2029\r]/);
 
     const adopt = await metarepoAsync(dir, ['patterns', 'adopt', 'handler', '--json']);
     expect(adopt.code, adopt.stderr).toBe(0);
