@@ -6,8 +6,6 @@
  */
 
 const INDENT = '  ';
-const OPENERS = new Set(['{', '(', '[']);
-const CLOSERS = new Set(['}', ')', ']']);
 
 /**
  * Re-indents `code` by bracket depth, two spaces per level; a line that opens several brackets adds
@@ -26,10 +24,7 @@ export function indentDeclarations(code: string): string {
       out.push(INDENT.repeat(levels.length) + (line.startsWith('*') ? ` ${line}` : line));
       continue;
     }
-    const brackets = [...line.replace(/"(?:[^"\\]|\\.)*"/g, '""')].filter((c) => OPENERS.has(c) || CLOSERS.has(c));
-    const leading = brackets.findIndex((c) => !CLOSERS.has(c));
-    const leadingClosers = leading === -1 ? brackets.length : leading;
-    const net = brackets.reduce((n, c) => n + (OPENERS.has(c) ? 1 : -1), 0);
+    const { leadingClosers, net } = countBrackets(line);
     const afterLeading = close(levels.slice(), leadingClosers).length;
     const afterLine = net < 0 ? close(levels.slice(), -net).length : levels.length;
     out.push(line === '' ? '' : INDENT.repeat(Math.min(afterLeading, afterLine)) + line);
@@ -37,6 +32,44 @@ export function indentDeclarations(code: string): string {
     else close(levels, -net);
   }
   return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+/**
+ * The brackets of one line outside double-quoted string literals (a quote without its closing quote is an ordinary
+ * character): how many closers come before the first opener, and openers minus closers. One pass, no allocation:
+ * generated files run to millions of lines.
+ */
+function countBrackets(line: string): { leadingClosers: number; net: number } {
+  let leadingClosers = 0;
+  let opened = false;
+  let net = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(line, i);
+      if (end > 0) i = end;
+    } else if (c === 0x7b || c === 0x28 || c === 0x5b) {
+      net++;
+      opened = true;
+    } else if (c === 0x7d || c === 0x29 || c === 0x5d) {
+      net--;
+      if (!opened) leadingClosers++;
+    }
+  }
+  return { leadingClosers, net };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Index of the quote closing the string literal that opens at `start`, or -1 when it is not closed on the line. */
+function stringEnd(line: string, start: number): number {
+  for (let i = start + 1; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return -1;
 }
 
 /** Closes `count` brackets, dropping levels whose brackets are all closed. Mutates and returns `levels`. */

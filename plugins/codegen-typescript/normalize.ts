@@ -136,7 +136,8 @@ function visit(node: unknown, unknownType: string): Schema {
   if (node === false) return { tsType: 'never' };
   if (!isObjectSchema(node)) return node as Schema; // not a schema; the library reports it
   const out: Schema = {};
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    const value = node[key];
     if (ASSERTION_ONLY.has(key) || (key === 'deprecated' && typeof value !== 'boolean')) continue;
     if (typeof value === 'object' && value !== null && !STRUCTURED_KEPT.has(key)) continue;
     out[key] = visitKeyword(key, value, unknownType);
@@ -171,9 +172,18 @@ function visitKeyword(key: string, value: unknown, unknownType: string): unknown
       return typeof value === 'boolean' && BOOLEAN_KEPT.has(key) ? value : visit(value, unknownType);
     case 'array':
       return (value as unknown[]).map((v) => visit(v, unknownType));
-    case 'map':
-      return Object.fromEntries(Object.entries(value as Schema).map(([name, v]) => [name, visit(v, unknownType)]));
+    case 'map': {
+      const map: Schema = {};
+      for (const name in value as Schema) setOwn(map, name, visit((value as Schema)[name], unknownType));
+      return map;
+    }
     case 'none':
       return value;
   }
+}
+
+/** `target[key] = value` as an own property even for `__proto__` (a property may have that name). */
+function setOwn(target: Schema, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
