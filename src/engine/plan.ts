@@ -5,6 +5,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { generatorSourcesHash } from './generator-sources.js';
 import { sha256, stableStringify } from '../core/hash.js';
+import { assertCodegenSize, maxCodegenBytes } from '../models/limits.js';
 import { safeOutputPath } from '../core/paths.js';
 
 /** A target with its defaults applied and its model resolved. */
@@ -26,12 +27,16 @@ export function targetName(t: TargetConfig): string {
 }
 
 /**
- * Resolves every target's model and generator and hashes its inputs. `onPlanned` is called as each target is
+ * Resolves every target's model and generator and hashes its inputs. A model too big for code generation (see
+ * `assertCodegenSize`: more than `METAREPO_MAX_MODEL_MB`, default 20 MB, with the models it references) makes its
+ * target invalid, with an error located at the model file. `onPlanned` is called as each target is
  * planned, so the caller can start rendering it while the next one is bundled. Without `onInvalid`, the first
  * invalid target throws; with it, invalid targets are passed to it and left out.
  * The input hash covers metarepo's version, the generator's name and version, its sources (a workspace
  * generator's code and declared `inputs`), the options, the output path, and the texts of the model and of every
  * model it references (the bundle's hash): bundling is a function of those.
+ * @throws MetarepoError (exit 2) for the first invalid target when there is no `onInvalid`, and for a
+ *   `METAREPO_MAX_MODEL_MB` that is not a positive number.
  */
 export async function plan(
   ws: Workspace,
@@ -40,6 +45,7 @@ export async function plan(
 ): Promise<PlannedTarget[]> {
   const targets = ws.config.targets ?? [];
   if (targets.length === 0) return [];
+  const maxBytes = maxCodegenBytes();
   const [registry, generators] = await Promise.all([ws.models(), codegenGenerators(ws)]);
   const sources = await generatorSources(ws.root, generators);
   const loaded = new Set<string>();
@@ -65,7 +71,9 @@ export async function plan(
     if (other) throw new MetarepoError(`Targets ${other} and ${name} both write ${output}.`, { location: at('output'), hint: 'Give each target its own output path.' });
     outputs.set(output, name);
     const record = withLocation(() => registry.resolve(t.model), () => at('model'));
+    assertCodegenSize(record, [], maxBytes); // before bundling: a model too big on its own costs nothing more
     const bundled = registry.bundle(record);
+    assertCodegenSize(record, bundled.dependencies, maxBytes);
     const modelId = `${record.name}@${record.version}`;
     if (!loaded.has(modelId)) {
       loaded.add(modelId);

@@ -1,13 +1,15 @@
 /**
- * Limits on model documents, checked before any recursive walk sees them (the meta-schema check with ajv, the
+ * Limits on models. Nesting depth (below) is checked for every model document before any recursive walk sees it (the meta-schema check with ajv, the
  * registry's index, normalisation and bundling, the diff, json-schema-to-typescript and quicktype in the codegen
  * workers). Every one of those walks recurses once per nesting level; a model nested thousands of levels deep would
  * overflow the stack ("Maximum call stack size exceeded") somewhere in them, or crash the YAML parser that finds
- * line numbers. With nesting bounded here, each walk stays far below the stack limit.
+ * line numbers. With nesting bounded here, each walk stays far below the stack limit. Size is checked when a target
+ * is planned (see {@link assertCodegenSize}): code generation slows down with the size of a model.
  */
 import { MetarepoError } from '../core/errors.js';
 import type { TextPosition } from '../core/json-positions.js';
 import { escapeSegment } from '../core/pointer.js';
+import type { ModelRecord } from './types.js';
 
 /**
  * Deepest nesting of JSON objects and arrays a model document may have, counting every container (the root object
@@ -198,3 +200,71 @@ export function assertDepthWithinLimit(schema: unknown, label: string, limit: nu
 
 /** How to get a model under the depth limit. */
 export const DEPTH_HINT = `metarepo reads models up to ${MAX_MODEL_DEPTH} levels of nested objects and arrays (real schemas stay below 50). Move deeply nested subschemas into "definitions" and refer to them with "$ref": a reference does not add nesting.`;
+
+/**
+ * Default size limit of code generation, in MiB: the largest model, counted with the models it references (the
+ * bytes of their files), that `metarepo generate` renders. Measured with bench/big-model.mjs on a 2-core machine
+ * (shared with other work): 45,000 properties, 19.8 MB, take 12-13 s of CPU time with the `typescript` generator
+ * (json-schema-to-typescript, about 80% of it) and a peak RSS under 0.5 GB; 110,000 properties, 48 MB, take ~25 s
+ * and ~1 GB. quicktype is much slower on wide objects (its naming is quadratic in the properties of one object).
+ */
+export const DEFAULT_MAX_CODEGEN_MB = 20;
+
+/** Environment variable that overrides {@link DEFAULT_MAX_CODEGEN_MB} (a positive number of MiB). */
+export const MAX_CODEGEN_MB_ENV = 'METAREPO_MAX_MODEL_MB';
+
+const MIB = 2 ** 20;
+
+/**
+ * The code generation size limit in bytes: `METAREPO_MAX_MODEL_MB` (MiB) when set, else {@link DEFAULT_MAX_CODEGEN_MB}.
+ * @param env - the environment to read (default `process.env`).
+ * @throws MetarepoError (exit 2) when the variable is set to anything but a positive number.
+ */
+export function maxCodegenBytes(env: Record<string, string | undefined> = process.env): number {
+  const raw = env[MAX_CODEGEN_MB_ENV]?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_MAX_CODEGEN_MB * MIB;
+  const mb = Number(raw);
+  if (!Number.isFinite(mb) || mb <= 0) {
+    throw new MetarepoError(`${MAX_CODEGEN_MB_ENV} must be a positive number of megabytes, not "${raw}".`, {
+      hint: `Unset it for the default of ${DEFAULT_MAX_CODEGEN_MB} MB, or set e.g. ${MAX_CODEGEN_MB_ENV}=64.`,
+    });
+  }
+  return Math.floor(mb * MIB);
+}
+
+/**
+ * Refuses code generation from a model too big to render within the time and memory budget (see
+ * {@link DEFAULT_MAX_CODEGEN_MB}): one whose file, together with the files of the models it references, holds more
+ * than `limitBytes` bytes. Call it with no dependencies before bundling (a cheap early refusal), and again with the
+ * bundle's dependencies.
+ * @param record - the model a target generates from.
+ * @param dependencies - the models its bundle references (`BundledModel.dependencies`).
+ * @param limitBytes - the limit, from {@link maxCodegenBytes}.
+ * @throws MetarepoError (exit 2) located at the model file, with its size, the limit and how to get under or past it.
+ */
+export function assertCodegenSize(record: ModelRecord, dependencies: readonly ModelRecord[], limitBytes: number): void {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most models are cleared without counting bytes.
+  if (dependencies.reduce((n, d) => n + d.text.length, record.text.length) * 3 <= limitBytes) return;
+  const total = dependencies.reduce((n, d) => n + textBytes(d.text), textBytes(record.text));
+  if (total <= limitBytes) return;
+  const withDeps = dependencies.length === 0 ? '' : ` with the ${dependencies.length} model${dependencies.length === 1 ? '' : 's'} it references`;
+  const suggested = Math.ceil((total / MIB) * 1.1);
+  throw new MetarepoError(
+    `Model ${record.name}@${record.version} is too big to generate code from: ${record.relFile}${withDeps} holds ${megabytes(total)} of JSON, more than the limit of ${megabytes(limitBytes)}.`,
+    {
+      location: { file: record.file },
+      hint:
+        `Beyond the limit the code generators need more than about 15 s and 1 GB (quicktype much more when one object has thousands of properties). ` +
+        `Split the model into smaller models with a target each, or raise the limit for a run: ${MAX_CODEGEN_MB_ENV}=${suggested} metarepo generate.`,
+    },
+  );
+}
+
+/** UTF-8 size of a text (what its file holds, byte-order mark aside). */
+function textBytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / MIB).toFixed(1)} MB`;
+}
