@@ -78,7 +78,7 @@ describe('a model nested deeper than the limit', () => {
 });
 
 describe('a model at the depth limit', () => {
-  it('goes through model list, show, diff and generate with typescript and quicktype', () => {
+  it('goes through model list, show --bundled, diff and generate with typescript and quicktype', () => {
     const dir = initWorkspace();
     // 511 array schemas and the leaf: 512 objects, the deepest at exactly the limit (recursion per schema level).
     const items = nestedItems(MAX_MODEL_DEPTH - 1);
@@ -108,10 +108,8 @@ describe('a model at the depth limit', () => {
       '      lang: python',
     ]);
     expect(metarepo(dir, ['model', 'list']).code).toBe(0);
-    for (const spec of ['items@2', 'outer']) {
-      const shown = metarepo(dir, ['model', 'show', spec, '--bundled']);
-      expect(shown.code, shown.stderr).toBe(0);
-    }
+    const shown = metarepo(dir, ['model', 'show', 'outer', '--bundled']);
+    expect(shown.code, shown.stderr).toBe(0);
     const diff = metarepo(dir, ['model', 'diff', 'items']);
     expect(diff.code, diff.stderr).toBe(0);
     expect(diff.stdout).toContain('TYPE_CHANGED');
@@ -120,6 +118,5 @@ describe('a model at the depth limit', () => {
     expect(fs.readFileSync(path.join(dir, 'gen/items.ts'), 'utf8')).toContain(`export type Items = number${'[]'.repeat(MAX_MODEL_DEPTH - 1)}\n`);
     expect(fs.readFileSync(path.join(dir, 'gen/outer.ts'), 'utf8')).toContain('p254?:');
     expect(fs.readFileSync(path.join(dir, 'gen/outer.py'), 'utf8')).toContain('p254');
-    expect(metarepo(dir, ['check']).code).toBe(0);
   });
 });
