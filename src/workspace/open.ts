@@ -9,10 +9,11 @@ import { TEMP_FILE_PATTERN } from '../core/atomic-write.js';
 import { recoverJournal, sweepStrayTemps } from '../core/journal.js';
 import { STATE_DIR } from '../core/layout.js';
 import { ProcessLock } from '../core/process-lock.js';
-import { ModelRegistry } from '../models/registry.js';
+import type { ModelRegistry } from '../models/registry.js';
 import { openPluginHost } from '../plugins/open.js';
 import { loadConfig, type WorkspaceConfig } from './config.js';
 import { requireWorkspaceRoot } from './root.js';
+import { stampTree } from '../core/stamps.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -70,7 +71,7 @@ export async function openWorkspace(cwd: string, command: string, options: OpenO
   const lock = options.write ? takeWriterLock(root, command, notice) : undefined;
   try {
     recover(root, lock, notice);
-    const { config, document } = await loadConfig(root);
+    const { config, document, textHash } = await loadConfig(root);
     const bus = await connectBus(root, config, options);
     bus.publish('core:system:startup', { command, pid: process.pid });
     bus.publish('core:workspace:loaded', { root, name: config.name, targets: config.targets?.length ?? 0, projects: config.projects?.length ?? 0 });
@@ -78,10 +79,11 @@ export async function openWorkspace(cwd: string, command: string, options: OpenO
     const ws: Workspace = {
       root,
       config,
+      configHash: textHash,
       document,
       bus,
       plugins: () => (ws.pluginHost ??= openPluginHost({ root, config, document, bus })),
-      models: () => (registry ??= ModelRegistry.load(root, { modelsDir: config.modelsDir })),
+      models: () => (registry ??= loadModels(ws)),
       release: () => lock?.release(),
     };
     return ws;
@@ -90,6 +92,28 @@ export async function openWorkspace(cwd: string, command: string, options: OpenO
     throw e;
   }
 }
+
+/**
+ * Loads the model registry (its module too: a run that needs no model never imports it), stamping the models
+ * folder first — before any model file is read — so caches keyed by the models can tell later whether any changed
+ * (see `Workspace.modelsStamp`).
+ */
+async function loadModels(ws: Workspace): Promise<ModelRegistry> {
+  const modelsDir = normalizeModelsDir(ws.config.modelsDir);
+  const stamp = stampTree(ws.root, modelsDir, (name) => name.endsWith(MODEL_FILE_SUFFIX));
+  const { ModelRegistry } = await import('../models/registry.js');
+  const registry = await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir });
+  ws.modelsStamp = stamp;
+  return registry;
+}
+
+/** The models folder as the registry resolves it, relative to the root, `/`-separated, without a trailing `/`. */
+export function normalizeModelsDir(modelsDir = 'models'): string {
+  return path.posix.normalize(modelsDir.replace(/\\/g, '/')).replace(/\/+$/, '');
+}
+
+/** The file suffix of a model version (as `MODEL_FILE_SUFFIX` in src/models/registry.ts, without loading it). */
+export const MODEL_FILE_SUFFIX = '.schema.json';
 
 /** Publishes `core:system:shutdown`, unloads the plugins that were loaded, closes the bus, releases the lock. */
 export async function closeWorkspace(ws: Workspace, exitCode: number): Promise<void> {
