@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-// The two semver functions alone: the registry is read by every bus, the broker included.
-import rcompare from 'semver/functions/rcompare.js';
-import valid from 'semver/functions/valid.js';
+import { createRequire } from 'node:module';
 import { EXIT_FAILURE, MetarepoError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../core/package-root.js';
 
@@ -43,7 +41,7 @@ let cached: { list: CoreEventType[]; byType: Map<string, CoreEventType> } | unde
 /**
  * Every core event type with its newest payload schema, sorted by type. Read once per process from the
  * folders of {@link EVENT_SCHEMAS_DIR} (one folder per type, one `<semver>.schema.json` per version); only
- * the newest version's file is parsed, for its description. No Ajv involved. The list is shared: do not mutate it.
+ * the newest version's file is parsed, for its description, when that is first read. No Ajv involved. The list is shared: do not mutate it.
  * @throws MetarepoError (exit 1) when a schema file cannot be read or parsed (see {@link readEventSchema}).
  */
 export function coreEventTypes(): readonly CoreEventType[] {
@@ -120,19 +118,41 @@ function newestVersion(dir: string): string | undefined {
   const versions = fs
     .readdirSync(dir)
     .map((f) => SCHEMA_FILE.exec(f)?.[1])
-    .filter((v): v is string => v !== undefined && valid(v) === v);
-  return versions.sort(rcompare)[0];
+    .filter((v): v is string => v !== undefined);
+  // Plain `major.minor.patch` versions (all of metarepo's own) are compared here; semver — whose load compiles some
+  // forty regular expressions, on every bus — is loaded only for anything else (pre-releases, build metadata).
+  if (versions.every((v) => PLAIN_VERSION.test(v))) return versions.sort(comparePlainDescending)[0];
+  const require = createRequire(import.meta.url);
+  const valid = require('semver/functions/valid.js') as (v: string) => string | null;
+  const rcompare = require('semver/functions/rcompare.js') as (a: string, b: string) => number;
+  return versions.filter((v) => valid(v) === v).sort(rcompare)[0];
+}
+
+/** `major.minor.patch` without leading zeros, as semver's `valid` accepts it unchanged. */
+const PLAIN_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+
+function comparePlainDescending(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
 }
 
 function describeCoreType(folder: string, version: string): CoreEventType {
   const schemaFile = path.join(EVENT_SCHEMAS_DIR, folder, `${version}.schema.json`);
-  const schema = readEventSchema(schemaFile);
+  let description: string | undefined;
   return {
     type: folder.replaceAll('.', ':'),
     version,
     schemaFile,
     dataschema: `${EVENT_SCHEMA_BASE_URI}${folder}/${version}.schema.json`,
-    description: typeof schema.description === 'string' ? schema.description : '',
+    // Read on first use (`metarepo events types`): a bus needs the table, not thirty schema files parsed.
+    get description(): string {
+      if (description === undefined) {
+        const schema = readEventSchema(schemaFile);
+        description = typeof schema.description === 'string' ? schema.description : '';
+      }
+      return description;
+    },
     declaredBy: 'core',
   };
 }
