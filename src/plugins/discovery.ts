@@ -44,6 +44,11 @@ export interface Discovery {
   disabled: Set<string>;
   /** `plugins.<name>.config` by plugin name (unvalidated; see `validatePluginConfig`). */
   configs: Map<string, Record<string, unknown>>;
+  /**
+   * Every folder listed and every package.json read or looked for (absolute paths): while none of them changes, and
+   * metarepo.yaml's `plugins` section neither, discovery finds the same (see the plugin host's discovery cache).
+   */
+  examined: string[];
 }
 
 /** Where `metarepo plugin install` puts a plugin installed from git, relative to the workspace root. */
@@ -68,7 +73,7 @@ export async function discoverPlugins(opts: {
   document?: PositionedDocument;
 }): Promise<Discovery> {
   const found = new Map<string, PluginManifest>();
-  const result: Discovery = { manifests: [], problems: [], disabled: new Set(), configs: new Map() };
+  const result: Discovery = { manifests: [], problems: [], disabled: new Set(), configs: new Map(), examined: [] };
 
   const add = (manifest: PluginManifest): void => {
     const first = found.get(manifest.name);
@@ -88,7 +93,7 @@ export async function discoverPlugins(opts: {
     }
   };
   const scan = async (parent: string, source: PluginSource): Promise<void> => {
-    for (const dir of packageFolders(parent)) {
+    for (const dir of packageFolders(parent, result.examined)) {
       try {
         const manifest = await tryReadPluginManifest(dir, source);
         if (manifest) add(manifest);
@@ -113,6 +118,7 @@ export async function discoverPlugins(opts: {
       if (entry.config !== undefined) result.configs.set(name, entry.config);
       where = entryLocation(opts.root, name, entry);
       if (!where) continue;
+      result.examined.push(path.join(where.dir, 'package.json'));
       if (!fs.existsSync(path.join(where.dir, 'package.json'))) throw notInstalled(name, where, located(name, where.field));
       const manifest = await readPluginManifest(where.dir, where.source);
       if (manifest.name !== name) {
@@ -142,14 +148,19 @@ export async function discoverPlugins(opts: {
   return result;
 }
 
-/** Package folders directly under `parent` (symlinks followed), sorted by name; none when `parent` is missing. */
-function packageFolders(parent: string): string[] {
+/**
+ * Package folders directly under `parent` (symlinks followed), sorted by name; none when `parent` is missing.
+ * Adds `parent`, every entry and every package.json looked for to `examined`.
+ */
+function packageFolders(parent: string, examined: string[]): string[] {
+  examined.push(parent);
   if (!fs.existsSync(parent)) return [];
-  return fs
+  const entries = fs
     .readdirSync(parent)
     .sort()
-    .map((n) => path.join(parent, n))
-    .filter((d) => fs.existsSync(path.join(d, 'package.json')));
+    .map((n) => path.join(parent, n));
+  for (const d of entries) examined.push(d, path.join(d, 'package.json'));
+  return entries.filter((d) => fs.existsSync(path.join(d, 'package.json')));
 }
 
 /**

@@ -10,10 +10,10 @@ import type { Check, CodegenGenerator, PatternContribution, Plugin, PluginComman
 import { validatePluginConfig } from './config.js';
 import { createPluginContext, type PluginContext } from './context.js';
 import { ContributionRegistry, type ContributionKind } from './contributions.js';
-import { discoverPlugins, type DiscoveryProblem } from './discovery.js';
+import type { DiscoveryProblem } from './discovery.js';
+import { readDiscoveryCache, writeDiscoveryCache, type DiscoveredPlugins } from './discovery-cache.js';
 import { PluginLifecycle, publishTransitions, type PluginState } from './lifecycle.js';
 import type { PluginContributes, PluginManifest } from './manifest.js';
-import { resolvePlugins } from './resolution.js';
 
 /** Where a kind of contribution is declared in a manifest's `contributes`. */
 const DECLARED_IN: Record<ContributionKind, keyof PluginContributes> = {
@@ -81,22 +81,47 @@ export class PluginHost {
   }
 
   private async discover(): Promise<void> {
-    const { root, config, document, bus } = this.opts;
-    const found = await discoverPlugins({ root, builtinDir: this.opts.builtinDir ?? path.join(PACKAGE_ROOT, 'plugins'), config, document });
-    this.problems.push(...found.problems);
+    const { root, bus } = this.opts;
+    const found = (root && readDiscoveryCache(root, this.builtinDir(), this.opts.config)) || (await this.discoverAndResolve());
+    const disabled = new Set(found.disabled);
     for (const [name, c] of found.configs) this.configs.set(name, c);
-    const resolution = resolvePlugins(found.manifests, { metarepoVersion: TOOL_VERSION, disabled: found.disabled });
     for (const manifest of found.manifests) {
       const lifecycle = new PluginLifecycle(manifest.name);
       publishTransitions(lifecycle, bus);
-      this.records.set(manifest.name, { manifest, lifecycle, enabledInConfig: !found.disabled.has(manifest.name) });
+      this.records.set(manifest.name, { manifest, lifecycle, enabledInConfig: !disabled.has(manifest.name) });
     }
-    for (const f of resolution.failed) this.records.get(f.name)?.lifecycle.transition('failed', f.reason);
-    for (const m of resolution.order) {
-      this.records.get(m.name)!.lifecycle.transition('resolved');
-      this.order.push(m.name);
+    for (const f of found.failed) this.records.get(f.name)?.lifecycle.transition('failed', f.reason);
+    for (const name of found.order) {
+      this.records.get(name)!.lifecycle.transition('resolved');
+      this.order.push(name);
     }
     for (const name of this.order) this.armActivationEvents(this.records.get(name)!);
+  }
+
+  /**
+   * Discovers (package.json files only) and resolves; records the outcome in the discovery cache when nothing was
+   * wrong (see discovery-cache.ts). Discovery, manifest validation and semver load only here.
+   */
+  private async discoverAndResolve(): Promise<DiscoveredPlugins> {
+    const { root, config, document } = this.opts;
+    const startedAt = Date.now();
+    const [{ discoverPlugins }, { resolvePlugins }] = await Promise.all([import('./discovery.js'), import('./resolution.js')]);
+    const discovery = await discoverPlugins({ root, builtinDir: this.builtinDir(), config, document });
+    this.problems.push(...discovery.problems);
+    const resolution = resolvePlugins(discovery.manifests, { metarepoVersion: TOOL_VERSION, disabled: discovery.disabled });
+    const found: DiscoveredPlugins = {
+      manifests: discovery.manifests,
+      disabled: [...discovery.disabled],
+      configs: [...discovery.configs],
+      order: resolution.order.map((m) => m.name),
+      failed: resolution.failed,
+    };
+    if (root && discovery.problems.length === 0) writeDiscoveryCache(root, this.builtinDir(), config, discovery.examined, startedAt, found);
+    return found;
+  }
+
+  private builtinDir(): string {
+    return this.opts.builtinDir ?? path.join(PACKAGE_ROOT, 'plugins');
   }
 
   private armActivationEvents(record: PluginRecord): void {
