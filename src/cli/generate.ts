@@ -1,7 +1,6 @@
 import pc from 'picocolors';
 import { generate, prestartCodegenPool, type GenerateReport } from '../engine/generate.js';
 import { findWorkspaceRoot } from '../workspace/root.js';
-import { describeChanges, describeFileConflict } from './diff.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { type Workspace } from '../workspace/workspace.js';
 import { emit, type GlobalOptions } from './output.js';
@@ -42,7 +41,9 @@ export async function generateCommand(g: GlobalOptions, opts: GenerateFlags): Pr
     // --check and --dry-run exit as the real run would: 1 for an error finding or an edit the run would refuse.
     const errors = report.findings.filter((f) => f.severity === 'error');
     code = failed.length || stale.length || report.conflicts.length || errors.length || (opts.dryRun && report.blocked.length) ? 1 : 0;
-    emit(g, toJson(report, stale), () => human(report, opts, stale));
+    // The patch printer (and its diff library) loads only when there is a patch or a conflict to print.
+    const diff = !g.json && (opts.dryRun || report.conflicts.length) ? await import('./diff.js') : undefined;
+    emit(g, toJson(report, stale), () => human(report, opts, stale, diff));
     return code;
   } finally {
     await closeWorkspace(ws, code);
@@ -64,7 +65,7 @@ function toJson(r: GenerateReport, stale: string[]) {
   };
 }
 
-function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, stale: string[]): string {
+function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, stale: string[], diff?: typeof import('./diff.js')): string {
   const lines: string[] = [];
   for (const t of r.targets.filter((t) => t.status === 'failed')) lines.push(`${pc.red('failed')} ${t.target}: ${t.reason}`);
   for (const f of r.findings.filter((f) => f.severity === 'error')) lines.push(`${pc.red('error')} ${describeFinding(f)}`); // warnings: \`metarepo check\``
@@ -78,13 +79,13 @@ function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, s
     return lines.join('\n');
   }
   if (opts.dryRun) {
-    lines.push(describeChanges(r.changes, r.edited));
+    lines.push(diff!.describeChanges(r.changes, r.edited));
     if (r.blocked.length) lines.push(pc.red(`edited by hand (a real run would refuse; --merge or --force): ${r.blocked.join(', ')}`));
     lines.push(pc.dim('dry run: nothing was written'));
     return lines.join('\n');
   }
   for (const c of r.changes) lines.push(`  ${VERB[c.type]} ${c.path}${r.merged.includes(c.path) ? ' (merged with your edits)' : ''}`);
-  for (const c of r.conflicts) lines.push(describeFileConflict(c));
+  for (const c of r.conflicts) lines.push(diff!.describeFileConflict(c));
   const rendered = r.targets.filter((t) => t.status === 'rendered').length;
   const skipped = r.targets.filter((t) => t.status === 'up-to-date').length;
   lines.push(`${r.targets.length} targets: ${rendered} rendered, ${skipped} up to date${r.changes.length ? `, ${r.changes.length} file(s) changed` : ', nothing to write'}${r.conflicts.length ? `, ${pc.red(`${r.conflicts.length} conflict(s)`)}` : ''} (${r.durationMs} ms)`);

@@ -6,6 +6,9 @@ import type { Workspace } from '../workspace/workspace.js';
 import type { PlannedTarget } from './plan.js';
 import { conflictMarkersCheck } from './conflict-markers.js';
 import { targetStatuses } from './status.js';
+import { FileFacts } from './file-facts.js';
+import { diskOf } from './disk.js';
+import { cachedSummary, saveSummary, type ModelsSummary } from './plan-cache.js';
 
 /** A check together with the plugin that contributed it. */
 export interface ContributedCheck {
@@ -19,7 +22,11 @@ export interface ContributedCheck {
  * @param markers - files this run writes with conflict markers on purpose.
  */
 export async function workspaceChecks(ws: Workspace, markers?: ReadonlySet<string>): Promise<ContributedCheck[]> {
-  return [...(await (await ws.plugins()).checks()), { plugin: 'core', check: conflictMarkersCheck(markers) }];
+  // Files are judged through the run's disk cache and file facts: a file unchanged since it was last judged is not
+  // read again, and one the run has judged already is not even stat'ed again.
+  const disk = diskOf(ws);
+  const lineOf = (rel: string) => disk.conflictLine(rel);
+  return [...(await (await ws.plugins()).checks()), { plugin: 'core', check: conflictMarkersCheck(markers, lineOf) }];
 }
 
 /** A finding with its check and plugin filled in, and `line`/`column` resolved from `pointer` where possible. */
@@ -42,6 +49,7 @@ export async function runChecks(ws: Workspace, checks: ContributedCheck[], ctx: 
     for (const f of findings) out.push(locate(ws, { ...f, check: check.name, plugin }));
     ws.bus.publish('core:check:finished', { check: check.name, plugin, errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length });
   }
+  FileFacts.of(ws.root).save();
   return out.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.check.localeCompare(b.check));
 }
 
@@ -64,21 +72,40 @@ function locate(ws: Workspace, f: ReportedFinding): ReportedFinding {
 /**
  * The data checks run against: the workspace config, every model version, every target's state.
  * Tolerant: a target whose range matches no model is `unresolved` (a check reports it) instead of an error.
+ * Cheap when nothing changed: the targets come from `planned` or the models cache (see src/engine/plan-cache.ts),
+ * the model list and release checks from that cache too, and files are judged by their stamps (file facts); only
+ * what the cache cannot answer loads the registry — the run's own, shared with planning — and computes it.
  * @param changes - pending changes of a generate run (targets are then described as after the commit).
  * @param planned - that run's planned targets, reused instead of planning again.
  * @param command - what the checks run for (see `CheckContext.command`).
  */
 export async function buildCheckContext(ws: Workspace, changes: PendingChange[] = [], planned?: PlannedTarget[], command = 'check'): Promise<CheckContext> {
-  const registry = await ws.models();
-  const models: ModelSummary[] = registry.list().map((m) => ({
-    name: m.name,
-    version: m.version,
-    file: m.relFile,
-    ...(typeof m.schema.title === 'string' ? { title: m.schema.title } : {}),
-    ...(typeof m.schema.description === 'string' ? { description: m.schema.description } : {}),
-  }));
   const targets: TargetSummary[] = (await targetStatuses(ws, new Set(changes.map((c) => c.path)), planned)).map(({ resolved: _resolved, ...t }) => t);
-  const [{ checkReleases }, { modelImports }] = await Promise.all([import('../models/evolution.js'), import('./model-usage.js')]);
-  const releases = await checkReleases(registry, ws.config, (name) => modelImports(ws.root, ws.config, name));
+  const { models, releases } = await modelsSummary(ws);
   return { root: ws.root, workspace: ws.config as unknown as Record<string, unknown>, models, targets, changes, releases, command };
+}
+
+/** The model list and release checks: from the models cache, else computed from the registry (and cached). */
+async function modelsSummary(ws: Workspace): Promise<Required<ModelsSummary>> {
+  const cached = cachedSummary(ws);
+  if (cached?.releases) return { models: cached.models, releases: cached.releases };
+  const registry = await ws.models();
+  const models: ModelSummary[] =
+    cached?.models ??
+    registry.list().map((m) => ({
+      name: m.name,
+      version: m.version,
+      file: m.relFile,
+      ...(typeof m.schema.title === 'string' ? { title: m.schema.title } : {}),
+      ...(typeof m.schema.description === 'string' ? { description: m.schema.description } : {}),
+    }));
+  const [{ checkReleases }, { modelImports }] = await Promise.all([import('../models/evolution.js'), import('./model-usage.js')]);
+  // The projects' imports of generated code are not among the cache's keys: releases judged with them are not kept.
+  let importsConsulted = false;
+  const releases = await checkReleases(registry, ws.config, (name) => {
+    importsConsulted = true;
+    return modelImports(ws.root, ws.config, name);
+  });
+  saveSummary(ws, importsConsulted ? { models } : { models, releases });
+  return { models, releases };
 }

@@ -11,29 +11,40 @@ import { readManifest } from './manifest.js';
  * them. Files are judged as they will be after the pending changes.
  */
 
-/** Severity error: `status`, `check`, `generate` and `generate --check` fail until every block is resolved. */
-export function conflictMarkersCheck(allowed: ReadonlySet<string> = new Set()): Check {
+/**
+ * Severity error: `status`, `check`, `generate` and `generate --check` fail until every block is resolved.
+ * @param lineOf - see {@link findConflictMarkers}.
+ */
+export function conflictMarkersCheck(allowed: ReadonlySet<string> = new Set(), lineOf?: ConflictLineOf): Check {
   return {
     name: 'conflict-markers',
     description: 'Generated and scaffolded files hold no unresolved conflict markers.',
-    run: (ctx) => findConflictMarkers(ctx.root, ctx.changes, allowed),
+    run: (ctx) => findConflictMarkers(ctx.root, ctx.changes, allowed, lineOf),
   };
 }
+
+/** The first conflict line of a workspace file as it is on disk (0: none), `null` when it does not exist. */
+export type ConflictLineOf = (rel: string) => number | null;
 
 /**
  * The findings of {@link conflictMarkersCheck}: one error per tracked file holding a conflict block, at its line.
  * @param root - absolute workspace root.
  * @param pending - changes about to be committed (a file is judged by its pending content).
  * @param allowed - files to leave out.
+ * @param lineOf - how to judge a file without pending changes (default: read it); the engine passes its file facts,
+ *   which read only files changed since they were last judged.
  */
-export function findConflictMarkers(root: string, pending: readonly PendingChange[] = [], allowed: ReadonlySet<string> = new Set()): Finding[] {
+export function findConflictMarkers(root: string, pending: readonly PendingChange[] = [], allowed: ReadonlySet<string> = new Set(), lineOf?: ConflictLineOf): Finding[] {
   const byPath = new Map(pending.map((c) => [c.path, c]));
   const findings: Finding[] = [];
+  const onDisk: ConflictLineOf = lineOf ?? ((rel) => {
+    const text = read(root, rel);
+    return text === null ? null : firstConflictLine(text);
+  });
   for (const file of trackedFiles(root)) {
     if (allowed.has(file)) continue;
     const change = byPath.get(file);
-    const text = change ? (change.content ?? null) : read(root, file);
-    const line = text === null ? 0 : firstConflictLine(text);
+    const line = change ? (change.content === undefined ? 0 : firstConflictLine(change.content)) : (onDisk(file) ?? 0);
     if (line > 0) {
       findings.push({
         severity: 'error',

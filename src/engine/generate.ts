@@ -14,10 +14,11 @@ import { MANIFEST_FILE, readManifest, type Manifest } from './manifest.js';
 import { safeOutputPath } from '../core/paths.js';
 import { codegenGenerators, plan, targetName, validateOptions, type PlannedTarget } from './plan.js';
 import { Tree, type FileChange } from './tree.js';
-import { DiskCache, filesOfTarget } from './disk.js';
+import { DiskCache, filesOfTarget, withRunDisk } from './disk.js';
+import { MODELS_CACHE, cachedPlan, savePlan } from './plan-cache.js';
 import { readBase } from './merge/base-store.js';
 import type { FileConflict } from './merge/three-way.js';
-import { DuplicateOutputError, reconcile, type Reconciliation, type RenderedTarget } from './reconcile.js';
+import type { Reconciliation, RenderedTarget } from './reconcile.js';
 
 /** Flags of `metarepo generate`. */
 export interface GenerateOptions {
@@ -164,34 +165,57 @@ export async function generate(ws: Workspace, opts: GenerateOptions = {}): Promi
 
 async function run(ws: Workspace, opts: GenerateOptions, started: number): Promise<GenerateReport> {
   const manifest = readManifest(ws.root);
+  const disk = new DiskCache(ws.root);
   const pool = new LazyPool(ws, opts.pool, opts.sharedPool);
-  if (opts.pool || opts.sharedPool || likelyToRender(ws.root, ws.config.modelsDir)) await pool.warmFor(ws);
   try {
-    return await runWithPool(ws, opts, started, manifest, pool);
+    return await withRunDisk(ws, disk, async () => {
+      guardTargetOutputs(ws, disk);
+      // Nothing changed since the models cache was written, and every output is as accepted: the run renders
+      // nothing, and needs no model loaded, no bundle and no worker (see plan-cache.ts for what invalidates it).
+      const cached = await cachedPlan(ws);
+      if (cached?.every((p) => isUpToDate(p, manifest, disk))) return runWithPool(ws, opts, started, manifest, disk, pool, cached);
+      if (opts.pool || opts.sharedPool || fs.existsSync(path.join(ws.root, MODELS_CACHE)) || changedSinceManifest(ws.root, ws.config.modelsDir)) await pool.warmFor(ws);
+      return runWithPool(ws, opts, started, manifest, disk, pool);
+    });
   } finally {
     await pool.close();
   }
 }
 
-async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number, manifest: Manifest, pool: LazyPool): Promise<GenerateReport> {
+/** Whether a target needs no render: its inputs hash as recorded and its output is in its accepted state. */
+function isUpToDate(p: PlannedTarget, manifest: Manifest, disk: DiskCache): boolean {
+  const prior = manifest.files[p.output];
+  return !!prior && prior.inputHash === p.inputHash && disk.hash(p.output) === prior.outputHash;
+}
+
+/**
+ * @param cached - targets planned from the models cache, every one up to date; without it, `plan` runs for real
+ *   (and its result is cached).
+ */
+async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number, manifest: Manifest, disk: DiskCache, pool: LazyPool, cached?: PlannedTarget[]): Promise<GenerateReport> {
   const { root, bus } = ws;
   const outcomes = new Map<string, TargetOutcome>();
-  const disk = new DiskCache(root);
-  guardTargetOutputs(ws);
 
   // Plan: a target is up to date when its inputs hash as recorded and its output is in its accepted state. The
   // others start rendering in the workers as soon as they are planned, while the main thread bundles the next model.
   const toRender: PlannedTarget[] = [];
   const jobs = new Map<string, Promise<RenderResult>>();
-  const planned = await plan(ws, (p) => {
-    const prior = manifest.files[p.output];
-    if (prior && prior.inputHash === p.inputHash && disk.hash(p.output) === prior.outputHash) {
+  const onPlanned = (p: PlannedTarget): void => {
+    if (isUpToDate(p, manifest, disk)) {
       outcomes.set(p.name, { target: p.name, model: p.modelId, generator: p.generator.name, status: 'up-to-date', files: filesOfTarget(manifest, p.name) });
       return;
     }
     toRender.push(p);
     jobs.set(p.name, render(pool, p));
-  });
+  };
+  let planned: PlannedTarget[];
+  if (cached) {
+    for (const p of cached) onPlanned(p);
+    planned = cached;
+  } else {
+    planned = await plan(ws, onPlanned);
+    await savePlan(ws, planned);
+  }
   await validateOptions(ws, toRender);
   bus.publish('core:generate:planned', { render: toRender.map((p) => p.name), upToDate: planned.length - toRender.length });
 
@@ -220,9 +244,9 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   // Reconcile: what to write, merge, delete; what blocks the run.
   let rec: Reconciliation;
   try {
-    rec = reconcile(manifest, rendered, kept, { read: (rel) => disk.read(rel), hash: (rel) => disk.hash(rel), base: (hash) => readBase(root, hash) }, opts);
+    rec = nothingToReconcile(manifest, rendered, kept) ?? (await import('./reconcile.js')).reconcile(manifest, rendered, kept, { read: (rel) => disk.read(rel), hash: (rel) => disk.hash(rel), base: (hash) => readBase(root, hash) }, opts);
   } catch (e) {
-    if (!(e instanceof DuplicateOutputError)) throw e;
+    if (!(e instanceof (await import('./reconcile.js')).DuplicateOutputError)) throw e;
     throw new MetarepoError(e.message, { hint: 'Give each target its own output path in metarepo.yaml.', location: { file: CONFIG_FILE } });
   }
   const tree = new Tree(root);
@@ -249,7 +273,8 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   const outcome = await commitTree(ws, {
     command: 'generate',
     changes,
-    manifest: rec.manifest,
+    // A manifest whose every entry is the one read (a run that changed nothing) need not be serialised and compared.
+    manifest: sameEntries(rec.manifest, manifest) ? undefined : rec.manifest,
     bases: rec.bases,
     markers,
     planned,
@@ -260,6 +285,26 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   report.written = outcome.written;
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/**
+ * What `reconcile` decides when no target rendered and every file of the manifest belongs to a kept target: nothing
+ * (no write, no orphan, no edit that blocks; the manifest as it is). Decided without copying the manifest, which
+ * reconcile does and which costs milliseconds for a thousand entries; `undefined` when there is something to decide.
+ */
+function nothingToReconcile(manifest: Manifest, rendered: RenderedTarget[], kept: string[]): Reconciliation | undefined {
+  if (rendered.length > 0) return undefined;
+  const produced = new Set<string>();
+  for (const name of kept) for (const f of filesOfTarget(manifest, name)) produced.add(f);
+  if (produced.size !== Object.keys(manifest.files).length) return undefined; // orphans to delete
+  return { writes: [], manifest, blocking: [], edited: [], merged: [], conflicts: [], bases: [], produced };
+}
+
+/** Whether `next` holds exactly the entries (the same objects) of `prior`, a manifest read from disk that has some. */
+function sameEntries(next: Manifest, prior: Manifest): boolean {
+  const keys = Object.keys(prior.files);
+  if (keys.length === 0) return false;
+  return next === prior || (keys.length === Object.keys(next.files).length && keys.every((k) => next.files[k] === prior.files[k]));
 }
 
 /** The refusal of a run that would overwrite files a person edited. */
@@ -277,7 +322,7 @@ function editedByHand(files: string[]): MetarepoError {
  * an existing folder (a file cannot replace a folder).
  * @throws MetarepoError exit 2.
  */
-function guardTargetOutputs(ws: Workspace): void {
+function guardTargetOutputs(ws: Workspace, disk: DiskCache): void {
   for (const [i, t] of (ws.config.targets ?? []).entries()) {
     if (typeof t.output !== 'string') continue; // the config schema words this
     const location = () => ws.document.locate(`/targets/${i}/output`);
@@ -286,13 +331,7 @@ function guardTargetOutputs(ws: Workspace): void {
     } catch (e) {
       throw e instanceof MetarepoError ? new MetarepoError(e.message, { location: location(), hint: e.hint }) : e;
     }
-    let folder = false;
-    try {
-      folder = fs.statSync(path.join(ws.root, t.output)).isDirectory();
-    } catch {
-      continue;
-    }
-    if (folder) {
+    if (disk.stat(t.output)?.isDirectory()) {
       throw new MetarepoError(`Target ${targetName(t)}: output "${t.output}" is a folder; it must name a file.`, {
         location: location(),
         hint: 'Name a file inside the folder, e.g. "generated/user.ts".',
@@ -360,17 +399,30 @@ class LazyPool {
 
   async close(): Promise<void> {
     if (this.pool && !this.shared) await (await this.pool).close();
+    else if (!this.pool) await this.early?.close(); // started early on a wrong guess, never used
   }
 }
 
 /**
- * A cheap guess, from file times only, whether this run will render anything: no manifest yet, or a model or
- * metarepo.yaml changed after it was written. Only decides whether to warm the workers early; correctness never
- * depends on it.
+ * A cheap guess, from file times only, whether this run will render anything: no manifest yet, or metarepo.yaml
+ * changed after it (or after the models cache) was written, or — without a models cache — a model did. With a models
+ * cache, models are compared with its stamps later, by the run itself (which then warms the workers if they differ):
+ * this guess only looks at three files. Only decides whether to start the workers early; correctness never depends
+ * on it.
  */
 export function likelyToRender(root: string, modelsFolder = 'models'): boolean {
   const stamp = mtime(path.join(root, MANIFEST_FILE));
-  if (stamp === 0 || mtime(path.join(root, 'metarepo.yaml')) > stamp) return true;
+  const config = mtime(path.join(root, CONFIG_FILE));
+  if (stamp === 0 || config > stamp) return true;
+  const cache = mtime(path.join(root, MODELS_CACHE));
+  if (cache > 0) return config > cache;
+  return changedSinceManifest(root, modelsFolder);
+}
+
+/** Whether metarepo.yaml, a models folder or a model file is newer than the manifest (file times only). */
+function changedSinceManifest(root: string, modelsFolder = 'models'): boolean {
+  const stamp = mtime(path.join(root, MANIFEST_FILE));
+  if (stamp === 0 || mtime(path.join(root, CONFIG_FILE)) > stamp) return true;
   const modelsDir = path.join(root, modelsFolder);
   try {
     for (const name of fs.readdirSync(modelsDir)) {

@@ -1,8 +1,9 @@
 import type { TargetSummary } from '../plugins/api.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { DiskCache, filesOfTarget, isEdited } from './disk.js';
+import { diskOf, filesOfTarget, isEdited } from './disk.js';
 import { readManifest } from './manifest.js';
 import { plan, targetName, type PlannedTarget } from './plan.js';
+import { cachedPlan, savePlan } from './plan-cache.js';
 
 /** State of one target without rendering it: the public {@link TargetSummary} plus the resolved model version. */
 export interface TargetStatus extends TargetSummary {
@@ -18,11 +19,17 @@ export interface TargetStatus extends TargetSummary {
  */
 export async function targetStatuses(ws: Workspace, pending: Set<string> = new Set(), planned?: PlannedTarget[]): Promise<TargetStatus[]> {
   const manifest = readManifest(ws.root);
-  const disk = new DiskCache(ws.root);
+  const disk = diskOf(ws);
   const byIndex = new Map<number, TargetStatus>();
-  planned ??= await plan(ws, undefined, (t, i, error) => {
-    byIndex.set(i, { name: targetName(t), model: t.model, generator: t.generator, output: t.output, state: 'invalid', reason: error.message, edited: [] });
-  });
+  // From the models cache when no model, generator or config changed (every target was valid then); else for real,
+  // and then cached when every target is valid.
+  planned ??= await cachedPlan(ws);
+  if (!planned) {
+    planned = await plan(ws, undefined, (t, i, error) => {
+      byIndex.set(i, { name: targetName(t), model: t.model, generator: t.generator, output: t.output, state: 'invalid', reason: error.message, edited: [] });
+    });
+    if (byIndex.size === 0) await savePlan(ws, planned);
+  }
   for (const p of planned) {
     const files = filesOfTarget(manifest, p.name);
     const edited = files.filter((f) => !pending.has(f) && isEdited(manifest.files[f], disk.hash(f)));
@@ -36,5 +43,6 @@ export async function targetStatuses(ws: Workspace, pending: Set<string> = new S
           : 'stale';
     byIndex.set(p.index, { name: p.name, model: p.config.model, resolved: p.modelId, generator: p.generator.name, output: p.output, state, edited });
   }
+  disk.save();
   return [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
 }
