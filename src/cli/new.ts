@@ -7,9 +7,7 @@ import { findScaffoldGenerator, listScaffoldGenerators, runScaffold, templateOf 
 import { Tree } from '../engine/tree.js';
 import { sha256 } from '../core/hash.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { recordAnswers, registerProject } from '../templates/scaffold/projects.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
-import { describeChanges } from './diff.js';
 import { emit, type GlobalOptions } from './output.js';
 
 interface NewOptions {
@@ -25,9 +23,11 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
   const ws = await openWorkspace(g.cwd, 'new', { strict: g.strict, write: !opts.dryRun });
   let code = 1;
   try {
-    const builtins = await (await ws.plugins()).scaffolds();
+    // The built-in generators' plugins activate only when needed: a workspace plopfile's generator replaces a
+    // built-in of its name, so running one needs none of them.
+    const builtins = async () => (await ws.plugins()).scaffolds();
     if (!generatorName) {
-      const all = await listScaffoldGenerators(ws.root, builtins);
+      const all = await listScaffoldGenerators(ws.root, await builtins());
       emit(g, { generators: all.map(({ name, description, source }) => ({ name, description, source })) }, () =>
         ['Scaffold generators (metarepo new <generator> [name] --set key=value):', ...all.map((e) => `  ${e.name.padEnd(16)} ${e.description}${e.source === 'workspace' ? pc.dim(' (workspace)') : ''}`)].join('\n'),
       );
@@ -50,9 +50,11 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
       answers,
       interactive: !!process.stdin.isTTY && !opts.yes && !g.json && opts.answers !== '-',
       dryRun: opts.dryRun,
+      workspace: ws.config,
     });
     const written = result.changes.filter((c) => c.content !== undefined);
     if (result.project) {
+      const { recordAnswers, registerProject } = await import('../templates/scaffold/projects.js');
       const projectName = path.posix.basename(result.project.path);
       registerProject(tree, { name: projectName, path: result.project.path, generator: entry.name, kind: result.project.kind });
       const templateVersion = (await templateOf(ws.root, entry.generator))?.version;
@@ -75,8 +77,9 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
     const errors = findings.filter((f) => f.severity === 'error');
     ws.bus.publish('core:scaffold:finished', { generator: entry.name, files: changes.map((c) => c.path), project: result.project?.path, dryRun: !!opts.dryRun });
     code = errors.length ? 1 : 0; // a dry run exits as the real run would: a failing check vetoes it
+    const describeChanges = opts.dryRun && !g.json ? (await import('./diff.js')).describeChanges : undefined;
     emit(g, { generator: entry.name, answers: result.answers, project: result.project, changes: changes.map((c) => ({ type: c.type, path: c.path })), dryRun: !!opts.dryRun, messages: result.messages }, () =>
-      opts.dryRun ? [describeChanges(changes), ...errors.map((f) => `${pc.red('error')} ${describeFinding(f)}`), pc.dim('dry run: nothing was written')].join('\n') : changes.map((c) => `  ${c.type === 'create' ? 'create' : c.type === 'modify' ? 'update' : 'remove'} ${c.path}`).join('\n'),
+      opts.dryRun ? [describeChanges!(changes), ...errors.map((f) => `${pc.red('error')} ${describeFinding(f)}`), pc.dim('dry run: nothing was written')].join('\n') : changes.map((c) => `  ${c.type === 'create' ? 'create' : c.type === 'modify' ? 'update' : 'remove'} ${c.path}`).join('\n'),
     );
     return code;
   } finally {

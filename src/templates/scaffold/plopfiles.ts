@@ -2,10 +2,12 @@
  * Workspace-local scaffold generators: plopfiles. A workspace may have one root plopfile
  * (`plopfile.js|mjs|cjs|ts`) and any number of `generators/*.mjs` files; each is a
  * plopfile (`export default function (plop) { plop.setGenerator(...) }`) loaded by node-plop.
- * node-plop is imported lazily.
+ * node-plop is imported lazily, and its inquirer on first question only (see {@link loadNodePlop}).
  */
 import fs from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MetarepoError } from '../../core/errors.js';
 
 /** Root plopfile names, in the order they are looked for. */
@@ -26,6 +28,63 @@ export interface PlopfileGenerator {
 
 /** The node-plop API (its type, without loading the module). */
 export type NodePlopApi = Awaited<ReturnType<typeof import('node-plop')['default']>>;
+
+/** node-plop's default export: `nodePlop(plopfilePath, config)`. */
+export type NodePlopFactory = (typeof import('node-plop'))['default'];
+
+let factory: Promise<NodePlopFactory> | undefined;
+
+/**
+ * node-plop's factory, whose inquirer loads on first use. node-plop is the engine of plopfiles, unchanged: its API
+ * object, generator runner, actions and helpers are its own modules. Only its factory module (`src/node-plop.js`),
+ * which imports inquirer when it loads — about half of what loading node-plop costs, for runs that mostly ask
+ * nothing — is evaluated from its own text with that one import pointing at `lazy-inquirer.ts` (and its other
+ * imports at the very files they name, resolved from node-plop's folder, so every other module is node-plop's own
+ * instance). When that text is not as expected (another node-plop version), or anything in this fails, the
+ * package is imported as it is.
+ */
+export function loadNodePlop(): Promise<NodePlopFactory> {
+  factory ??= withLazyInquirer().then((f) => f ?? import('node-plop').then((m) => m.default));
+  return factory;
+}
+
+/** Imports of node-plop's factory module: `import x from "spec";`, one per line. */
+const IMPORT_LINE = /^import\s+([\w${}\s,*]+?)\s+from\s+"([^"]+)";$/gm;
+
+async function withLazyInquirer(): Promise<NodePlopFactory | undefined> {
+  try {
+    const require = createRequire(import.meta.url);
+    const file = path.join(path.dirname(require.resolve('node-plop')), 'node-plop.js');
+    const text = fs.readFileSync(file, 'utf8');
+    // From the compiled package only: under vitest this module is TypeScript, which a data: URL module cannot import.
+    if (!import.meta.url.endsWith('.js')) return undefined;
+    const shim = new URL('./lazy-inquirer.js', import.meta.url);
+    if (!fs.existsSync(shim) || !/^import inquirer from "inquirer";$/m.test(text) || !/^export default nodePlop;$/m.test(text)) return undefined;
+    const fromFactory = createRequire(file);
+    // Every import statement must be of the one form rewritten below, else the text could not load from a data: URL.
+    const statements = (text.match(/^import\s/gm) ?? []).length;
+    if (/^export\s.*\sfrom\s/m.test(text)) return undefined;
+    let rewrittenCount = 0;
+    let rewritten = text.replace(IMPORT_LINE, (_line, bindings: string, spec: string) => {
+      rewrittenCount++;
+      const target =
+        spec === 'inquirer'
+          ? shim.href
+          : isBuiltin(spec)
+            ? spec
+            : spec.startsWith('.')
+              ? pathToFileURL(path.resolve(path.dirname(file), spec)).href
+              : pathToFileURL(fromFactory.resolve(spec)).href;
+      return `import ${bindings} from ${JSON.stringify(target)};`;
+    });
+    if (rewrittenCount !== statements) return undefined;
+    rewritten = rewritten.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(file).href));
+    const mod = (await import(`data:text/javascript;charset=utf-8,${encodeURIComponent(rewritten)}`)) as { default: NodePlopFactory };
+    return typeof mod.default === 'function' ? mod.default : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Absolute paths of the workspace's plopfiles: the root plopfile first, then `generators/*` sorted.
@@ -59,7 +118,7 @@ export function findPlopfiles(root: string): string[] {
  *   would break, and writing next to it would touch the workspace outside a commit.
  */
 export async function loadPlopfile(file: string, root: string): Promise<NodePlopApi> {
-  const { default: nodePlop } = await import('node-plop');
+  const nodePlop = await loadNodePlop();
   try {
     return await nodePlop(file, { destBasePath: root, force: false });
   } catch (err) {

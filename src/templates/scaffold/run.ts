@@ -16,7 +16,7 @@ import type { TemplateManifest } from '../manifest.js';
 import type { WorkspaceConfig } from '../../workspace/config.js';
 import type { ActionContext, PlopAction } from './actions.js';
 import { resolveAnswers, type PlopQuestion, type PromptFunction } from './answers.js';
-import { loadPlopfile, loadPlopfiles, type NodePlopApi } from './plopfiles.js';
+import { loadNodePlop, loadPlopfile, loadPlopfiles, type NodePlopApi } from './plopfiles.js';
 
 /** A generator defined in a workspace plopfile, by name. */
 export interface PlopfileGeneratorRef {
@@ -105,9 +105,13 @@ function isPlopfileRef(g: RunScaffoldOptions['generator']): g is PlopfileGenerat
  * @throws MetarepoError when a plopfile cannot be loaded or two plopfiles define the same name.
  */
 export async function listScaffoldGenerators(root: string, builtins: ScaffoldGenerator[]): Promise<ScaffoldGeneratorEntry[]> {
+  return mergeGenerators(builtins, await loadPlopfiles(root));
+}
+
+function mergeGenerators(builtins: ScaffoldGenerator[], local: Awaited<ReturnType<typeof loadPlopfiles>>): ScaffoldGeneratorEntry[] {
   const byName = new Map<string, ScaffoldGeneratorEntry>();
   for (const g of builtins) byName.set(g.name, { name: g.name, description: g.description, source: 'builtin', generator: g });
-  for (const g of await loadPlopfiles(root)) {
+  for (const g of local) {
     byName.set(g.name, {
       name: g.name,
       description: g.description,
@@ -119,15 +123,20 @@ export async function listScaffoldGenerators(root: string, builtins: ScaffoldGen
 }
 
 /**
- * The generator called `name` among {@link listScaffoldGenerators}.
+ * The generator called `name` among {@link listScaffoldGenerators}. A workspace plopfile's generator replaces a
+ * built-in of its name, so when one is found the built-ins are not asked for: pass them as a function to have the
+ * plugins that contribute them activated only when needed.
  * @throws MetarepoError (exit 2) naming the generators there are, when none has that name.
  */
 export async function findScaffoldGenerator(
   root: string,
   name: string,
-  builtins: ScaffoldGenerator[],
+  builtins: ScaffoldGenerator[] | (() => Promise<ScaffoldGenerator[]>),
 ): Promise<ScaffoldGeneratorEntry> {
-  const all = await listScaffoldGenerators(root, builtins);
+  const local = await loadPlopfiles(root);
+  const mine = local.find((g) => g.name === name);
+  if (mine) return { name: mine.name, description: mine.description, source: 'workspace', generator: { name: mine.name, plopfile: mine.plopfile } };
+  const all = mergeGenerators(typeof builtins === 'function' ? await builtins() : builtins, local);
   const hit = all.find((g) => g.name === name);
   if (!hit) {
     throw new MetarepoError(`There is no scaffold generator called "${name}".`, {
@@ -299,7 +308,7 @@ async function builtinPlop(generator: ScaffoldGenerator, root: string): Promise<
       exitCode: 1,
     });
   }
-  const { default: nodePlop } = await import('node-plop');
+  const nodePlop = await loadNodePlop();
   const plop = await nodePlop('', { destBasePath: root, force: false });
   plop.setPlopfilePath(generator.templatesDir);
   plop.setGenerator(generator.name, {
@@ -374,10 +383,7 @@ function inquirerOf(plop: NodePlopApi): { prompt: PromptFunction } {
  * replacement of one (say `properCase`) is found by comparing with a pristine instance.
  */
 async function scaffoldHandlebars(plop: NodePlopApi): Promise<HandlebarsEnv> {
-  const [{ createHandlebars, CASE_HELPERS }, { default: nodePlop }] = await Promise.all([
-    import('../handlebars.js'),
-    import('node-plop'),
-  ]);
+  const [{ createHandlebars, CASE_HELPERS }, nodePlop] = await Promise.all([import('../handlebars.js'), loadNodePlop()]);
   const hb = createHandlebars();
   const pristine = await nodePlop('', { destBasePath: plop.getDestBasePath(), force: false });
   const replaced = Object.keys(CASE_HELPERS).filter((n) => plop.getHelper(n) !== pristine.getHelper(n));
