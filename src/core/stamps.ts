@@ -107,15 +107,20 @@ export function stampTree(base: string, dir: string, keep: (name: string) => boo
  */
 export function stampsDigest(files: readonly string[], since: number): { digest: string; settled: boolean } {
   let settled = true;
+  const judge = since !== Infinity;
   const fields = new Float64Array(files.length * 5);
-  for (let i = 0; i < files.length; i++) {
+  for (let i = 0, at = 0; i < files.length; i++, at += 5) {
     const st = statOrUndefined(files[i]);
     if (!st) {
-      fields[i * 5] = -1;
+      fields[at] = -1;
       continue;
     }
-    fields.set([st.isDirectory() ? 2 : 1, st.size, st.mtimeMs, st.ctimeMs, st.ino], i * 5);
-    if (settled && Math.max(st.mtimeMs, st.ctimeMs) >= since - granularityMargin(st.mtimeMs, st.ctimeMs)) settled = false;
+    fields[at] = st.isDirectory() ? 2 : 1;
+    fields[at + 1] = st.size;
+    fields[at + 2] = st.mtimeMs;
+    fields[at + 3] = st.ctimeMs;
+    fields[at + 4] = st.ino;
+    if (judge && settled && Math.max(st.mtimeMs, st.ctimeMs) >= since - granularityMargin(st.mtimeMs, st.ctimeMs)) settled = false;
   }
   return { digest: createHash('sha256').update(fields).digest('hex'), settled };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Check, CheckContext, Finding, ModelSummary, PendingChange, TargetSummary } from '../plugins/api.js';
-import { parseJsonWithPositions } from '../core/json-positions.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { PlannedTarget } from './plan.js';
 import { conflictMarkersCheck } from './conflict-markers.js';
@@ -46,7 +45,7 @@ export async function runChecks(ws: Workspace, checks: ContributedCheck[], ctx: 
     } catch (e) {
       findings = [{ severity: 'error', message: `check ${check.name} of plugin ${plugin} failed: ${(e as Error).message ?? String(e)}` }];
     }
-    for (const f of findings) out.push(locate(ws, { ...f, check: check.name, plugin }));
+    for (const f of findings) out.push(await locate(ws, { ...f, check: check.name, plugin }));
     ws.bus.publish('core:check:finished', { check: check.name, plugin, errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length });
   }
   FileFacts.of(ws.root).save();
@@ -54,7 +53,7 @@ export async function runChecks(ws: Workspace, checks: ContributedCheck[], ctx: 
 }
 
 /** Resolves a finding's JSON pointer to line and column in metarepo.yaml or a JSON file of the workspace. */
-function locate(ws: Workspace, f: ReportedFinding): ReportedFinding {
+async function locate(ws: Workspace, f: ReportedFinding): Promise<ReportedFinding> {
   if (f.pointer === undefined || f.line !== undefined || !f.file) return f;
   if (f.file === 'metarepo.yaml') {
     const { line, column } = ws.document.locate(f.pointer);
@@ -63,6 +62,7 @@ function locate(ws: Workspace, f: ReportedFinding): ReportedFinding {
   if (!f.file.endsWith('.json')) return f;
   try {
     const text = fs.readFileSync(path.join(ws.root, f.file), 'utf8');
+    const { parseJsonWithPositions } = await import('../core/json-positions.js'); // only for such a finding
     return { ...f, ...parseJsonWithPositions(text, f.file).locate(f.pointer) };
   } catch {
     return f;

@@ -1,5 +1,4 @@
 import type fs from 'node:fs';
-import path from 'node:path';
 import { sha256 } from '../core/hash.js';
 import { statOrUndefined } from '../core/stamps.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -8,27 +7,31 @@ import { FileFacts, type FileFact } from './file-facts.js';
 import { isSharedManifest, type Manifest, type ManifestEntry } from './manifest.js';
 
 /** Target → its files, for manifests that do not change (as `readManifest` returns them). */
-const byTarget = new WeakMap<Manifest['files'], Map<string, string[]>>();
+const byTarget = new WeakMap<Manifest['files'], Map<string, readonly string[]>>();
 
 /**
- * The files the manifest says `target` produced, sorted. For a manifest `readManifest` returned the index of every
- * target is built once, so asking for each of n targets costs O(n) in all instead of O(n²).
+ * The files the manifest says `target` produced, sorted (a frozen list: copy it to change it). For a manifest
+ * `readManifest` returned the index of every target is built once, so asking for each of n targets costs O(n) in
+ * all instead of O(n²).
  */
-export function filesOfTarget(m: Manifest, target: string): string[] {
-  if (!isSharedManifest(m)) return Object.keys(m.files).filter((f) => m.files[f].target === target).sort();
+export function filesOfTarget(m: Manifest, target: string): readonly string[] {
+  if (!isSharedManifest(m)) return Object.freeze(Object.keys(m.files).filter((f) => m.files[f].target === target).sort());
   let index = byTarget.get(m.files);
   if (!index) {
-    index = new Map();
+    const lists = new Map<string, string[]>();
     for (const f of Object.keys(m.files).sort()) {
       const t = m.files[f].target;
-      const list = index.get(t);
+      const list = lists.get(t);
       if (list) list.push(f);
-      else index.set(t, [f]);
+      else lists.set(t, [f]);
     }
-    byTarget.set(m.files, index);
+    for (const list of lists.values()) Object.freeze(list);
+    byTarget.set(m.files, (index = lists));
   }
-  return [...(index.get(target) ?? [])];
+  return index.get(target) ?? NONE;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /** Whether a generated file on disk (`current` hash, `null` if absent) differs from what metarepo wrote. */
 export function isEdited(prior: ManifestEntry | undefined, current: string | null): boolean {
@@ -79,7 +82,7 @@ export class DiskCache {
     let s = this.stats.get(rel);
     if (!s) {
       const takenAt = Date.now();
-      this.stats.set(rel, (s = { st: statOrUndefined(path.join(this.root, rel)), takenAt }));
+      this.stats.set(rel, (s = { st: statOrUndefined(`${this.root}/${rel}`), takenAt })); // `rel` is normalised: no join needed
     }
     return s;
   }

@@ -55,7 +55,7 @@ export class FileFacts {
    */
   get(rel: string, seen?: { st: fs.Stats | undefined; takenAt: number }): FileFact | null {
     const takenAt = seen?.takenAt ?? Date.now();
-    const st = seen ? seen.st : statOrUndefined(path.join(this.root, rel));
+    const st = seen ? seen.st : statOrUndefined(`${this.root}/${rel}`); // `rel` is normalised: no join needed
     if (!st || !st.isFile()) {
       if (this.entries.delete(rel)) this.dirty = true;
       return null;
@@ -65,7 +65,7 @@ export class FileFacts {
     if (known && known[0] === s) return { hash: known[1], conflictLine: known[2] };
     let text: string;
     try {
-      text = fs.readFileSync(path.join(this.root, rel), 'utf8');
+      text = fs.readFileSync(`${this.root}/${rel}`, 'utf8');
     } catch {
       return null;
     }

@@ -104,7 +104,8 @@ export interface TargetOutcome {
   status: 'up-to-date' | 'rendered' | 'failed';
   /** Why a target failed (one line). */
   reason?: string;
-  files: string[];
+  /** The files it produced (shared with the run: do not mutate). */
+  files: readonly string[];
 }
 
 /** Result of a generate run. */
@@ -169,10 +170,10 @@ async function run(ws: Workspace, opts: GenerateOptions, started: number): Promi
   const pool = new LazyPool(ws, opts.pool, opts.sharedPool);
   try {
     return await withRunDisk(ws, disk, async () => {
-      guardTargetOutputs(ws, disk);
+      const outputs = guardTargetOutputs(ws, disk);
       // Nothing changed since the models cache was written, and every output is as accepted: the run renders
       // nothing, and needs no model loaded, no bundle and no worker (see plan-cache.ts for what invalidates it).
-      const cached = await cachedPlan(ws);
+      const cached = await cachedPlan(ws, outputs);
       if (cached?.every((p) => isUpToDate(p, manifest, disk))) return runWithPool(ws, opts, started, manifest, disk, pool, cached);
       if (opts.pool || opts.sharedPool || fs.existsSync(path.join(ws.root, MODELS_CACHE)) || changedSinceManifest(ws.root, ws.config.modelsDir)) await pool.warmFor(ws);
       return runWithPool(ws, opts, started, manifest, disk, pool);
@@ -320,14 +321,16 @@ function editedByHand(files: string[]): MetarepoError {
  * Guards every target's output before anything runs, with the position of `output` in metarepo.yaml: a path that
  * is unsafe (see `safeOutputPath`: outside the workspace, the root, under .metarepo/, control characters) or names
  * an existing folder (a file cannot replace a folder).
+ * @returns each target's output as `safeOutputPath` gives it, by index.
  * @throws MetarepoError exit 2.
  */
-function guardTargetOutputs(ws: Workspace, disk: DiskCache): void {
+function guardTargetOutputs(ws: Workspace, disk: DiskCache): Array<string | undefined> {
+  const outputs: Array<string | undefined> = [];
   for (const [i, t] of (ws.config.targets ?? []).entries()) {
     if (typeof t.output !== 'string') continue; // the config schema words this
     const location = () => ws.document.locate(`/targets/${i}/output`);
     try {
-      safeOutputPath(t.output, `target ${targetName(t)}`);
+      outputs[i] = safeOutputPath(t.output, `target ${targetName(t)}`);
     } catch (e) {
       throw e instanceof MetarepoError ? new MetarepoError(e.message, { location: location(), hint: e.hint }) : e;
     }
@@ -338,6 +341,7 @@ function guardTargetOutputs(ws: Workspace, disk: DiskCache): void {
       });
     }
   }
+  return outputs;
 }
 
 type RenderResult = { ok: true; files: GeneratedFile[] } | { ok: false; reason: string };

@@ -30,9 +30,8 @@ import { TOOL_VERSION } from '../core/version.js';
 import type { CodegenGenerator, ModelReleaseSummary, ModelSummary } from '../plugins/api.js';
 import { stamp, stampsDigest } from '../core/stamps.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { generatorSourcesHash } from './generator-sources.js';
 import { safeOutputPath } from '../core/paths.js';
-import { codegenGenerators, targetName, type PlannedTarget } from './plan.js';
+import type { PlannedTarget } from './plan.js';
 
 /** The cache file, relative to the workspace root. */
 export const MODELS_CACHE = `${STATE_DIR}/cache/models.json`;
@@ -75,11 +74,15 @@ const checked = new WeakMap<Workspace, CacheFile | undefined>();
  * its config, generator, output, resolved model and input hash exactly as `plan` would compute them; its
  * `input.model.schema` is not there (reading it throws): a target to render must be planned for real.
  * Activates the plugins of the generators the targets use (as planning does).
+ * @param outputs - the targets' outputs as `safeOutputPath` gives them, when the caller has them already.
  */
-export async function cachedPlan(ws: Workspace): Promise<PlannedTarget[] | undefined> {
+export async function cachedPlan(ws: Workspace, outputs?: ReadonlyArray<string | undefined>): Promise<PlannedTarget[] | undefined> {
   const targets = ws.config.targets ?? [];
   const plan = validCache(ws)?.plan;
   if (!plan || plan.targets.length !== targets.length || targets.length === 0) return undefined;
+  // Planning's modules load only here: a run whose checks need just the model summary (say `metarepo new` in a
+  // workspace without targets) does without them.
+  const { codegenGenerators, targetName } = await import('./plan.js');
   const generators = await codegenGenerators(ws);
   const names = new Set(targets.map((t) => t.generator));
   if (names.size !== Object.keys(plan.generators).length) return undefined;
@@ -91,7 +94,7 @@ export async function cachedPlan(ws: Workspace): Promise<PlannedTarget[] | undef
     const [modelId, inputHash] = plan.targets[index];
     const name = targetName(t);
     // As `plan` computes it; it cannot throw here: the same config was planned without error when this was cached.
-    const output = safeOutputPath(t.output, `target ${name}`);
+    const output = outputs?.[index] ?? safeOutputPath(t.output, `target ${name}`);
     const at = modelId.lastIndexOf('@');
     return {
       name,
@@ -177,7 +180,7 @@ function readCache(root: string): CacheFile | undefined {
  */
 function stampsHash(root: string, paths: string[], since = Infinity): string {
   const { digest, settled } = stampsDigest(
-    paths.map((p) => path.join(root, p)),
+    paths.map((p) => `${root}/${p}`), // relative, normalised paths: no join needed
     since,
   );
   return settled ? digest : '';
@@ -193,6 +196,7 @@ function sameKey(a: Key, b: Key): boolean {
 
 /** Who a generator is, as far as an input hash can tell: what `plan` hashes of it, its sources' hash included. */
 async function generatorIdentity(root: string, g: CodegenGenerator): Promise<string> {
+  const { generatorSourcesHash } = await import('./generator-sources.js');
   const sources = await generatorSourcesHash(root, g);
   return sha256(stableStringify({ name: g.name, version: g.version, module: g.module ?? null, exportName: g.exportName ?? null, inputs: g.inputs ?? [], sources }));
 }

@@ -2,7 +2,7 @@ import type { TargetSummary } from '../plugins/api.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { diskOf, filesOfTarget, isEdited } from './disk.js';
 import { readManifest } from './manifest.js';
-import { plan, targetName, type PlannedTarget } from './plan.js';
+import type { PlannedTarget } from './plan.js';
 import { cachedPlan, savePlan } from './plan-cache.js';
 
 /** State of one target without rendering it: the public {@link TargetSummary} plus the resolved model version. */
@@ -18,6 +18,7 @@ export interface TargetStatus extends TargetSummary {
  * @param planned - the targets a generate run planned already (all of them valid), so they are not planned twice.
  */
 export async function targetStatuses(ws: Workspace, pending: Set<string> = new Set(), planned?: PlannedTarget[]): Promise<TargetStatus[]> {
+  if (!planned && (ws.config.targets ?? []).length === 0) return [];
   const manifest = readManifest(ws.root);
   const disk = diskOf(ws);
   const byIndex = new Map<number, TargetStatus>();
@@ -25,6 +26,7 @@ export async function targetStatuses(ws: Workspace, pending: Set<string> = new S
   // and then cached when every target is valid.
   planned ??= await cachedPlan(ws);
   if (!planned) {
+    const { plan, targetName } = await import('./plan.js');
     planned = await plan(ws, undefined, (t, i, error) => {
       byIndex.set(i, { name: targetName(t), model: t.model, generator: t.generator, output: t.output, state: 'invalid', reason: error.message, edited: [] });
     });

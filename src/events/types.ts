@@ -48,9 +48,30 @@ export function coreEventTypes(): readonly CoreEventType[] {
   return loadCoreTypes().list;
 }
 
-/** The core type named `type`, if it has a schema (a map lookup after the first call). */
+/**
+ * The core type named `type`, if it has a schema. Looks in that type's own folder only (a run publishes a dozen
+ * types: the other schema folders are not listed), once per type.
+ */
 export function coreEventType(type: string): CoreEventType | undefined {
-  return loadCoreTypes().byType.get(type);
+  if (cached) return cached.byType.get(type);
+  let found = seen.get(type);
+  if (found === undefined) seen.set(type, (found = lookUp(type) ?? null));
+  return found ?? undefined;
+}
+
+/** Types looked up one by one (before the whole table was read); `null`: no such core type. */
+const seen = new Map<string, CoreEventType | null>();
+
+function lookUp(type: string): CoreEventType | undefined {
+  const folder = type.replaceAll(':', '.');
+  if (!TYPE_FOLDER.test(folder)) return undefined;
+  let version: string | undefined;
+  try {
+    version = newestVersion(path.join(EVENT_SCHEMAS_DIR, folder));
+  } catch {
+    return undefined; // no such folder
+  }
+  return version ? describeCoreType(folder, version) : undefined;
 }
 
 function loadCoreTypes(): NonNullable<typeof cached> {

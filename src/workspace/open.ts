@@ -52,6 +52,8 @@ export function createBus(root: string, config?: WorkspaceConfig, options: { str
  * a live process), the in-process bus otherwise — the same events either way.
  */
 export async function connectBus(root: string, config?: WorkspaceConfig, options: { strict?: boolean } = {}): Promise<Bus> {
+  // No broker.json, no broker (see `brokerInfoPath`): the common case needs not even the module that reads it.
+  if (!fs.existsSync(path.join(root, STATE_DIR, 'broker.json'))) return createBus(root, config, options);
   const { readBrokerInfo } = await import('../events/zmq/info.js');
   if (!readBrokerInfo(root)) return createBus(root, config, options);
   const { ZmqBus } = await import('../events/zmq/zmq-bus.js');

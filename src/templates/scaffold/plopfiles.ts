@@ -38,9 +38,9 @@ let factory: Promise<NodePlopFactory> | undefined;
  * node-plop's factory, whose inquirer loads on first use. node-plop is the engine of plopfiles, unchanged: its API
  * object, generator runner, actions and helpers are its own modules. Only its factory module (`src/node-plop.js`),
  * which imports inquirer when it loads — about half of what loading node-plop costs, for runs that mostly ask
- * nothing — is evaluated from its own text with that one import pointing at `lazy-inquirer.ts` (and its other
- * imports at the very files they name, resolved from node-plop's folder, so every other module is node-plop's own
- * instance). When that text is not as expected (another node-plop version), or anything in this fails, the
+ * nothing — is evaluated from its own text with that one import pointing at `lazy-inquirer.ts`, `resolve` (used by
+ * `plop.load()` alone) required on that call, and its other imports at the very files they name, resolved from
+ * node-plop's folder, so every other module is node-plop's own instance. When that text is not as expected (another node-plop version), or anything in this fails, the
  * package is imported as it is.
  */
 export function loadNodePlop(): Promise<NodePlopFactory> {
@@ -64,9 +64,15 @@ async function withLazyInquirer(): Promise<NodePlopFactory | undefined> {
     // Every import statement must be of the one form rewritten below, else the text could not load from a data: URL.
     const statements = (text.match(/^import\s/gm) ?? []).length;
     if (/^export\s.*\sfrom\s/m.test(text)) return undefined;
+    // `resolve` (thirty CommonJS files) serves `plop.load()` only, through `resolve.sync`: it loads on that call.
+    const lazyResolve = !/(?<![.\w])resolve\b(?!\.sync\()/.test(text.replace(/^import resolve from "resolve";$/m, ''));
     let rewrittenCount = 0;
     let rewritten = text.replace(IMPORT_LINE, (_line, bindings: string, spec: string) => {
       rewrittenCount++;
+      if (spec === 'resolve' && bindings === 'resolve' && lazyResolve) {
+        const load = `(${JSON.stringify(fromFactory.resolve(spec))})`;
+        return `import { createRequire as __metarepoRequire } from "node:module";\nconst resolve = { sync: (...args) => __metarepoRequire(${JSON.stringify(file)})${load}.sync(...args) };`;
+      }
       const target =
         spec === 'inquirer'
           ? shim.href
