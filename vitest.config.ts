@@ -21,8 +21,10 @@ export default defineConfig({
     //   and only a single test blocking for its whole 60 s testTimeout could still trip the timer;
     // - long tests and hooks run the CLI with `metarepoAsync` (tests/e2e/cli.ts), which does not block at all.
     setupFiles: ['tests/setup/yield.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // A test's time limit only stops a hang. The e2e tests run the CLI five to fifteen times each: 10-20 s on an idle
+    // 2-core machine, 45-60 s and more at load average 13 (measured), so 60 s failed green tests there.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     // expect.poll waits for something that must happen (a process exits, a watcher fires); its 1 s default was a
     // wall-clock assertion in disguise on a busy machine. It still fails when the thing never happens.
     expect: { poll: { timeout: 30_000 } },

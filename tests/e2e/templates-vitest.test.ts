@@ -35,7 +35,8 @@ function vitestWorkspace(line: string): string {
   fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules/metarepo'), 'dir');
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules/vitest'), path.join(dir, 'node_modules/vitest'), 'dir');
   fs.mkdirSync(path.join(dir, 'tests'));
-  fs.writeFileSync(path.join(dir, 'vitest.config.mjs'), "export default { test: { include: ['tests/**/*.test.ts'] } };\n");
+  // vitest's 5 s default limit would time a loaded machine, not the template: the run's own limit is the test's.
+  fs.writeFileSync(path.join(dir, 'vitest.config.mjs'), "export default { test: { include: ['tests/**/*.test.ts'], testTimeout: 120000 } };\n");
   testFile(dir, line);
   return dir;
 }

@@ -56,15 +56,14 @@ describe('PluginHost', () => {
       early: { metarepo: { activationEvents: ['onStartup'] }, index: loadingPlugin('early') },
     });
     const { host, bus } = await open(root, builtinDir);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(host.get('early').lifecycle.state).toBe('enabled');
+    // Activation is asynchronous (the plugin's module is imported): poll for it rather than sleep a fixed time.
+    await expect.poll(() => host.get('early').lifecycle.state).toBe('enabled');
     expect(host.get('late').lifecycle.state).toBe('resolved');
     bus.publish('core:generate:started', { targets: [], dryRun: false, check: false });
     await new Promise((r) => setTimeout(r, 50));
     expect(host.get('late').lifecycle.state).toBe('resolved');
     bus.publish('core:generate:finished', { created: 0, modified: 0, deleted: 0, rendered: 0, skipped: 0, failed: [], written: false, durationMs: 1 });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(host.get('late').lifecycle.state).toBe('enabled');
+    await expect.poll(() => host.get('late').lifecycle.state).toBe('enabled');
     await host.close();
   });
 
