@@ -129,6 +129,7 @@ export async function closeWorkspace(ws: Workspace, exitCode: number): Promise<v
 }
 
 function takeWriterLock(root: string, command: string, notice: (line: string) => void): ProcessLock {
+  fs.mkdirSync(path.join(root, STATE_DIR), { recursive: true }); // a workspace made by hand may not have it yet
   const lock = new ProcessLock(path.join(root, LOCK_FILE), command);
   if (lock.acquire(0)) return lock;
   const holder = lock.holder();
@@ -153,7 +154,6 @@ function lockTimeoutSeconds(): number {
  */
 function recover(root: string, writerLock: ProcessLock | undefined, notice: (line: string) => void): void {
   const state = path.join(root, STATE_DIR);
-  fs.mkdirSync(path.join(root, STATE_DIR), { recursive: true }); // a workspace made by hand may not have it yet
   if (!writerLock && !needsRecovery(state)) return;
   const lock = writerLock ?? new ProcessLock(path.join(root, LOCK_FILE), 'recovery');
   if (!writerLock && !lock.acquire(0)) return;
