@@ -137,3 +137,13 @@ runScript('bench/model-history.mjs');
 // 8. Recovery: a timed-out codegen job, quicktype on a schema nested too deep, a hung process plugin, each beside
 //    the same thing done with bare Node primitives; once wall-clock limits inside unit tests.
 runScript('bench/recovery.mjs', { quiet: true });
+
+// 9. generate with nothing to do on 1,000 models and targets (and generate --check), beside `node -e 0`.
+runScript('bench/noop-generate.mjs');
+
+// 10. metarepo new of a three-file plopfile generator beside plop itself on the same plopfile and answers.
+runScript('bench/new-vs-plop.mjs');
+
+// 11. A ~50 MB model of 110k properties: refused by the codegen size limit by default, then generated with the
+//     limit raised (seconds, peak RSS, CPU).
+runScript('bench/big-model.mjs');
