@@ -13,7 +13,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { sha256 } from '../core/hash.js';
 import { STATE_DIR } from '../core/layout.js';
-import { settledBefore, stampOf, statOrUndefined, type Stamp } from '../core/stamps.js';
+import { settledBefore, stampOf, statOrUndefined } from '../core/stamps.js';
 import { firstConflictLine } from './conflict-markers.js';
 
 /** The cache file, relative to the workspace root. */
@@ -27,7 +27,8 @@ export interface FileFact {
   conflictLine: number;
 }
 
-type Entry = [stamp: Stamp, hash: string, conflictLine: number];
+/** A file's stamp as numbers (see src/core/stamps.ts: size, modification and change times, inode), its hash, its line. */
+type Entry = [size: number, mtimeMs: number, ctimeMs: number, ino: number, hash: string, conflictLine: number];
 
 /** File facts of one workspace, shared by every run of the process (each lookup checks the stamp again). */
 export class FileFacts {
@@ -60,16 +61,16 @@ export class FileFacts {
       if (this.entries.delete(rel)) this.dirty = true;
       return null;
     }
-    const s = stampOf(st);
     const known = this.entries.get(rel);
-    if (known && known[0] === s) return { hash: known[1], conflictLine: known[2] };
+    // Compared as numbers: a thousand files are a thousand stamps, and turning times into text is what costs.
+    if (known && known[0] === st.size && known[1] === st.mtimeMs && known[2] === st.ctimeMs && known[3] === st.ino) return { hash: known[4], conflictLine: known[5] };
     let text: string;
     try {
       text = fs.readFileSync(`${this.root}/${rel}`, 'utf8');
     } catch {
       return null;
     }
-    return this.learn(rel, s, takenAt, text);
+    return this.learn(rel, st, takenAt, text);
   }
 
   /**
@@ -87,7 +88,7 @@ export class FileFacts {
       if (this.entries.delete(rel)) this.dirty = true;
       return null;
     }
-    if (st?.isFile()) this.learn(rel, stampOf(st), takenAt, text);
+    if (st?.isFile()) this.learn(rel, st, takenAt, text);
     return text;
   }
 
@@ -96,17 +97,17 @@ export class FileFacts {
     if (!this.dirty || !fs.existsSync(path.join(this.root, STATE_DIR))) return;
     const files = Object.fromEntries([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     try {
-      writeFileAtomic(path.join(this.root, FILE_FACTS_CACHE), JSON.stringify({ version: 1, files }));
+      writeFileAtomic(path.join(this.root, FILE_FACTS_CACHE), JSON.stringify({ version: 2, files }));
       this.dirty = false;
     } catch {
       // read-only workspace: the next run hashes again
     }
   }
 
-  private learn(rel: string, s: Stamp, takenAt: number, text: string): FileFact {
+  private learn(rel: string, st: fs.Stats, takenAt: number, text: string): FileFact {
     const fact = { hash: sha256(text), conflictLine: firstConflictLine(text) };
-    if (settledBefore(s, takenAt)) {
-      this.entries.set(rel, [s, fact.hash, fact.conflictLine]);
+    if (settledBefore(stampOf(st), takenAt)) {
+      this.entries.set(rel, [st.size, st.mtimeMs, st.ctimeMs, st.ino, fact.hash, fact.conflictLine]);
       this.dirty = true;
     } else if (this.entries.delete(rel)) {
       this.dirty = true;
@@ -118,7 +119,7 @@ export class FileFacts {
 function readCache(root: string): Map<string, Entry> {
   try {
     const data = JSON.parse(fs.readFileSync(path.join(root, FILE_FACTS_CACHE), 'utf8')) as { version?: number; files?: Record<string, Entry> };
-    if (data.version === 1 && data.files && typeof data.files === 'object') return new Map(Object.entries(data.files));
+    if (data.version === 2 && data.files && typeof data.files === 'object') return new Map(Object.entries(data.files));
   } catch {
     // no cache yet, or a damaged one: start empty
   }
