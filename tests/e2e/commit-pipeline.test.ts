@@ -5,19 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, metarepoAsync as metarepo, setTargets, snapshotTree, tempDir, writeModel } from './cli.js';
+import { userSchema as user } from './models.js';
 
 const OUT = 'gen/user.ts';
-
-function user(nameDescription: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'User',
-    description: 'A user.',
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'string' }, name: { type: 'string', description: nameDescription }, ...extra },
-  };
-}
 
 /** A workspace with user@1.0.0 generated into gen/user.ts. */
 async function generated(): Promise<string> {

@@ -2,19 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metarepo, setTargets, tempDir, writeModel } from './cli.js';
+import { userSchema as user } from './models.js';
 
 const OUT = 'projects/api/src/generated/user.ts';
-
-function user(nameDescription: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'User',
-    description: 'A user.',
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'string' }, name: { type: 'string', description: nameDescription }, ...extra },
-  };
-}
 
 /** A workspace with user@1.0.0 generated, and the generated file edited by a person (`edit`). */
 function editedWorkspace(edit: (text: string) => string): { dir: string; out: string } {
