@@ -88,7 +88,8 @@ export async function cachedPlan(ws: Workspace, outputs?: ReadonlyArray<string |
   if (names.size !== Object.keys(plan.generators).length) return undefined;
   for (const name of names) {
     const g = generators.get(name);
-    if (!g || g instanceof MetarepoError || plan.generators[name] !== (await generatorIdentity(ws.root, g))) return undefined;
+    // A generator that cannot be identified (a declared input gone) is left to planning, which reports it in place.
+    if (!g || g instanceof MetarepoError || plan.generators[name] !== (await generatorIdentity(ws.root, g).catch(() => undefined))) return undefined;
   }
   return targets.map((t, index): PlannedTarget => {
     const [modelId, inputHash] = plan.targets[index];
@@ -115,7 +116,11 @@ export async function savePlan(ws: Workspace, planned: PlannedTarget[]): Promise
   if (planned.length === 0 || planned.length !== configured.length || planned.some((p, i) => p.index !== i)) return;
   // Keyed by the generator's name as metarepo.yaml writes it, which is what `cachedPlan` looks up.
   const generators: Record<string, string> = {};
-  for (const p of planned) generators[p.config.generator] ??= await generatorIdentity(ws.root, p.generator);
+  try {
+    for (const p of planned) generators[p.config.generator] ??= await generatorIdentity(ws.root, p.generator);
+  } catch {
+    return; // a generator's sources went away meanwhile: nothing to cache
+  }
   const targets = planned.map((p): CachedTarget => [p.modelId, p.inputHash]);
   write(ws, { plan: { generators, targets } });
 }
