@@ -40,7 +40,7 @@ export async function generateCommand(g: GlobalOptions, opts: GenerateFlags): Pr
     const stale = opts.check ? report.changes.map((c) => c.path) : [];
     // --check and --dry-run exit as the real run would: 1 for an error finding or an edit the run would refuse.
     const errors = report.findings.filter((f) => f.severity === 'error');
-    code = failed.length || stale.length || report.conflicts.length || errors.length || (opts.dryRun && report.blocked.length) ? 1 : 0;
+    code = failed.length || stale.length || report.conflicts.length || errors.length || ((opts.dryRun || opts.check) && report.blocked.length) ? 1 : 0;
     // The patch printer (and its diff library) loads only when there is a patch or a conflict to print.
     const diff = !g.json && (opts.dryRun || report.conflicts.length) ? await import('./diff.js') : undefined;
     emit(g, toJson(report, stale), () => human(report, opts, stale, diff));
@@ -70,8 +70,9 @@ function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, s
   for (const t of r.targets.filter((t) => t.status === 'failed')) lines.push(`${pc.red('failed')} ${t.target}: ${t.reason}`);
   for (const f of r.findings.filter((f) => f.severity === 'error')) lines.push(`${pc.red('error')} ${describeFinding(f)}`); // warnings: \`metarepo check\``
   if (opts.check) {
+    for (const f of r.blocked) lines.push(`${pc.red('edited')} ${f} was edited by hand — run \`metarepo generate --merge\` or revert it`);
     if (stale.length === 0) {
-      if (!r.findings.some((f) => f.severity === 'error')) lines.push(`${pc.green('ok')} all ${r.targets.length} targets are up to date`);
+      if (!r.findings.some((f) => f.severity === 'error') && !r.blocked.length) lines.push(`${pc.green('ok')} all ${r.targets.length} targets are up to date`);
     } else {
       lines.push(`${pc.red('stale')} ${stale.length} generated file(s) out of date — run \`metarepo generate\`${r.blocked.length ? ' (with --merge for files edited by hand)' : ''}:`);
       for (const c of r.changes) lines.push(`  ${VERB[c.type]} ${c.path}${r.edited.includes(c.path) ? ' (edited by hand)' : ''}`);
