@@ -11,7 +11,7 @@ import { BIN, setTargets, tempDir, writeModel } from './cli.js';
  * variables the other e2e tests set, and with CI=true (which makes picocolors colour even a pipe on its own).
  */
 function run(cwd: string, args: string[], env: Record<string, string> = {}) {
-  const base = { ...process.env, CI: 'true', ...env };
+  const base: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...env };
   delete base.NO_COLOR;
   delete base.FORCE_COLOR;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input: '', encoding: 'utf8', env: base, timeout: 120_000 });

@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { MetarepoError } from '../../../src/core/errors.js';
-import type { CodegenGenerator, CodegenInput } from '../../../src/plugins/api.js';
+import type { CodegenInput } from '../../../src/plugins/api.js';
 import { createCodegenPool } from '../../../src/engine/worker/pool.js';
 import plugin from '../../../plugins/codegen-quicktype/index.js';
 import { generate } from '../../../plugins/codegen-quicktype/generate.js';
 import { QUICKTYPE_LANGUAGES } from '../../../plugins/codegen-quicktype/languages.js';
 import { normalizeForQuicktype } from '../../../plugins/codegen-quicktype/normalize.js';
 import { distUrl } from './dist.js';
+import { recordingPluginApi } from '../../support/plugin-api.js';
 
 const userSchema = {
   type: 'object',
@@ -164,8 +165,8 @@ describe('quicktype in the codegen worker', () => {
 
 describe('codegen-quicktype plugin', () => {
   it('registers generator quicktype 1.1.0 with the language list in its options schema', () => {
-    const registered: CodegenGenerator[] = [];
-    plugin.setup({ registerCodegen: (g) => registered.push(g), registerScaffold: () => undefined });
+    const { api, registered: { codegen: registered } } = recordingPluginApi();
+    void plugin.setup(api);
     expect(registered.map((g) => [g.name, g.version])).toEqual([['quicktype', '1.1.0']]);
     expect(registered[0]!.module).toMatch(/^file:.*\/plugins\/codegen-quicktype\/generate\.js$/);
     expect((registered[0]!.optionsSchema!.properties as Record<string, { enum?: string[] }>).lang!.enum).toEqual([...QUICKTYPE_LANGUAGES]);

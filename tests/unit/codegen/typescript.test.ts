@@ -2,12 +2,13 @@ import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { MetarepoError } from '../../../src/core/errors.js';
-import type { CodegenGenerator, CodegenInput } from '../../../src/plugins/api.js';
+import type { CodegenInput } from '../../../src/plugins/api.js';
 import { createCodegenPool } from '../../../src/engine/worker/pool.js';
 import plugin from '../../../plugins/codegen-typescript/index.js';
 import { generate } from '../../../plugins/codegen-typescript/generate.js';
 import { indentDeclarations } from '../../../plugins/codegen-typescript/indent.js';
 import { distUrl } from './dist.js';
+import { recordingPluginApi } from '../../support/plugin-api.js';
 import { typeErrors } from './typecheck.js';
 
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
@@ -240,8 +241,8 @@ describe('indentDeclarations', () => {
 
 describe('codegen-typescript plugin', () => {
   it('registers generator typescript 1.0.0 whose module is generate.js beside it', () => {
-    const registered: CodegenGenerator[] = [];
-    plugin.setup({ registerCodegen: (g) => registered.push(g), registerScaffold: () => undefined });
+    const { api, registered: { codegen: registered } } = recordingPluginApi();
+    void plugin.setup(api);
     expect(registered.map((g) => [g.name, g.version])).toEqual([['typescript', '1.0.0']]);
     expect(registered[0]!.module).toMatch(/^file:.*\/plugins\/codegen-typescript\/generate\.js$/);
   });

@@ -50,8 +50,8 @@ describe('the core event type registry', () => {
   it('merges the types plugins declare, one row per declarer, sorted by type then core first', () => {
     const core = coreEventTypes().filter((t) => t.type === 'core:file:created' || t.type === 'core:health:ping');
     const table = eventTypeTable(core, [
-      { name: 'zeta', contributes: { generators: [], scaffolds: [], checks: [], commands: [], events: ['docs:page:written', 'core:file:created'] } },
-      { name: 'alpha', contributes: { generators: [], scaffolds: [], checks: [], commands: [], events: ['docs:page:written'] } },
+      { name: 'zeta', contributes: { events: ['docs:page:written', 'core:file:created'] } },
+      { name: 'alpha', contributes: { events: ['docs:page:written'] } },
     ]);
     expect(table.map((r) => [r.type, r.declaredBy, r.dataschema])).toEqual([
       ['core:file:created', 'core', dataschemaFor('core:file:created')],
@@ -134,7 +134,8 @@ describe('createPayloadValidator', () => {
 
 describe('eventValidatorBuilds', () => {
   it('precompiles (Ajv standalone) to validators that judge like the compiled schemas', async () => {
-    const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+    // CommonJS: the module object is the function, which also carries itself as `default` (what the types name).
+    const standaloneCode = (await import('ajv/dist/standalone/index.js')).default.default;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metarepo-event-validators-'));
     const builds = eventValidatorBuilds({ code: { source: true } });
     expect(builds.map(([name]) => name)).toEqual(['event-envelope-1.0.0', ...coreEventTypes().map((t) => `event-${t.type.replaceAll(':', '.')}-1.0.0`)]);

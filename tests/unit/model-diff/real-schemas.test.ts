@@ -58,10 +58,10 @@ describe('diff of real schemas', () => {
 
   it('edits to the webhooks schema are found once each, in their definitions', () => {
     const before = json(WEBHOOKS);
-    const after = structuredClone(before) as { definitions: Record<string, { properties: Record<string, JsonSchema>; required?: string[] }> };
-    delete after.definitions['user']!.properties['login'];
+    const after = structuredClone(before) as { definitions: Record<string, { type?: string; properties?: Record<string, JsonSchema>; required?: string[] }> };
+    delete after.definitions['user']!.properties!['login'];
     after.definitions['user']!.required = after.definitions['user']!.required!.filter((r) => r !== 'login');
-    after.definitions['installation-lite']!.properties['id'] = { type: 'string' };
+    after.definitions['installation-lite']!.properties!['id'] = { type: 'string' };
     after.definitions['commit-simple-2'] = { type: 'object' };
     const changes = diffSchemas(before, after as unknown as JsonSchema);
     expect(changes.flatMap(catalogProblems)).toEqual([]);

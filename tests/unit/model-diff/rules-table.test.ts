@@ -24,7 +24,7 @@ const both = (name: string, before: JsonSchema, after: JsonSchema, forward: stri
   one(`${name} (reversed)`, after, before, reverse, { options });
 };
 
-const obj = (properties: Record<string, JsonSchema>, extra: Record<string, unknown> = {}): JsonSchema => ({ type: 'object', properties, ...extra });
+const obj = (properties: Record<string, JsonSchema>, extra: Record<string, unknown> = {}): Exclude<JsonSchema, boolean> => ({ type: 'object', properties, ...extra });
 const str = { type: 'string' };
 const int = { type: 'integer' };
 const closed = { additionalProperties: false };

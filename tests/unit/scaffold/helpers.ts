@@ -4,6 +4,7 @@ import path from 'node:path';
 import plugin from '../../../plugins/scaffold-core/index.js';
 import type { ScaffoldGenerator } from '../../../src/plugins/api.js';
 import { MetarepoError } from '../../../src/core/errors.js';
+import { recordingPluginApi } from '../../support/plugin-api.js';
 
 /** A fresh temp folder standing in for a workspace root, with the given files. */
 export function tempWorkspace(files: Record<string, string> = {}): string {
@@ -27,9 +28,9 @@ export function diskState(root: string): Record<string, string> {
 
 /** The generators the scaffold-core plugin registers, through the public plugin API. */
 export function builtins(): ScaffoldGenerator[] {
-  const out: ScaffoldGenerator[] = [];
-  plugin.setup({ registerCodegen: () => undefined, registerScaffold: (g) => out.push(g) });
-  return out;
+  const { api, registered } = recordingPluginApi();
+  void plugin.setup(api);
+  return registered.scaffold;
 }
 
 export function builtin(name: string): ScaffoldGenerator {
