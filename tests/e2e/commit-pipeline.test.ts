@@ -244,6 +244,19 @@ describe('dry runs and leftovers', () => {
     expect((await metarepo(dir, ['generate'])).code).toBe(1);
   });
 
+  it('generate --check exits 1 naming a file edited by hand even when no model changed, as status and generate do', async () => {
+    const dir = await generated();
+    edit(dir, 'Display name.', 'Display name, edited.');
+    const check = await metarepo(dir, ['generate', '--check']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(`${OUT} was edited by hand`);
+    expect(check.stdout).not.toContain('up to date');
+    const status = await metarepo(dir, ['status']);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain(OUT);
+    expect((await metarepo(dir, ['generate'])).code).toBe(1);
+  });
+
   it('temp files a killed 0.1 run left (beside outputs and under .metarepo/base) are removed by the next generate', async () => {
     const dir = await generated();
     const strays = [path.join(dir, 'gen/.user.ts.metarepo-999999.tmp'), path.join(dir, '.metarepo/base/.abc.metarepo-999999.tmp')];
