@@ -22,7 +22,7 @@ const builds = [
   [PLUGIN_MANIFEST_VALIDATOR, await createPluginManifestAjv({ code })],
   [TEMPLATE_MANIFEST_VALIDATOR, await createTemplateManifestAjv({ code })],
 ];
-for (const draft of ['draft-04', 'draft-06', 'draft-07', '2020-12']) builds.push([metaValidatorName(draft), createMetaAjv(draft, { code })]);
+for (const draft of ['draft-04', 'draft-06', 'draft-07', '2019-09', '2020-12']) builds.push([metaValidatorName(draft), createMetaAjv(draft, { code })]);
 builds.push(...eventValidatorBuilds({ code }));
 for (const [name, { ajv, schema }] of builds) {
   const validate = ajv.compile(schema);

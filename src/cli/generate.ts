@@ -72,7 +72,7 @@ function human(r: GenerateReport, opts: { dryRun?: boolean; check?: boolean }, s
   if (opts.check) {
     for (const f of r.blocked) lines.push(`${pc.red('edited')} ${f} was edited by hand — run \`metarepo generate --merge\` or revert it`);
     if (stale.length === 0) {
-      if (!r.findings.some((f) => f.severity === 'error') && !r.blocked.length) lines.push(`${pc.green('ok')} all ${r.targets.length} targets are up to date`);
+      if (!r.findings.some((f) => f.severity === 'error') && !r.blocked.length && !r.targets.some((t) => t.status === 'failed')) lines.push(`${pc.green('ok')} all ${r.targets.length} targets are up to date`);
     } else {
       lines.push(`${pc.red('stale')} ${stale.length} generated file(s) out of date — run \`metarepo generate\`${r.blocked.length ? ' (with --merge for files edited by hand)' : ''}:`);
       for (const c of r.changes) lines.push(`  ${VERB[c.type]} ${c.path}${r.edited.includes(c.path) ? ' (edited by hand)' : ''}`);

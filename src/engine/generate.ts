@@ -12,7 +12,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { commitTree } from './commit.js';
 import { MANIFEST_FILE, readManifest, type Manifest } from './manifest.js';
 import { safeOutputPath } from '../core/paths.js';
-import { codegenGenerators, plan, targetName, validateOptions, type PlannedTarget } from './plan.js';
+import { ModelBundleError, codegenGenerators, plan, targetName, validateOptions, type PlannedTarget } from './plan.js';
 import { Tree, type FileChange } from './tree.js';
 import { DiskCache, filesOfTarget, withRunDisk } from './disk.js';
 import { MODELS_CACHE, cachedPlan, savePlan } from './plan-cache.js';
@@ -209,12 +209,22 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
     toRender.push(p);
     jobs.set(p.name, render(pool, p));
   };
+  // A target whose model does not bundle (bad `$ref`s, a duplicate `$id`) fails alone; its files are kept.
+  const unbundled: Array<TargetOutcome & { index: number }> = [];
+  const kept: string[] = [];
   let planned: PlannedTarget[];
   if (cached) {
     for (const p of cached) onPlanned(p);
     planned = cached;
   } else {
-    planned = await plan(ws, onPlanned);
+    planned = await plan(ws, onPlanned, (t, index, error) => {
+      if (!(error instanceof ModelBundleError)) throw error;
+      const name = targetName(t);
+      kept.push(name);
+      // Each problem as `file:line:column: message` (the details), so one run lists them all.
+      const reason = error.details.length > 1 ? [`${error.details.length} problems:`, ...error.details].join('\n  ') : (error.details[0] ?? error.message);
+      unbundled.push({ index, target: name, model: t.model, generator: t.generator, status: 'failed', reason, files: filesOfTarget(manifest, name) });
+    });
     await savePlan(ws, planned);
   }
   await validateOptions(ws, toRender);
@@ -222,7 +232,6 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
 
   // Render: wait for the workers; a failed target keeps what it produced before (its files must not become orphans).
   const rendered: RenderedTarget[] = [];
-  const kept: string[] = [];
   let done = 0;
   for (const p of planned) {
     const job = jobs.get(p.name);
@@ -257,7 +266,9 @@ async function runWithPool(ws: Workspace, opts: GenerateOptions, started: number
   }
   const changes = tree.changes();
   const report: GenerateReport = {
-    targets: planned.map((p) => outcomes.get(p.name)!),
+    targets: [...planned.map((p) => ({ index: p.index, outcome: outcomes.get(p.name)! })), ...unbundled.map(({ index, ...outcome }) => ({ index, outcome }))]
+      .sort((a, b) => a.index - b.index)
+      .map((t) => t.outcome),
     changes,
     edited: rec.edited,
     blocked: rec.blocking,

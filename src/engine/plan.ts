@@ -21,6 +21,16 @@ export interface PlannedTarget {
   index: number;
 }
 
+/**
+ * A target whose model cannot be bundled: unresolved `$ref`s (every one, in `details`) or an `$id` another model
+ * declares too. It fails that target only (exit 1); the other targets still generate.
+ */
+export class ModelBundleError extends MetarepoError {
+  constructor(cause: MetarepoError) {
+    super(cause.message, { location: cause.location, hint: cause.hint, details: cause.details, exitCode: 1, cause });
+  }
+}
+
 /** Name of a target: its `name`, or its output path (unique, since two targets may not share an output). */
 export function targetName(t: TargetConfig): string {
   return t.name ?? t.output;
@@ -72,7 +82,12 @@ export async function plan(
     outputs.set(output, name);
     const record = withLocation(() => registry.resolve(t.model), () => at('model'));
     assertCodegenSize(record, [], maxBytes); // before bundling: a model too big on its own costs nothing more
-    const bundled = registry.bundle(record);
+    let bundled: ReturnType<typeof registry.bundle>;
+    try {
+      bundled = registry.bundle(record);
+    } catch (e) {
+      throw e instanceof MetarepoError ? new ModelBundleError(e) : e;
+    }
     assertCodegenSize(record, bundled.dependencies, maxBytes);
     const modelId = `${record.name}@${record.version}`;
     if (!loaded.has(modelId)) {

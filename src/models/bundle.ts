@@ -5,6 +5,8 @@ import { ResolvedRef, locationKey, normalized, setOwn, type NormalizeContext } f
 import { joinPointer, parsePointer } from '../core/pointer.js';
 import type { SchemaLocation } from './schema-index.js';
 import type { ModelRecord } from './types.js';
+import { MetarepoError } from '../core/errors.js';
+import { problemsError, type LocatedProblem } from './validate.js';
 
 /** A model bundled into one self-contained schema. */
 export interface BundledModel {
@@ -42,10 +44,20 @@ export interface BundleContext extends NormalizeContext {
  * - References are replaced, never expanded, so cycles (recursive schemas, models referencing each
  *   other) terminate; a reference to the root document becomes `#`.
  * The output never shares objects with the registry, so callers may mutate it.
- * @throws MetarepoError (exit 2) for a `$ref` that cannot be resolved inside the workspace.
+ * @throws MetarepoError (exit 2) for `$ref`s that cannot be resolved inside the workspace: every one the bundle
+ *   reaches, each located at its `$ref` (in `details`), so one run lists them all.
  */
 export function bundleModel(root: ModelRecord, ctx: BundleContext): BundledModel {
-  return new Bundler(root, ctx).run();
+  try {
+    return new Bundler(root, ctx).run();
+  } catch (e) {
+    if (!(e instanceof MetarepoError)) throw e;
+    // The common case stays fast: only a failed bundle is redone, collecting every problem, with a cache of its own
+    // (what it normalises reads unresolved references as placeholders and must not be shared).
+    const problems: LocatedProblem[] = [];
+    new Bundler(root, { ...ctx, cache: new Map(), problems }).run();
+    throw problems.length > 0 ? problemsError(problems) : e;
+  }
 }
 
 class Bundler {

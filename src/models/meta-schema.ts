@@ -3,7 +3,7 @@ import type { AnySchemaObject, Ajv, ErrorObject, Options, ValidateFunction } fro
 import { loadPrecompiled } from '../generated/precompiled.js';
 
 /** JSON Schema drafts a model may be written in. */
-export type Draft = 'draft-04' | 'draft-06' | 'draft-07' | '2020-12';
+export type Draft = 'draft-04' | 'draft-06' | 'draft-07' | '2019-09' | '2020-12';
 
 /** The draft assumed when a model has no `$schema`. */
 export const DEFAULT_DRAFT: Draft = 'draft-07';
@@ -13,16 +13,18 @@ export const SUPPORTED_SCHEMA_URIS: Record<Draft, string> = {
   'draft-04': 'http://json-schema.org/draft-04/schema#',
   'draft-06': 'http://json-schema.org/draft-06/schema#',
   'draft-07': 'http://json-schema.org/draft-07/schema#',
+  '2019-09': 'https://json-schema.org/draft/2019-09/schema',
   '2020-12': 'https://json-schema.org/draft/2020-12/schema',
 };
 
 /**
- * The draft named by a schema's `$schema` (http or https, with or without the trailing `#`);
- * {@link DEFAULT_DRAFT} when absent; `undefined` for any other value (an unsupported draft).
+ * The draft named by a schema's `$schema` (http or https, with or without the trailing `#`). Without `$schema`:
+ * draft-04 when the document has draft-04's `id` (a string) and no `$id`, as draft-04 documents commonly do, else
+ * {@link DEFAULT_DRAFT}. `undefined` for any other `$schema` (an unsupported draft).
  */
 export function detectDraft(schema: Record<string, unknown>): Draft | undefined {
   const uri = schema.$schema;
-  if (uri === undefined) return DEFAULT_DRAFT;
+  if (uri === undefined) return typeof schema.id === 'string' && schema.$id === undefined ? 'draft-04' : DEFAULT_DRAFT;
   if (typeof uri !== 'string') return undefined;
   const key = uri.replace(/^https?:\/\//, '').replace(/#$/, '');
   return (Object.keys(SUPPORTED_SCHEMA_URIS) as Draft[]).find(
@@ -37,6 +39,22 @@ export interface MetaSchemaProblem {
   /** Ajv's message with the keyword path, e.g. `/properties/name/type must be equal to one of ...`. */
   message: string;
 }
+
+/**
+ * The official meta-schema documents of each draft, as the ajv packages ship them (module specifiers): the main
+ * meta-schema first, then the vocabulary meta-schemas it references (2019-09 and 2020-12).
+ */
+export const META_SCHEMA_FILES: Record<Draft, string[]> = {
+  'draft-04': ['ajv-draft-04/dist/refs/json-schema-draft-04.json'],
+  'draft-06': ['ajv/dist/refs/json-schema-draft-06.json'],
+  'draft-07': ['ajv/dist/refs/json-schema-draft-07.json'],
+  '2019-09': ['schema', ...['applicator', 'content', 'core', 'format', 'meta-data', 'validation'].map((v) => `meta/${v}`)].map(
+    (f) => `ajv/dist/refs/json-schema-2019-09/${f}.json`,
+  ),
+  '2020-12': ['schema', ...['applicator', 'unevaluated', 'content', 'core', 'format-annotation', 'meta-data', 'validation'].map((v) => `meta/${v}`)].map(
+    (f) => `ajv/dist/refs/json-schema-2020-12/${f}.json`,
+  ),
+};
 
 const validators = new Map<Draft, ValidateFunction>();
 // Ajv and its drafts are CommonJS: `require` loads each lazily and synchronously, only when a model
@@ -97,17 +115,19 @@ export function createMetaAjv(draft: Draft, extra: Options = {}): { ajv: Ajv; sc
   if (draft === '2020-12') {
     const { Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020.js');
     ajv = new Ajv2020(options);
-    const dir = 'ajv/dist/refs/json-schema-2020-12';
-    const vocabularies = ['applicator', 'unevaluated', 'content', 'core', 'format-annotation', 'meta-data', 'validation'];
-    metaSchemas = [`${dir}/schema.json`, ...vocabularies.map((v) => `${dir}/meta/${v}.json`)];
+    metaSchemas = META_SCHEMA_FILES['2020-12'];
+  } else if (draft === '2019-09') {
+    const { Ajv2019 } = require('ajv/dist/2019') as typeof import('ajv/dist/2019.js');
+    ajv = new Ajv2019(options);
+    metaSchemas = META_SCHEMA_FILES['2019-09'];
   } else if (draft === 'draft-04') {
     const AjvDraft04 = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
     ajv = new AjvDraft04(options);
-    metaSchemas = ['ajv-draft-04/dist/refs/json-schema-draft-04.json'];
+    metaSchemas = META_SCHEMA_FILES['draft-04'];
   } else {
     const { Ajv: AjvDraft07 } = require('ajv') as typeof import('ajv');
     ajv = new AjvDraft07(options);
-    metaSchemas = [`ajv/dist/refs/json-schema-${draft}.json`];
+    metaSchemas = META_SCHEMA_FILES[draft];
   }
   const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
   addFormats(ajv, ['regex']);

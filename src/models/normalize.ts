@@ -2,8 +2,9 @@ import { MetarepoError } from '../core/errors.js';
 import type { TextPosition } from '../core/json-positions.js';
 import { DEFINITION_CONTAINERS, isObjectSchema, isSchema, keywordKind } from './keywords.js';
 import { getAtPointer, joinPointer, parsePointer } from '../core/pointer.js';
-import { applyId, idKeyword, withoutFragment, type SchemaIndex, type SchemaLocation } from './schema-index.js';
+import { applyId, duplicateIdError, idKeyword, withoutFragment, type SchemaIndex, type SchemaLocation } from './schema-index.js';
 import type { ModelRecord } from './types.js';
+import type { LocatedProblem } from './validate.js';
 
 /** A resolved reference inside a normalised schema; a bundle turns it into a local `$ref`. */
 export class ResolvedRef {
@@ -22,6 +23,11 @@ export interface NormalizeContext {
    * does not want but a schema diff reports. Use a cache of its own.
    */
   annotations?: boolean;
+  /**
+   * Collect every reference that does not resolve here instead of throwing at the first (each is then read as a
+   * reference to its own document's root). Use with a cache of its own: results made so are not for keeping.
+   */
+  problems?: LocatedProblem[];
 }
 
 const ANNOTATIONS = new Set(['examples', 'example', '$comment']);
@@ -33,8 +39,8 @@ const ANNOTATIONS = new Set(['examples', 'example', '$comment']);
  */
 const DROPPED = new Set(['examples', 'example', '$comment', '$id', '$anchor', '$dynamicAnchor']);
 
-/** Reference keywords. `$dynamicRef` is resolved statically, like `$ref`. */
-const REFS = new Set(['$ref', '$dynamicRef']);
+/** Reference keywords. `$dynamicRef` (2020-12) and `$recursiveRef` (2019-09) are resolved statically, like `$ref`. */
+const REFS = new Set(['$ref', '$dynamicRef', '$recursiveRef']);
 
 /** Identity of a subschema: `<absolute file>#<JSON pointer>`. */
 export function locationKey(location: SchemaLocation): string {
@@ -143,25 +149,33 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
  * @throws MetarepoError when it leads nowhere in the workspace.
  */
 function resolveRef(ref: string, base: string, at: SchemaLocation, ctx: NormalizeContext): SchemaLocation {
-  const fail = (reason: string, hint: string): never => {
+  const fail = (reason: string, hint: string, message = `Cannot resolve $ref "${ref}" in ${at.record.relFile}: ${reason}.`): SchemaLocation => {
     const { line, column } = ctx.locate(at.record, at.pointer);
-    throw new MetarepoError(`Cannot resolve $ref "${ref}" in ${at.record.relFile}: ${reason}.`, {
-      location: { file: at.record.file, line, column },
-      hint: `${hint} metarepo resolves references offline and never fetches schemas from the network.`,
-    });
+    const location = { file: at.record.file, line, column };
+    const fullHint = `${hint} metarepo resolves references offline and never fetches schemas from the network.`;
+    if (!ctx.problems) throw new MetarepoError(message, { location, hint: fullHint });
+    ctx.problems.push({ message, hint: fullHint, location, displayFile: at.record.relFile });
+    return { record: at.record, pointer: '' };
   };
   const relativePath = !/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith('#');
   const bases = relativePath ? [base, ctx.index.fileUri(at.record)] : [base];
   let found: { uri: string; fragment: string; resource?: SchemaLocation } | undefined;
   for (const b of bases) {
+    let url: URL;
     try {
-      const url = new URL(ref, b);
-      const uri = withoutFragment(url);
-      found = { uri, fragment: decodeURIComponent(url.hash.slice(1)), resource: ctx.index.resource(uri) };
+      url = new URL(ref, b);
+      found = { uri: withoutFragment(url), fragment: decodeURIComponent(url.hash.slice(1)) };
     } catch {
       continue;
     }
+    found.resource = ctx.index.resource(found.uri, at.record);
     if (found.resource) break;
+    // A reference to an $id that several models declare is ambiguous: it fails, naming them all.
+    const duplicate = ctx.index.duplicate(found.uri);
+    if (duplicate) {
+      const error = duplicateIdError({ uri: found.uri, locations: duplicate });
+      return fail('', error.hint ?? '', `Cannot resolve $ref "${ref}" in ${at.record.relFile}: ${error.message}`);
+    }
   }
   if (!found) {
     return fail('it is not a valid URI reference', 'Write a JSON pointer ("#/definitions/x"), a relative file or an $id URI.');
@@ -179,7 +193,7 @@ function resolveRef(ref: string, base: string, at: SchemaLocation, ctx: Normaliz
   if (fragment.startsWith('/')) {
     const pointer = joinPointer(resource.pointer, ...parsePointer(fragment));
     if (!isSchema(getAtPointer(resource.record.schema, pointer))) {
-      fail(
+      return fail(
         `${resource.record.relFile} has no schema at "${pointer}"`,
         'Check the JSON pointer after "#": keys are case-sensitive, "~1" stands for "/" and "~0" for "~".',
       );

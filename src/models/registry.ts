@@ -6,7 +6,7 @@ import { glob } from 'tinyglobby';
 import { MetarepoError } from '../core/errors.js';
 import { bundleModel, type BundledModel } from './bundle.js';
 import type { JsonWithPositions, TextPosition } from '../core/json-positions.js';
-import { SchemaIndex, idKeyword } from './schema-index.js';
+import { SchemaIndex, duplicateIdError, idKeyword } from './schema-index.js';
 import { problemsError, validateSchemaDocument, type LocatedProblem } from './validate.js';
 import type { ModelRecord } from './types.js';
 
@@ -69,7 +69,7 @@ export class ModelRegistry {
    * @throws MetarepoError (exit 2) listing, in `details`, every problem in every model file: a file
    *   not at `<name>/<version>.schema.json`, a name that is not lowercase kebab-case, a version that
    *   is not semver, invalid JSON, an unsupported `$schema`, a meta-schema violation (each located
-   *   at the offending keyword); or two schemas with the same `$id`.
+   *   at the offending keyword). Two models declaring one `$id` do not fail loading: see {@link duplicateIds}.
    */
   static async load(root: string, opts: { modelsDir?: string } = {}): Promise<ModelRegistry> {
     const modelsDir = path.posix.normalize((opts.modelsDir ?? 'models').replace(/\\/g, '/')).replace(/\/+$/, '');
@@ -91,6 +91,15 @@ export class ModelRegistry {
     }
     records.sort(compareRecords);
     return new ModelRegistry(root, modelsDir, records, positions, drafts, digests);
+  }
+
+  /**
+   * Every `$id` that schemas of different models declare (embedded `$id`s shared by versions of one model are not
+   * duplicates: each version resolves its own), sorted by URI, with the files declaring each. Those models fail to
+   * bundle; the rest of the workspace works.
+   */
+  duplicateIds(): Array<{ uri: string; files: string[] }> {
+    return this.index.duplicates().map((d) => ({ uri: d.uri, files: [...new Set(d.locations.map((l) => l.record.relFile))] }));
   }
 
   /** The working draft of model `name` (`<name>/draft.schema.json`), if there is one. */
@@ -169,11 +178,13 @@ export class ModelRegistry {
   /**
    * The model bundled into one self-contained schema (see {@link bundleModel}). Computed afresh on
    * each call, so callers may mutate the result.
-   * @throws MetarepoError (exit 2) for a `$ref` that cannot be resolved inside the workspace;
-   *   Error when `record` comes from another registry.
+   * @throws MetarepoError (exit 2) for a `$ref` that cannot be resolved inside the workspace, or a model that
+   *   declares an `$id` another model declares too; Error when `record` comes from another registry.
    */
   bundle(record: ModelRecord, opts: BundleOptions = {}): BundledModel {
     if (!this.positions.has(record)) throw new Error(`${record.relFile} is not a record of this registry`);
+    const duplicate = this.index.duplicates().find((d) => d.locations.some((l) => l.record === record));
+    if (duplicate) throw duplicateIdError(duplicate);
     return bundleModel(record, {
       index: this.index,
       locate: (r, pointer) => this.locate(r, pointer),

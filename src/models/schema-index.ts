@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { MetarepoError } from '../core/errors.js';
 import { isObjectSchema, isSchema, keywordKind } from './keywords.js';
 import { joinPointer } from '../core/pointer.js';
+import { builtinMetaSchemaFor } from './builtin-meta.js';
 import type { Draft } from './meta-schema.js';
 import type { ModelRecord } from './types.js';
 
@@ -16,31 +17,57 @@ interface Resource {
   uri: string;
 }
 
+/** An `$id` that schemas of different models declare: where each declares it. */
+export interface DuplicateId {
+  uri: string;
+  locations: SchemaLocation[];
+}
+
 /**
  * Every URI by which a `$ref` can reach a schema in the workspace, without the network: each model's
  * file URL, its `$id`, every embedded `$id` (a subschema with its own `$id` is a new resource and the
  * base URI beneath it), and plain-name anchors (`$anchor`, `$dynamicAnchor`, and draft-04..07
  * `$id: "#name"`). Base URI resolution follows RFC 3986 through WHATWG `URL`, as JSON Schema Core
  * (2020-12 §8.2) prescribes.
+ *
+ * Scope of an `$id`: a reference resolves first among the resources of the document it is written in, then among
+ * the whole workspace's, then among the official meta-schemas (see {@link builtinMetaSchemaFor}), so
+ * - versions of one model may embed subschemas with the same `$id` (specs embed the draft-07 meta-schema that way):
+ *   each version resolves its own, and a reference from elsewhere reaches the newest version's;
+ * - two different models declaring one `$id` are a {@link DuplicateId}: the index keeps working, and only the models
+ *   involved (and references to that `$id`) fail, see {@link SchemaIndex.duplicates}.
  */
 export class SchemaIndex {
   private readonly resources = new Map<string, SchemaLocation>();
+  /** Each record's own resources (its file URL, its `$id`, its embedded `$id`s). */
+  private readonly own = new Map<ModelRecord, Map<string, SchemaLocation>>();
+  private readonly clashes = new Map<string, SchemaLocation[]>();
   private readonly anchors = new Map<string, SchemaLocation>();
   private readonly scopes = new Map<ModelRecord, Resource[]>();
   private readonly fileUris = new Map<ModelRecord, string>();
 
-  /**
-   * Indexes every schema of every record.
-   * @throws MetarepoError (exit 2) when two schemas declare the same `$id`.
-   */
+  /** Indexes every schema of every record (records sorted by name, then version: a later version wins a shared `$id`). */
   constructor(records: readonly ModelRecord[]) {
-    for (const record of records) {
-      const fileUri = pathToFileURL(record.file).href;
-      this.fileUris.set(record, fileUri);
-      this.scopes.set(record, []);
-      this.addResource(fileUri, { record, pointer: '' });
-      this.walk(record, record.schema, '', fileUri);
-    }
+    for (const record of records) this.index(record);
+  }
+
+  private index(record: ModelRecord): void {
+    const fileUri = pathToFileURL(record.file).href;
+    this.fileUris.set(record, fileUri);
+    this.scopes.set(record, []);
+    this.own.set(record, new Map());
+    this.addResource(fileUri, { record, pointer: '' });
+    this.walk(record, record.schema, '', fileUri);
+  }
+
+  /** Every `$id` that schemas of different models declare, sorted by URI; each with its locations in load order. */
+  duplicates(): DuplicateId[] {
+    return [...this.clashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([uri, locations]) => ({ uri, locations }));
+  }
+
+  /** The locations declaring `uri` when more than one model does (see {@link duplicates}), else undefined. */
+  duplicate(uri: string): SchemaLocation[] | undefined {
+    return this.clashes.get(uri);
   }
 
   /** The `file:` URL of a model's file: the base URI of its document before any `$id`. */
@@ -48,8 +75,37 @@ export class SchemaIndex {
     return this.fileUris.get(record)!;
   }
 
-  /** The schema resource with this absolute URI (no fragment). */
-  resource(uri: string): SchemaLocation | undefined {
+  /**
+   * The schema resource with this absolute URI (no fragment): one of `from`'s own first, then the workspace's (none
+   * for a {@link duplicate}), then an official meta-schema's.
+   */
+  resource(uri: string, from?: ModelRecord): SchemaLocation | undefined {
+    const local = from ? this.own.get(from)?.get(uri) : undefined;
+    if (local) return local;
+    if (this.clashes.has(uri)) return undefined;
+    return this.resources.get(uri) ?? this.builtin(uri);
+  }
+
+  /** Indexes the meta-schema documents of the draft `uri` names, on first use; workspace models keep their `$id`s. */
+  private builtin(uri: string): SchemaLocation | undefined {
+    const records = builtinMetaSchemaFor(uri);
+    if (!records) return undefined;
+    for (const record of records) {
+      if (this.own.has(record)) continue;
+      const before = new Map(this.resources);
+      this.index(record);
+      // A meta-schema never displaces a workspace schema, and never counts as a duplicate of one.
+      for (const [u, loc] of before) this.resources.set(u, loc);
+      for (const [u, locs] of this.clashes) {
+        const rest = locs.filter((l) => l.record !== record);
+        if (rest.length > 1) this.clashes.set(u, rest);
+        else this.clashes.delete(u);
+      }
+      // Old drafts' ids are http URIs that people also write with https (and the reverse).
+      const root = withoutFragment(new URL(record.id ?? '', 'file:///'));
+      const twin = root.startsWith('https:') ? `http:${root.slice(6)}` : root.startsWith('http:') ? `https:${root.slice(5)}` : undefined;
+      if (twin && !this.resources.has(twin)) this.resources.set(twin, { record, pointer: '' });
+    }
     return this.resources.get(uri);
   }
 
@@ -97,18 +153,20 @@ export class SchemaIndex {
   }
 
   private addResource(uri: string, location: SchemaLocation): void {
+    const own = this.own.get(location.record)!;
+    if (!own.has(uri)) own.set(uri, location);
     const existing = this.resources.get(uri);
-    if (existing && existing.record === location.record && existing.pointer === location.pointer) return;
-    if (existing) {
-      throw new MetarepoError(
-        `Two schemas declare the same $id "${uri}": ${describe(existing)} and ${describe(location)}.`,
-        {
-          location: { file: location.record.file },
-          hint: 'Give each model (and each embedded schema with an $id) a unique $id.',
-        },
-      );
+    if (!existing || (existing.record === location.record && existing.pointer === location.pointer)) {
+      this.resources.set(uri, location);
+      return;
     }
-    this.resources.set(uri, location);
+    if (existing.record.name === location.record.name && existing.pointer !== '' && location.pointer !== '') {
+      this.resources.set(uri, location); // versions of one model embedding one $id: the newer version's, from outside
+      return;
+    }
+    const clash = this.clashes.get(uri) ?? [existing];
+    if (!clash.some((l) => l.record === location.record && l.pointer === location.pointer)) clash.push(location);
+    this.clashes.set(uri, clash);
   }
 }
 
@@ -138,7 +196,7 @@ function anchorNames(schema: Record<string, unknown>, record: ModelRecord, outer
     if (typeof schema[keyword] === 'string') names.push(schema[keyword] as string);
   }
   const id = schema[idKeyword(record.draft)];
-  if (record.draft !== '2020-12' && typeof id === 'string' && id.includes('#')) {
+  if (record.draft !== '2020-12' && record.draft !== '2019-09' && typeof id === 'string' && id.includes('#')) {
     try {
       const fragment = decodeURIComponent(new URL(id, outer).hash.slice(1));
       if (fragment && !fragment.startsWith('/')) names.push(fragment);
@@ -156,6 +214,16 @@ export function withoutFragment(url: URL): string {
   return copy.href;
 }
 
-function describe(loc: SchemaLocation): string {
+/** Where a schema is, for messages: `models/a/1.0.0.schema.json` or `models/a/1.0.0.schema.json#/definitions/x`. */
+export function describeLocation(loc: SchemaLocation): string {
   return loc.pointer ? `${loc.record.relFile}#${loc.pointer}` : loc.record.relFile;
+}
+
+/** The error of a model (or a reference) involved in a duplicate `$id`: every declaration of it. */
+export function duplicateIdError(duplicate: DuplicateId): MetarepoError {
+  const [first] = duplicate.locations;
+  return new MetarepoError(`Several schemas declare the same $id "${duplicate.uri}": ${duplicate.locations.map(describeLocation).join(', ')}.`, {
+    location: { file: first!.record.file },
+    hint: 'Give each model (and each embedded schema with an $id) a unique $id.',
+  });
 }

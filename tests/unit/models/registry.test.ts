@@ -138,7 +138,7 @@ describe('ModelRegistry.load errors', () => {
       'models/user/v1.schema.json': obj('v'),
       'models/syntax/1.0.0.schema.json': '{ "type": "object", }',
       'models/array/1.0.0.schema.json': '[]',
-      'models/future/1.0.0.schema.json': { $schema: 'https://json-schema.org/draft/2019-09/schema' },
+      'models/future/1.0.0.schema.json': { $schema: 'https://json-schema.org/draft/2031-01/schema' },
       'models/deep/x/1.0.0.schema.json': obj('d'),
     });
     const err = await caught(() => ModelRegistry.load(root));
@@ -152,12 +152,13 @@ describe('ModelRegistry.load errors', () => {
     expect(details).toContain('models/deep/x/1.0.0.schema.json is not at models/<name>/<version>.schema.json');
   });
 
-  it('rejects two models with the same $id', async () => {
+  it('refuses to bundle two models with the same $id (loading them works: see drafts-and-ids.test.ts)', async () => {
     const root = workspace({
       'models/a/1.0.0.schema.json': { $id: 'https://example.com/same' },
       'models/b/1.0.0.schema.json': { $id: 'https://example.com/same#' },
     });
-    const err = await caught(() => ModelRegistry.load(root));
+    const registry = await ModelRegistry.load(root);
+    const err = await caught(() => registry.bundle(registry.get('b', '1.0.0')!));
     expect(err.message).toContain('same $id "https://example.com/same"');
     expect(err.message).toContain('models/a/1.0.0.schema.json');
     expect(err.message).toContain('models/b/1.0.0.schema.json');
