@@ -123,8 +123,6 @@ describe('--dry-run prints a patch git applies', () => {
     expect(fs.readFileSync(path.join(dir, 'projects/demo-widget/index.js'), 'utf8')).toContain('export const size = 3;');
   });
 
-  // model-release.ts (the lead's) prints only "Would release …" today; flip to `it` once it prints the patch
-  // through printDryRun (src/cli/diff.ts), as the report of issue 12 items 9/10 describes.
   it('model bump: the new version file and the draft removed', async () => {
     const dir = tempDir();
     expect((await run(dir, ['init', '--name', 'demo'])).code).toBe(0);
