@@ -14,7 +14,7 @@ import { Tree } from '../../src/engine/tree.js';
 import { ModelRegistry } from '../../src/models/registry.js';
 import { findScaffoldGenerator, runScaffold } from '../../src/templates/scaffold/run.js';
 import { loadConfig } from '../../src/workspace/config.js';
-import { metarepo, snapshotTree, tempDir } from './cli.js';
+import { metarepoAsync as metarepo, snapshotTree, tempDir } from './cli.js';
 
 /** mulberry32: a small seeded PRNG, so every run draws the same inputs. */
 function rng(seed: number): () => number {
@@ -128,9 +128,9 @@ function copyOf(base: string): string {
  * Runs `args` in `dir` and returns what is wrong with the outcome (empty when it is right): the exit code is 1 or 2,
  * stderr holds an error line but no "internal error" and no stack, and no file changed.
  */
-function verdict(dir: string, args: string[]): string[] {
+async function verdict(dir: string, args: string[]): Promise<string[]> {
   const before = snapshotTree(dir);
-  const r = metarepo(dir, args);
+  const r = await metarepo(dir, args);
   const wrong: string[] = [];
   if (r.code !== 1 && r.code !== 2) wrong.push(`exit ${r.code}`);
   if (/internal error/i.test(r.stderr)) wrong.push('internal error');
@@ -174,7 +174,7 @@ async function fuzz(opts: {
     }
     ran++;
     if (process.env.FUZZ_LOG) console.log(`${opts.file}: ${what}`);
-    const wrong = verdict(dir, opts.args);
+    const wrong = await verdict(dir, opts.args);
     if (wrong.length) problems.push(`${opts.file} (${what}): ${wrong.join('; ')}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -210,11 +210,11 @@ const USER_MODEL = {
 
 let base: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   // One workspace for every case: a model, a target, and a workspace generator with its template.yaml.
   base = tempDir('metarepo-fuzz-base-');
-  expect(metarepo(base, ['init', '--name', 'fuzz']).code).toBe(0);
-  expect(metarepo(base, ['new', 'generator', 'widget']).code).toBe(0);
+  expect((await metarepo(base, ['init', '--name', 'fuzz'])).code).toBe(0);
+  expect((await metarepo(base, ['new', 'generator', 'widget'])).code).toBe(0);
   fs.mkdirSync(path.join(base, 'models/user'), { recursive: true });
   fs.writeFileSync(path.join(base, 'models/user/1.0.0.schema.json'), `${JSON.stringify(USER_MODEL, null, 2)}\n`);
   const config = path.join(base, 'metarepo.yaml');
@@ -269,7 +269,7 @@ describe('fuzzed bad input through the CLI: exit 1 or 2, no internal error, no s
     expect(problems).toEqual([]);
   }, 600_000);
 
-  it('plopfile actions that are odd values, throw, reject, or write where they may not', () => {
+  it('plopfile actions that are odd values, throw, reject, or write where they may not', async () => {
     // Entries of an actions list; each case mixes a good add (which must not be written either) with bad ones.
     const bad = [
       '42', 'null', 'true', '[]', '{}', "{ type: 'add' }", "{ type: 'add', path: 42, template: 'x' }",
@@ -308,7 +308,8 @@ describe('fuzzed bad input through the CLI: exit 1 or 2, no internal error, no s
       path.join(dir, 'generators/fuzz.mjs'),
       `export default function (plop) {\n${cases.map((c) => `  plop.setGenerator('${c.name}', { description: 'fuzz', prompts: [], actions: ${c.actions} });`).join('\n')}\n}\n`,
     );
-    const problems = cases.flatMap((c) => verdict(dir, ['new', c.name]).map((w) => `${c.name} (actions: ${c.actions}): ${w}`));
+    const problems: string[] = [];
+    for (const c of cases) problems.push(...(await verdict(dir, ['new', c.name])).map((w) => `${c.name} (actions: ${c.actions}): ${w}`));
     expect(problems).toEqual([]);
   }, 600_000);
 });

