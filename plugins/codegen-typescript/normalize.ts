@@ -202,8 +202,9 @@ const ARRAY_KEYWORDS = ['items', 'additionalItems', 'minItems', 'maxItems'];
  * schema with `properties` also accepts `12` and `[]`. The library would type it as an object all the same, so the
  * keywords move into union members of their own type, beside one for every other kind of JSON value:
  * `{ properties }` becomes `anyOf: [{ type: object, properties }, { tsType: string | number | boolean | null |
- * unknown[] }]`. A schema with `type`, `enum` or a `tsType` already says which kinds it accepts; one whose other
- * keywords (`$ref`, `anyOf`, ...) also shape it keeps them, joined with the new union through `allOf`.
+ * unknown[] }]`. A schema with `type`, `enum` or a `tsType` already says which kinds it accepts; one whose
+ * `allOf`, `anyOf` or `oneOf` also shape it keeps them, joined with the new union through `allOf`. (`$ref` beside
+ * these keywords is {@link withRefSiblings}'s.) Mutates and returns `out`.
  */
 function onlyForTheirKinds(out: Schema, ctx: Context): Schema {
   // `required: true` is the draft-03 flag of a property (see flagRequiredProperties), not an object keyword.
@@ -275,6 +276,7 @@ function declareRequiredNames(out: Schema, ctx: Context): void {
  */
 const INHERITED = new Set(['constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toString', 'valueOf']);
 
+/** Wraps the optional ones among `properties` named in {@link INHERITED} as `anyOf: [schema, Function]`, in place. */
 function admitInheritedMembers(properties: Schema, required: unknown): void {
   for (const name of Object.keys(properties)) {
     if (!INHERITED.has(name) || (Array.isArray(required) && required.includes(name))) continue;
