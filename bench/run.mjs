@@ -147,3 +147,7 @@ runScript('bench/new-vs-plop.mjs');
 // 11. A ~50 MB model of 110k properties: refused by the codegen size limit by default, then generated with the
 //     limit raised (seconds, peak RSS, CPU).
 runScript('bench/big-model.mjs');
+
+// 12. Soundness of the typescript generator on the JSON Schema Test Suite, per draft: valid instances its types
+//     accept, invalid ones they reject (exits 1 when a valid instance is rejected).
+runScript('bench/soundness.mjs');
