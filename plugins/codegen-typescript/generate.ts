@@ -25,6 +25,9 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
   const options = readOptions(input.options);
   const { compile } = await import('json-schema-to-typescript');
   const schema = normalizeForTypescript(input.model.schema, options.unknownAny ? 'any' : 'unknown');
+  // A root that is only a `$ref` would be named after its target by the library, and the model's type would be
+  // missing: the model's name becomes its title (an annotation, kept beside `$ref` in every draft).
+  if (typeof schema.$ref === 'string' && schema.title === undefined) schema.title = input.model.name;
   let code: string;
   try {
     code = await compile(schema, input.model.name, {

@@ -177,10 +177,11 @@ export function idKeyword(draft: Draft): '$id' | 'id' {
 
 /**
  * The base URI of `schema` given the base around it: its `$id` resolved against `outer`, without
- * fragment. Unparseable ids are ignored (the meta-schema has already reported them).
+ * fragment. Unparseable ids are ignored (the meta-schema has already reported them), and so is an `$id` beside a
+ * `$ref` in drafts 04–07, where `$ref` makes every sibling keyword ignored (draft-07 Core §8.3).
  */
 export function applyId(schema: Record<string, unknown>, record: ModelRecord, outer: string): string {
-  const id = schema[idKeyword(record.draft)];
+  const id = declaredId(schema, record.draft);
   if (typeof id !== 'string') return outer;
   try {
     return withoutFragment(new URL(id, outer));
@@ -195,7 +196,7 @@ function anchorNames(schema: Record<string, unknown>, record: ModelRecord, outer
   for (const keyword of ['$anchor', '$dynamicAnchor']) {
     if (typeof schema[keyword] === 'string') names.push(schema[keyword] as string);
   }
-  const id = schema[idKeyword(record.draft)];
+  const id = declaredId(schema, record.draft);
   if (record.draft !== '2020-12' && record.draft !== '2019-09' && typeof id === 'string' && id.includes('#')) {
     try {
       const fragment = decodeURIComponent(new URL(id, outer).hash.slice(1));
@@ -205,6 +206,12 @@ function anchorNames(schema: Record<string, unknown>, record: ModelRecord, outer
     }
   }
   return names;
+}
+
+/** The `$id` (`id`) a schema declares, as its draft reads it: none beside a `$ref` before 2019-09. */
+function declaredId(schema: Record<string, unknown>, draft: Draft): unknown {
+  if (typeof schema.$ref === 'string' && draft !== '2019-09' && draft !== '2020-12') return undefined;
+  return schema[idKeyword(draft)];
 }
 
 /** `url` as a string without its fragment. */
