@@ -1,10 +1,12 @@
 /**
- * The host side of `process` isolation (issue 3, item 7): a plugin runs in a forked Node process under Node's
- * permission model, metarepo talks to it over IPC (./protocol.ts) and bridges it to the bus. Whatever the plugin
- * does — crash, hang, throw, touch what it did not declare — fails only the call that was running, with a
- * one-line reason naming the plugin; metarepo itself never crashes from it.
+ * The host side of `process` isolation (issue 3, item 7; issue 13, item 8): a plugin runs in its own Node process
+ * under Node's permission model and a memory bound, behind a supervisor process (./supervisor.ts); metarepo talks
+ * to it over IPC (./protocol.ts) and bridges it to the bus. Whatever the plugin does — crash, hang, throw, run out
+ * of memory, touch what it did not declare, signal its parent or its process group — fails only the call that
+ * was running, with a one-line reason naming the plugin; metarepo itself never crashes from it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Bus } from '../../events/bus.js';
@@ -12,8 +14,18 @@ import type { Check, CodegenFunction, CodegenGenerator, PluginCommand } from '..
 import type { PluginManifest } from '../manifest.js';
 import { OutputTail } from './output.js';
 import { permissionFlags } from './permissions.js';
-import type { ChildMessage, HostMessage, Invocation, InvocationResults, RegisteredContributions, SerializedError } from './protocol.js';
-import { CRASH_HINT, TIMEOUT_HINT, crashReason, failureHint, pluginFailure, thrownReason, timeoutReason } from './reasons.js';
+import type { ChildMessage, HostMessage, Invocation, InvocationResults, RegisteredContributions, SerializedError, SupervisorMessage, SupervisorSpec } from './protocol.js';
+import { CRASH_HINT, OUT_OF_MEMORY_LINE, TIMEOUT_HINT, crashReason, failureHint, memoryHint, pluginFailure, thrownReason, timeoutReason, type Exit } from './reasons.js';
+
+/** Default of {@link ProcessPluginOptions.memoryMb}, in MiB. */
+export const DEFAULT_PLUGIN_MEMORY_MB = 2048;
+
+/**
+ * What Node itself needs beside a plugin's heap, in MiB, added to the data-segment bound: its code's data, the
+ * allocator's arenas and the stacks of its threads (libuv pool, V8 platform). Measured on Node 20 (x64 Linux): a
+ * plugin process at rest holds ~60–90 MiB of data segment.
+ */
+const NODE_OVERHEAD_MB = 128;
 
 /** Options of {@link ProcessPlugin}. */
 export interface ProcessPluginOptions {
@@ -29,6 +41,13 @@ export interface ProcessPluginOptions {
   timeoutMs?: number;
   /** How long `stop()` waits after asking the child to dispose, and again after SIGTERM, in ms. Default 2 000. */
   graceMs?: number;
+  /**
+   * Memory bound of the plugin process in MiB (default {@link DEFAULT_PLUGIN_MEMORY_MB}): its JavaScript heap
+   * (`--max-old-space-size`) and, on Linux, everything it allocates — heap, Buffers, native memory — up to this
+   * plus the ~128 MiB Node itself needs (`ulimit -d`). Past it the call fails with
+   * `plugin x ran out of memory (limit N MiB) while running …`.
+   */
+  memoryMb?: number;
   /** Echo what the child prints (stdout, stderr) to metarepo's stderr, prefixed `[plugin name]`. Default: only kept for crash messages. */
   verbose?: boolean;
   /**
@@ -44,7 +63,8 @@ export interface ProcessPluginOptions {
   onCrash?: (reason: string) => void;
   /**
    * The compiled child entry. Default `child.js` next to this module (`dist/src/plugins/process/child.js`);
-   * code running from TypeScript sources (tests) passes the compiled file.
+   * code running from TypeScript sources (tests) passes the compiled file. The supervisor is `supervisor.js`
+   * beside it.
    */
   childUrl?: URL;
 }
@@ -75,7 +95,12 @@ interface Pending {
 
 /** One child process and everything tied to it, so a late message from an old child never reaches a new one. */
 interface Session {
+  /** The supervisor process; the plugin's own process is `pluginPid`. */
   child: ChildProcess;
+  /** The plugin process, leader of its process group, once the supervisor reported it. */
+  pluginPid?: number;
+  /** How the plugin process ended, as the supervisor reported it; unset when the supervisor itself died. */
+  exit?: Exit;
   pending: Map<number, Pending>;
   /** Bus subscriptions by the child's subscription number, with their patterns. */
   subscriptions: Map<number, { pattern: string; unsubscribe: () => void }>;
@@ -112,6 +137,7 @@ const SETUP_ID = 0;
 export class ProcessPlugin {
   private readonly timeoutMs: number;
   private readonly graceMs: number;
+  private readonly memoryMb: number;
   private session?: Session;
   private registered?: RegisteredContributions;
   private nextId = SETUP_ID + 1;
@@ -119,6 +145,7 @@ export class ProcessPlugin {
   constructor(private readonly options: ProcessPluginOptions) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.graceMs = options.graceMs ?? 2_000;
+    this.memoryMb = options.memoryMb ?? DEFAULT_PLUGIN_MEMORY_MB;
   }
 
   /** The plugin's name. */
@@ -149,8 +176,9 @@ export class ProcessPlugin {
   }
 
   /**
-   * Forks the plugin's process with the permission flags of its manifest (see `permissionFlags`), sends it
-   * setup and waits for its contributions. Returns the running session's when already started.
+   * Forks the plugin's supervisor, which starts the plugin's process with the permission flags of its manifest
+   * (see `permissionFlags`) and the memory bound, sends it setup and waits for its contributions. Returns the
+   * running session's when already started.
    * @throws MetarepoError (exit 1) when importing the plugin or its setup throws, the process dies, or setup
    *   takes longer than the timeout (the process is then stopped); exit 2 when a write permission leaves the
    *   workspace.
@@ -158,9 +186,16 @@ export class ProcessPlugin {
   async start(): Promise<RegisteredContributions> {
     if (this.session && this.session.ended === undefined) return this.session.ready;
     const { manifest, config = {}, root } = this.options;
-    const child = fork(this.options.childUrl ?? new URL('./child.js', import.meta.url), [], {
+    const childUrl = this.options.childUrl ?? new URL('./child.js', import.meta.url);
+    const spec: SupervisorSpec = {
+      entry: fileURLToPath(childUrl),
+      execArgv: [...permissionFlags(manifest, root), `--max-old-space-size=${this.memoryMb}`],
+      dataLimitKiB: process.platform === 'linux' ? (this.memoryMb + NODE_OVERHEAD_MB) * 1024 : null,
+      graceMs: this.graceMs,
+    };
+    const child = fork(new URL('./supervisor.js', childUrl), [JSON.stringify(spec)], {
       cwd: root ?? manifest.dir,
-      execArgv: permissionFlags(manifest, root),
+      execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -205,7 +240,7 @@ export class ProcessPlugin {
       child,
       pending: new Map(),
       subscriptions: new Map(),
-      tail: new OutputTail(),
+      tail: new OutputTail(20, OUT_OF_MEMORY_LINE),
       closed: new Promise((resolve) => (closed = resolve)),
       ready: new Promise((resolve, reject) => (setup = { resolve, reject })),
     };
@@ -220,7 +255,7 @@ export class ProcessPlugin {
         if (this.options.verbose) process.stderr.write(prefixLines(this.name, chunk));
       });
     }
-    child.on('message', (message: ChildMessage) => this.receive(session, message));
+    child.on('message', (message: ChildMessage | SupervisorMessage) => this.receive(session, message));
     // 'close' waits for stdio to drain (the tail is complete); the fallback covers a grandchild holding the pipes.
     let done = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -287,8 +322,15 @@ export class ProcessPlugin {
     }
   }
 
-  private receive(session: Session, message: ChildMessage): void {
+  private receive(session: Session, message: ChildMessage | SupervisorMessage): void {
     switch (message.type) {
+      case 'supervisor:spawned':
+        session.pluginPid = message.pid;
+        return;
+      case 'supervisor:exited':
+        session.exit = { code: message.code, signal: message.signal };
+        if (message.error !== undefined) session.fatal ??= { message: message.error };
+        return;
       case 'ready':
         this.settle(session, SETUP_ID)?.resolve(message.contributions);
         return;
@@ -326,7 +368,7 @@ export class ProcessPlugin {
 
   private rejectWith(session: Session, id: number, error: SerializedError): void {
     const pending = this.settle(session, id);
-    pending?.reject(pluginFailure(thrownReason(this.name, pending.activity, error), failureHint(error)));
+    pending?.reject(pluginFailure(thrownReason(this.name, pending.activity, error, this.memoryMb), failureHint(error, this.options.root, this.memoryMb)));
   }
 
   private subscribe(session: Session, subscription: number, pattern: string): void {
@@ -336,17 +378,27 @@ export class ProcessPlugin {
     session.subscriptions.set(subscription, { pattern, unsubscribe: unsubscribe ?? (() => undefined) });
   }
 
-  /** The child is gone: end its subscriptions and fail what was pending, as a crash unless the host ended it. */
-  private ended(session: Session, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
+  /**
+   * The supervisor is gone: end the plugin's process group if it outlived it (the plugin killed its supervisor),
+   * end the subscriptions and fail what was pending, as a crash unless the host ended it.
+   */
+  private ended(session: Session, supervisor: Exit): void {
+    if (session.exit === undefined) killGroup(session.pluginPid, 'SIGKILL');
     for (const { unsubscribe } of session.subscriptions.values()) unsubscribe();
     session.subscriptions.clear();
     const { stopping, fatal } = session;
+    const exit = session.exit ?? { ...supervisor, supervisor: true };
     const tail = session.tail.last();
+    const outOfMemory = session.tail.matched !== undefined;
+    const limits = outOfMemory ? { memoryMb: this.memoryMb } : undefined;
     const reason = (activity: string | undefined): string => {
-      if (stopping === undefined) return crashReason(this.name, activity, exit, fatal, tail);
+      if (stopping === undefined) return crashReason(this.name, activity, exit, fatal, tail, limits);
       return activity === undefined ? stopping : `${stopping} while running ${activity}`;
     };
-    const hint = stopping !== undefined ? undefined : ((fatal && failureHint(fatal)) ?? CRASH_HINT);
+    const hint =
+      stopping !== undefined ? undefined
+      : outOfMemory ? memoryHint(this.memoryMb)
+      : ((fatal && failureHint(fatal, this.options.root, this.memoryMb)) ?? CRASH_HINT);
     const activities = [...session.pending.values()].map((p) => p.activity);
     for (const id of [...session.pending.keys()]) {
       const pending = this.settle(session, id)!;
@@ -372,7 +424,18 @@ export class ProcessPlugin {
     session.child.kill('SIGTERM');
     if (await exited(this.graceMs)) return;
     session.child.kill('SIGKILL');
+    killGroup(session.pluginPid, 'SIGKILL');
     await session.closed;
+  }
+}
+
+/** Signals a plugin's process group (the plugin and what it started), if known and still there. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+  } catch {
+    // ESRCH: gone already.
   }
 }
 
