@@ -1,20 +1,21 @@
 /**
  * The host side of `process` isolation (issue 3, item 7; issue 13, item 8): a plugin runs in its own Node process
- * under Node's permission model and a memory bound, behind a supervisor process (./supervisor.ts); metarepo talks
+ * under Node's permission model and a memory bound, behind a supervising shell (./launch.ts); metarepo talks
  * to it over IPC (./protocol.ts) and bridges it to the bus. Whatever the plugin does — crash, hang, throw, run out
  * of memory, touch what it did not declare, signal its parent or its process group — fails only the call that
  * was running, with a one-line reason naming the plugin; metarepo itself never crashes from it.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Bus } from '../../events/bus.js';
 import type { Check, CodegenFunction, CodegenGenerator, PluginCommand } from '../api.js';
 import type { PluginManifest } from '../manifest.js';
+import { launchPlugin, pluginExit, signalPlugin } from './launch.js';
 import { OutputTail } from './output.js';
 import { permissionFlags } from './permissions.js';
-import type { ChildMessage, HostMessage, Invocation, InvocationResults, RegisteredContributions, SerializedError, SupervisorMessage, SupervisorSpec } from './protocol.js';
+import type { ChildMessage, HostMessage, Invocation, InvocationResults, RegisteredContributions, SerializedError } from './protocol.js';
 import { CRASH_HINT, OUT_OF_MEMORY_LINE, TIMEOUT_HINT, crashReason, failureHint, memoryHint, pluginFailure, thrownReason, timeoutReason, type Exit } from './reasons.js';
 
 /** Default of {@link ProcessPluginOptions.memoryMb}, in MiB. */
@@ -63,8 +64,7 @@ export interface ProcessPluginOptions {
   onCrash?: (reason: string) => void;
   /**
    * The compiled child entry. Default `child.js` next to this module (`dist/src/plugins/process/child.js`);
-   * code running from TypeScript sources (tests) passes the compiled file. The supervisor is `supervisor.js`
-   * beside it.
+   * code running from TypeScript sources (tests) passes the compiled file.
    */
   childUrl?: URL;
 }
@@ -95,12 +95,8 @@ interface Pending {
 
 /** One child process and everything tied to it, so a late message from an old child never reaches a new one. */
 interface Session {
-  /** The supervisor process; the plugin's own process is `pluginPid`. */
+  /** The launch process: the plugin's supervising shell (its IPC channel leads to the plugin), see ./launch.ts. */
   child: ChildProcess;
-  /** The plugin process, leader of its process group, once the supervisor reported it. */
-  pluginPid?: number;
-  /** How the plugin process ended, as the supervisor reported it; unset when the supervisor itself died. */
-  exit?: Exit;
   pending: Map<number, Pending>;
   /** Bus subscriptions by the child's subscription number, with their patterns. */
   subscriptions: Map<number, { pattern: string; unsubscribe: () => void }>;
@@ -176,9 +172,9 @@ export class ProcessPlugin {
   }
 
   /**
-   * Forks the plugin's supervisor, which starts the plugin's process with the permission flags of its manifest
-   * (see `permissionFlags`) and the memory bound, sends it setup and waits for its contributions. Returns the
-   * running session's when already started.
+   * Starts the plugin's process (see `launchPlugin`) with the permission flags of its manifest (see
+   * `permissionFlags`) and the memory bound, sends it setup and waits for its contributions. Returns the running
+   * session's when already started.
    * @throws MetarepoError (exit 1) when importing the plugin or its setup throws, the process dies, or setup
    *   takes longer than the timeout (the process is then stopped); exit 2 when a write permission leaves the
    *   workspace.
@@ -186,18 +182,12 @@ export class ProcessPlugin {
   async start(): Promise<RegisteredContributions> {
     if (this.session && this.session.ended === undefined) return this.session.ready;
     const { manifest, config = {}, root } = this.options;
-    const childUrl = this.options.childUrl ?? new URL('./child.js', import.meta.url);
-    const spec: SupervisorSpec = {
-      entry: fileURLToPath(childUrl),
+    const child = launchPlugin({
+      entry: fileURLToPath(this.options.childUrl ?? new URL('./child.js', import.meta.url)),
       execArgv: [...permissionFlags(manifest, root), `--max-old-space-size=${this.memoryMb}`],
-      dataLimitKiB: process.platform === 'linux' ? (this.memoryMb + NODE_OVERHEAD_MB) * 1024 : null,
-      graceMs: this.graceMs,
-    };
-    const child = fork(new URL('./supervisor.js', childUrl), [JSON.stringify(spec)], {
       cwd: root ?? manifest.dir,
-      execArgv: [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // RLIMIT_DATA counts every private writable mapping on Linux only; elsewhere it would bound little or nothing.
+      dataLimitKiB: process.platform === 'linux' ? (this.memoryMb + NODE_OVERHEAD_MB) * 1024 : null,
     });
     const session = this.open(child);
     this.session = session;
@@ -255,13 +245,13 @@ export class ProcessPlugin {
         if (this.options.verbose) process.stderr.write(prefixLines(this.name, chunk));
       });
     }
-    child.on('message', (message: ChildMessage | SupervisorMessage) => this.receive(session, message));
+    child.on('message', (message: ChildMessage) => this.receive(session, message));
     // 'close' waits for stdio to drain (the tail is complete); the fallback covers a grandchild holding the pipes.
     let done = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (done) return;
       done = true;
-      this.ended(session, { code, signal });
+      this.ended(session, pluginExit(code, signal));
       closed();
     };
     child.on('close', finish);
@@ -322,15 +312,8 @@ export class ProcessPlugin {
     }
   }
 
-  private receive(session: Session, message: ChildMessage | SupervisorMessage): void {
+  private receive(session: Session, message: ChildMessage): void {
     switch (message.type) {
-      case 'supervisor:spawned':
-        session.pluginPid = message.pid;
-        return;
-      case 'supervisor:exited':
-        session.exit = { code: message.code, signal: message.signal };
-        if (message.error !== undefined) session.fatal ??= { message: message.error };
-        return;
       case 'ready':
         this.settle(session, SETUP_ID)?.resolve(message.contributions);
         return;
@@ -379,15 +362,15 @@ export class ProcessPlugin {
   }
 
   /**
-   * The supervisor is gone: end the plugin's process group if it outlived it (the plugin killed its supervisor),
-   * end the subscriptions and fail what was pending, as a crash unless the host ended it.
+   * The launch process is gone: end whatever is left of its process group (a plugin that killed its shell, what
+   * the plugin started), end the subscriptions and fail what was pending, as a crash unless the host ended it.
    */
-  private ended(session: Session, supervisor: Exit): void {
-    if (session.exit === undefined) killGroup(session.pluginPid, 'SIGKILL');
+  private ended(session: Session, exit: Exit): void {
+    signalPlugin(session.child, 'SIGKILL');
+    if (session.child.connected) session.child.disconnect();
     for (const { unsubscribe } of session.subscriptions.values()) unsubscribe();
     session.subscriptions.clear();
     const { stopping, fatal } = session;
-    const exit = session.exit ?? { ...supervisor, supervisor: true };
     const tail = session.tail.last();
     const outOfMemory = session.tail.matched !== undefined;
     const limits = outOfMemory ? { memoryMb: this.memoryMb } : undefined;
@@ -421,21 +404,10 @@ export class ProcessPlugin {
       this.send(session, { type: 'dispose' });
       if (await exited(this.graceMs)) return;
     }
-    session.child.kill('SIGTERM');
+    signalPlugin(session.child, 'SIGTERM');
     if (await exited(this.graceMs)) return;
-    session.child.kill('SIGKILL');
-    killGroup(session.pluginPid, 'SIGKILL');
+    signalPlugin(session.child, 'SIGKILL');
     await session.closed;
-  }
-}
-
-/** Signals a plugin's process group (the plugin and what it started), if known and still there. */
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(process.platform === 'win32' ? pid : -pid, signal);
-  } catch {
-    // ESRCH: gone already.
   }
 }
 

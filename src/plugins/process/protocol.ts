@@ -7,9 +7,6 @@
  * `failed`); then any number of `invoke` → `result` | `error` round trips and `event` deliveries, with
  * `subscribe`, `publish`, `print` and `log` flowing back at any time; finally host sends `dispose` and the
  * child exits with code 0.
- *
- * Between the two sits the plugin's supervisor (./supervisor.ts): it relays every message unchanged and adds its
- * own two (`SupervisorMessage`), so that the plugin's parent process is the supervisor, never metarepo.
  */
 import type { EventEnvelope } from '../../events/envelope.js';
 import type { CheckContext, CodegenGenerator, CodegenInput, CommandContext, Finding, GeneratedFile } from '../api.js';
@@ -80,25 +77,3 @@ export type ChildMessage =
   | { type: 'log'; message: string }
   /** An error nothing caught (in a timer, an event handler's promise, ...); the child exits after sending it. */
   | { type: 'fatal'; error: SerializedError };
-
-/** What the host tells the supervisor when forking it (its one argument, as JSON). */
-export interface SupervisorSpec {
-  /** Absolute path of the plugin's entry (`child.js`). */
-  entry: string;
-  /** Node flags of the plugin process: permissions and the heap limit. */
-  execArgv: string[];
-  /**
-   * Upper bound of the plugin process's data segment in KiB (`ulimit -d`, RLIMIT_DATA: heap, Buffers, native
-   * allocations, thread stacks), or `null` for none.
-   */
-  dataLimitKiB: number | null;
-  /** How long to wait, in ms, for the plugin to exit by itself once metarepo is gone, before killing it. */
-  graceMs: number;
-}
-
-/** Supervisor → host, besides the plugin's messages it relays. The supervisor drops plugin messages of these types. */
-export type SupervisorMessage =
-  /** The plugin process runs as `pid`, leader of its own process group. */
-  | { type: 'supervisor:spawned'; pid: number }
-  /** The plugin process ended (`error`: it could not be started); the supervisor exits next. */
-  | { type: 'supervisor:exited'; code: number | null; signal: NodeJS.Signals | null; error?: string };
