@@ -58,8 +58,11 @@ beforeAll(async () => {
   // A long-running command: core:system:long-running, which activates the built-in fs-watch.
   const watch = spawn(process.execPath, [BIN, 'watch'], { cwd: dir, stdio: 'ignore' });
   const liveLog = path.join(dir, '.metarepo/events/events.jsonl');
-  await vi.waitFor(() => expect(fs.readFileSync(liveLog, 'utf8')).toContain('"fs-watch:watcher:ready"'), { timeout: 60_000, interval: 200 });
-  await new Promise((resolve) => watch.once('close', resolve).kill('SIGTERM'));
+  try {
+    await vi.waitFor(() => expect(fs.readFileSync(liveLog, 'utf8')).toContain('"fs-watch:watcher:ready"'), { timeout: 60_000, interval: 200 });
+  } finally {
+    await new Promise((resolve) => watch.once('close', resolve).kill('SIGTERM'));
+  }
   await run(dir, ['plugin', 'list']);
   await run(dir, ['plugin', 'install', path.join(REPO_ROOT, 'examples/plugin-markdown-docs')]);
   await run(dir, ['plugin', 'uninstall', 'markdown-docs']);
