@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { Finding } from '../plugins/api.js';
 import { PACKAGE_ROOT } from '../core/package-root.js';
+import { eventsDir } from '../events/dir.js';
 
 export * from '../plugins/api.js';
 export { MetarepoError, type SourceLocation } from '../core/errors.js';
@@ -19,6 +20,15 @@ export { TOOL_VERSION as METAREPO_VERSION } from '../core/version.js';
 export const TEMPLATES_ROOT = path.join(PACKAGE_ROOT, 'templates');
 /** Absolute path of the built-in templates' expected renders (`<package>/snapshots`). */
 export const SNAPSHOTS_ROOT = path.join(PACKAGE_ROOT, 'snapshots');
+
+/**
+ * The workspace's live event-log segment, `<root>/.metarepo/events/events.jsonl` (the live file of src/events/log.ts):
+ * every metarepo process of the workspace appends its events there (the broker, when one runs). Rotated segments
+ * sit beside it. For plugins that follow what metarepo did across processes, like `fs-watch`.
+ */
+export function liveEventLog(root: string): string {
+  return path.join(eventsDir(root), 'events.jsonl');
+}
 
 /**
  * Lints the workspace's templates (`templates/<name>/` and `generators/<name>/` folders with a template.yaml):

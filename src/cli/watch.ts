@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { MetarepoError, formatLocation } from '../core/errors.js';
 import { startWatch, type WatchRun } from '../engine/watch.js';
+import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { reportError, type GlobalOptions } from './output.js';
 
@@ -28,12 +29,17 @@ export async function watchCommand(g: GlobalOptions, flags: WatchFlags): Promise
     onRun: (r) => print(g, r),
   });
   await watcher.ready;
+  // The session's own workspace and plugin host, for plugins that live as long as it does (fs-watch).
+  const session = await openWorkspace(root, 'watch', { strict: g.strict });
+  await session.plugins();
+  session.bus.publish('core:system:long-running', { command: 'watch', pid: process.pid });
   if (!g.json) process.stdout.write(pc.dim(`watching ${root} for changes to metarepo.yaml, models, templates, generators and plugins (Ctrl-C to stop)\n`));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await watcher.close();
+  await closeWorkspace(session, 0);
   return 0;
 }
 

@@ -21,10 +21,15 @@ function send(message: ChildMessage): Promise<void> {
   });
 }
 
-/** An error as the host words it: first line of the message, Node's permission fields, a MetarepoError's hint. */
+/**
+ * An error as the host words it: first line of the message, a MetarepoError's hint, and Node's permission fields
+ * (`code`, `permission`, `resource`) — of the error or of its `cause` (an import failure wraps the denial).
+ */
 function serialize(error: unknown): SerializedError {
-  const e = (error ?? {}) as { code?: unknown; permission?: unknown; resource?: unknown };
   const out: SerializedError = { message: errorMessage(error) };
+  const fields = (e: unknown) => (e ?? {}) as { code?: unknown; permission?: unknown; resource?: unknown };
+  const { cause } = (error ?? {}) as { cause?: unknown };
+  const e = typeof fields(error).code === 'string' ? fields(error) : fields(cause);
   if (typeof e.code === 'string') out.code = e.code;
   if (typeof e.permission === 'string') out.permission = e.permission;
   if (typeof e.resource === 'string') out.resource = e.resource;

@@ -1,19 +1,32 @@
 /**
- * The host side of `process` isolation (issue 3, item 7): a plugin runs in a forked Node process under Node's
- * permission model, metarepo talks to it over IPC (./protocol.ts) and bridges it to the bus. Whatever the plugin
- * does — crash, hang, throw, touch what it did not declare — fails only the call that was running, with a
- * one-line reason naming the plugin; metarepo itself never crashes from it.
+ * The host side of `process` isolation (issue 3, item 7; issue 13, item 8): a plugin runs in its own Node process
+ * under Node's permission model and a memory bound, behind a supervising shell (./launch.ts); metarepo talks
+ * to it over IPC (./protocol.ts) and bridges it to the bus. Whatever the plugin does — crash, hang, throw, run out
+ * of memory, touch what it did not declare, signal its parent or its process group — fails only the call that
+ * was running, with a one-line reason naming the plugin; metarepo itself never crashes from it.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Bus } from '../../events/bus.js';
 import type { Check, CodegenFunction, CodegenGenerator, PluginCommand } from '../api.js';
 import type { PluginManifest } from '../manifest.js';
+import { launchPlugin, pluginExit, signalPlugin } from './launch.js';
 import { OutputTail } from './output.js';
 import { permissionFlags } from './permissions.js';
 import type { ChildMessage, HostMessage, Invocation, InvocationResults, RegisteredContributions, SerializedError } from './protocol.js';
-import { CRASH_HINT, TIMEOUT_HINT, crashReason, failureHint, pluginFailure, thrownReason, timeoutReason } from './reasons.js';
+import { CRASH_HINT, OUT_OF_MEMORY_LINE, TIMEOUT_HINT, crashReason, failureHint, memoryHint, pluginFailure, thrownReason, timeoutReason, type Exit } from './reasons.js';
+
+/** Default of {@link ProcessPluginOptions.memoryMb}, in MiB. */
+export const DEFAULT_PLUGIN_MEMORY_MB = 2048;
+
+/**
+ * What Node itself needs beside a plugin's heap, in MiB, added to the data-segment bound: its code's data, the
+ * allocator's arenas and the stacks of its threads (libuv pool, V8 platform). Measured on Node 20 (x64 Linux): a
+ * plugin process at rest holds ~60–90 MiB of data segment.
+ */
+const NODE_OVERHEAD_MB = 128;
 
 /** Options of {@link ProcessPlugin}. */
 export interface ProcessPluginOptions {
@@ -29,6 +42,13 @@ export interface ProcessPluginOptions {
   timeoutMs?: number;
   /** How long `stop()` waits after asking the child to dispose, and again after SIGTERM, in ms. Default 2 000. */
   graceMs?: number;
+  /**
+   * Memory bound of the plugin process in MiB (default {@link DEFAULT_PLUGIN_MEMORY_MB}): its JavaScript heap
+   * (`--max-old-space-size`) and, on Linux, everything it allocates — heap, Buffers, native memory — up to this
+   * plus the ~128 MiB Node itself needs (`ulimit -d`). Past it the call fails with
+   * `plugin x ran out of memory (limit N MiB) while running …`.
+   */
+  memoryMb?: number;
   /** Echo what the child prints (stdout, stderr) to metarepo's stderr, prefixed `[plugin name]`. Default: only kept for crash messages. */
   verbose?: boolean;
   /**
@@ -75,6 +95,7 @@ interface Pending {
 
 /** One child process and everything tied to it, so a late message from an old child never reaches a new one. */
 interface Session {
+  /** The launch process: the plugin's supervising shell (its IPC channel leads to the plugin), see ./launch.ts. */
   child: ChildProcess;
   pending: Map<number, Pending>;
   /** Bus subscriptions by the child's subscription number, with their patterns. */
@@ -112,6 +133,7 @@ const SETUP_ID = 0;
 export class ProcessPlugin {
   private readonly timeoutMs: number;
   private readonly graceMs: number;
+  private readonly memoryMb: number;
   private session?: Session;
   private registered?: RegisteredContributions;
   private nextId = SETUP_ID + 1;
@@ -119,6 +141,7 @@ export class ProcessPlugin {
   constructor(private readonly options: ProcessPluginOptions) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.graceMs = options.graceMs ?? 2_000;
+    this.memoryMb = options.memoryMb ?? DEFAULT_PLUGIN_MEMORY_MB;
   }
 
   /** The plugin's name. */
@@ -149,8 +172,9 @@ export class ProcessPlugin {
   }
 
   /**
-   * Forks the plugin's process with the permission flags of its manifest (see `permissionFlags`), sends it
-   * setup and waits for its contributions. Returns the running session's when already started.
+   * Starts the plugin's process (see `launchPlugin`) with the permission flags of its manifest (see
+   * `permissionFlags`) and the memory bound, sends it setup and waits for its contributions. Returns the running
+   * session's when already started.
    * @throws MetarepoError (exit 1) when importing the plugin or its setup throws, the process dies, or setup
    *   takes longer than the timeout (the process is then stopped); exit 2 when a write permission leaves the
    *   workspace.
@@ -158,11 +182,12 @@ export class ProcessPlugin {
   async start(): Promise<RegisteredContributions> {
     if (this.session && this.session.ended === undefined) return this.session.ready;
     const { manifest, config = {}, root } = this.options;
-    const child = fork(this.options.childUrl ?? new URL('./child.js', import.meta.url), [], {
+    const child = launchPlugin({
+      entry: fileURLToPath(this.options.childUrl ?? new URL('./child.js', import.meta.url)),
+      execArgv: [...permissionFlags(manifest, root), `--max-old-space-size=${this.memoryMb}`],
       cwd: root ?? manifest.dir,
-      execArgv: permissionFlags(manifest, root),
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // RLIMIT_DATA counts every private writable mapping on Linux only; elsewhere it would bound little or nothing.
+      dataLimitKiB: process.platform === 'linux' ? (this.memoryMb + NODE_OVERHEAD_MB) * 1024 : null,
     });
     const session = this.open(child);
     this.session = session;
@@ -205,7 +230,7 @@ export class ProcessPlugin {
       child,
       pending: new Map(),
       subscriptions: new Map(),
-      tail: new OutputTail(),
+      tail: new OutputTail(20, OUT_OF_MEMORY_LINE),
       closed: new Promise((resolve) => (closed = resolve)),
       ready: new Promise((resolve, reject) => (setup = { resolve, reject })),
     };
@@ -226,7 +251,7 @@ export class ProcessPlugin {
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (done) return;
       done = true;
-      this.ended(session, { code, signal });
+      this.ended(session, pluginExit(code, signal));
       closed();
     };
     child.on('close', finish);
@@ -326,7 +351,7 @@ export class ProcessPlugin {
 
   private rejectWith(session: Session, id: number, error: SerializedError): void {
     const pending = this.settle(session, id);
-    pending?.reject(pluginFailure(thrownReason(this.name, pending.activity, error), failureHint(error)));
+    pending?.reject(pluginFailure(thrownReason(this.name, pending.activity, error, this.memoryMb), failureHint(error, this.options.root, this.memoryMb)));
   }
 
   private subscribe(session: Session, subscription: number, pattern: string): void {
@@ -336,17 +361,27 @@ export class ProcessPlugin {
     session.subscriptions.set(subscription, { pattern, unsubscribe: unsubscribe ?? (() => undefined) });
   }
 
-  /** The child is gone: end its subscriptions and fail what was pending, as a crash unless the host ended it. */
-  private ended(session: Session, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
+  /**
+   * The launch process is gone: end whatever is left of its process group (a plugin that killed its shell, what
+   * the plugin started), end the subscriptions and fail what was pending, as a crash unless the host ended it.
+   */
+  private ended(session: Session, exit: Exit): void {
+    signalPlugin(session.child, 'SIGKILL');
+    if (session.child.connected) session.child.disconnect();
     for (const { unsubscribe } of session.subscriptions.values()) unsubscribe();
     session.subscriptions.clear();
     const { stopping, fatal } = session;
     const tail = session.tail.last();
+    const outOfMemory = session.tail.matched !== undefined;
+    const limits = outOfMemory ? { memoryMb: this.memoryMb } : undefined;
     const reason = (activity: string | undefined): string => {
-      if (stopping === undefined) return crashReason(this.name, activity, exit, fatal, tail);
+      if (stopping === undefined) return crashReason(this.name, activity, exit, fatal, tail, limits);
       return activity === undefined ? stopping : `${stopping} while running ${activity}`;
     };
-    const hint = stopping !== undefined ? undefined : ((fatal && failureHint(fatal)) ?? CRASH_HINT);
+    const hint =
+      stopping !== undefined ? undefined
+      : outOfMemory ? memoryHint(this.memoryMb)
+      : ((fatal && failureHint(fatal, this.options.root, this.memoryMb)) ?? CRASH_HINT);
     const activities = [...session.pending.values()].map((p) => p.activity);
     for (const id of [...session.pending.keys()]) {
       const pending = this.settle(session, id)!;
@@ -369,9 +404,9 @@ export class ProcessPlugin {
       this.send(session, { type: 'dispose' });
       if (await exited(this.graceMs)) return;
     }
-    session.child.kill('SIGTERM');
+    signalPlugin(session.child, 'SIGTERM');
     if (await exited(this.graceMs)) return;
-    session.child.kill('SIGKILL');
+    signalPlugin(session.child, 'SIGKILL');
     await session.closed;
   }
 }

@@ -11,9 +11,17 @@ const LINE_LENGTH = 200;
 export class OutputTail {
   private lines: string[] = [];
   private partial = '';
+  /** The first complete line that matched `watch`, kept even once it left the tail. */
+  matched: string | undefined;
 
-  /** @param keep - how many complete lines to keep. */
-  constructor(private readonly keep = 20) {}
+  /**
+   * @param keep - how many complete lines to keep.
+   * @param watch - a line to remember when it appears (e.g. an out-of-memory report followed by a long stack).
+   */
+  constructor(
+    private readonly keep = 20,
+    private readonly watch?: RegExp,
+  ) {}
 
   /** Adds a chunk of output; splits it into lines, dropping colour codes and blank lines. */
   push(chunk: string): void {
@@ -39,6 +47,7 @@ export class OutputTail {
   private add(line: string): void {
     const text = clean(line);
     if (text === '') return;
+    if (this.matched === undefined && this.watch?.test(text)) this.matched = text;
     this.lines.push(text);
     if (this.lines.length > this.keep) this.lines.shift();
   }

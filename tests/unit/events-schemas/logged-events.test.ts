@@ -1,9 +1,10 @@
 // Drives the built CLI through a session that publishes every core event type, then validates each logged
 // envelope and its data against meta-models/events/: the schemas must describe what the code really publishes.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, metarepoAsync, setTargets, tempDir } from '../../e2e/cli.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { BIN, REPO_ROOT, metarepoAsync, setTargets, tempDir } from '../../e2e/cli.js';
 import { coreEventTypes } from '../../../src/events/types.js';
 import { createPayloadValidator } from '../../../src/events/validate.js';
 import type { EventEnvelope } from '../../../src/events/envelope.js';
@@ -54,6 +55,14 @@ beforeAll(async () => {
   await run(dir, ['check'], 1); // the broken plugin's failure is an error finding
   await run(dir, ['status']);
   await run(dir, ['health']);
+  // A long-running command: core:system:long-running, which activates the built-in fs-watch.
+  const watch = spawn(process.execPath, [BIN, 'watch'], { cwd: dir, stdio: 'ignore' });
+  const liveLog = path.join(dir, '.metarepo/events/events.jsonl');
+  try {
+    await vi.waitFor(() => expect(fs.readFileSync(liveLog, 'utf8')).toContain('"fs-watch:watcher:ready"'), { timeout: 60_000, interval: 200 });
+  } finally {
+    await new Promise((resolve) => watch.once('close', resolve).kill('SIGTERM'));
+  }
   await run(dir, ['plugin', 'list']);
   await run(dir, ['plugin', 'install', path.join(REPO_ROOT, 'examples/plugin-markdown-docs')]);
   await run(dir, ['plugin', 'uninstall', 'markdown-docs']);

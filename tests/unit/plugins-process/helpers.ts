@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { MetarepoError } from '../../../src/core/errors.js';
+import type { CheckContext } from '../../../src/plugins/api.js';
 import { readPluginManifest } from '../../../src/plugins/manifest.js';
 import { ProcessPlugin, type ProcessPluginOptions } from '../../../src/plugins/process/host.js';
 
@@ -45,4 +47,21 @@ export async function processPlugin(dir: string, options: Partial<Omit<ProcessPl
 /** Registers an extra cleanup (watchers). */
 export function onCleanup(fn: () => Promise<void> | void): void {
   cleanups.push(fn);
+}
+
+/** A check context for `root` whose pending changes create `paths`. */
+export function checkContext(root: string, paths: string[] = []): CheckContext {
+  const changes = paths.map((p) => ({ type: 'create' as const, path: p, content: 'x' }));
+  return { root, workspace: {}, models: [], targets: [], changes, releases: [], command: 'check' };
+}
+
+/** The rejection of `promise`, which must be a MetarepoError of exit code 1. */
+export async function failure(promise: Promise<unknown>): Promise<MetarepoError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MetarepoError);
+  expect((error as MetarepoError).exitCode).toBe(1);
+  return error as MetarepoError;
 }

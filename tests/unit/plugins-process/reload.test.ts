@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RegisteredContributions } from '../../../src/plugins/process/protocol.js';
 import { reloadOnChange, watchPlugin, type ReloadResult } from '../../../src/plugins/process/reload.js';
-import { fixtureDir, onCleanup, processPlugin, tempDir } from './helpers.js';
+import { checkContext, fixtureDir, onCleanup, processPlugin, tempDir } from './helpers.js';
 
 /** A copy of a fixture plugin in a temp folder, so the test can change its code. */
 function copyFixture(name: string): string {
@@ -50,7 +50,7 @@ describe('hot reload', () => {
     const dir = copyFixture('reloadable');
     const plugin = await processPlugin(dir);
     await plugin.start();
-    const run = async () => plugin.contributions.checks[0].run({ root: '/ws', workspace: {}, changes: [] });
+    const run = async () => plugin.contributions.checks[0].run(checkContext('/ws'));
     expect(await run()).toEqual([{ severity: 'info', message: 'v1' }]);
 
     const results: Array<ReloadResult<RegisteredContributions>> = [];
@@ -83,6 +83,6 @@ describe('hot reload', () => {
     fs.writeFileSync(main, good.replace("'v1'", "'v3'"));
     await expect.poll(() => results).toHaveLength(2);
     expect(results[1].ok).toBe(true);
-    expect(await plugin.contributions.checks[0].run({ root: '/ws', workspace: {}, changes: [] })).toEqual([{ severity: 'info', message: 'v3' }]);
+    expect(await plugin.contributions.checks[0].run(checkContext('/ws'))).toEqual([{ severity: 'info', message: 'v3' }]);
   });
 });
