@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO, report, tempDir } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { REPO, median, report, round, tempDir } from './lib.mjs';
 
 const N = Number(process.env.BENCH_EVENTS ?? 20_000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 1000);
@@ -94,20 +95,82 @@ async function throughBroker(log) {
   }
 }
 
-const raw = await rawPubSub();
-const logged = await throughBroker(true);
-const unlogged = await throughBroker(false);
-report('events', {
-  events: N,
-  cores: os.availableParallelism(), // publisher + subscriber (this process) and the broker share them
-  eventBytes: 1024,
-  rawPubSubPerSec: Math.round(raw),
-  brokerPerSec: Math.round(logged.perSecond),
-  ratio: Math.round((logged.perSecond / raw) * 100) / 100,
-  latencyP50Ms: ms(logged.p50),
-  latencyP99Ms: ms(logged.p99),
-  logOffPerSec: Math.round(unlogged.perSecond),
-  logOffRatio: Math.round((unlogged.perSecond / raw) * 100) / 100,
-  logOffLatencyP50Ms: ms(unlogged.p50),
-  logOffLatencyP99Ms: ms(unlogged.p99),
-});
+/**
+ * Queries over a 200k-event log of 1 KB events (5 types in turn), through the CLI as a person runs it (stdout to
+ * /dev/null) beside `metarepo --version` (Node start-up), and in process: the indexed query beside reading every
+ * event as readEvents does (the path `metarepo events` took before the index).
+ */
+async function queries() {
+  const QN = Number(process.env.BENCH_QUERY_EVENTS ?? 200_000);
+  const root = workspace();
+  const dir = path.join(root, '.metarepo/events');
+  const [{ EventLog, readEvents }, { queryEvents }, { matchesType }] = await Promise.all([
+    import(pathToFileURL(path.join(REPO, 'dist/src/events/log.js')).href),
+    import(pathToFileURL(path.join(REPO, 'dist/src/events/query.js')).href),
+    import(pathToFileURL(path.join(REPO, 'dist/src/events/envelope.js')).href),
+  ]);
+  const log = new EventLog(dir);
+  const t0 = Date.now() - QN * 10;
+  for (let i = 0; i < QN; i += 1000) {
+    log.appendAll(
+      Array.from({ length: Math.min(1000, QN - i) }, (_, k) => {
+        const n = i + k;
+        const json = JSON.stringify({ specversion: '1.0', id: `q${n}`, source: 'bench', type: `bench:query:${'abcde'[n % 5]}`, time: new Date(t0 + n * 10).toISOString(), datacontenttype: 'application/json', data: DATA, runid: `r${n >> 10}` });
+        return { time: new Date(t0 + n * 10).toISOString(), render: (seq) => `${json.slice(0, -1)},"sequence":${seq}}` };
+      }),
+    );
+  }
+  log.close();
+  const cli = (args, runs) => {
+    const times = [];
+    for (let r = 0; r <= runs; r++) {
+      const t = performance.now();
+      const out = fs.openSync('/dev/null', 'w');
+      const res = spawnSync(process.execPath, [path.join(REPO, 'dist/src/cli/bin.js'), ...args], { cwd: root, stdio: ['ignore', out, 'pipe'] });
+      fs.closeSync(out);
+      if (res.status !== 0) throw new Error(`metarepo ${args.join(' ')}: ${res.stderr}`);
+      if (r > 0) times.push(performance.now() - t); // the first run warms the page cache
+    }
+    return median(times);
+  };
+  const inProcess = (fn, runs = 3) => median(Array.from({ length: runs }, () => { const t = performance.now(); fn(); return performance.now() - t; }));
+  const stats = { segments: 0, read: 0, parsed: 0 };
+  const count = (it) => { let n = 0; for (const _ of it) n++; return n; };
+  const typeMatches = count(queryEvents(dir, { type: 'bench:query:c' }, stats));
+  return {
+    queryEvents: QN,
+    segments: stats.segments,
+    typeMatches,
+    cliStartupMs: round(cli(['--version'], 5)),
+    cliSinceNearEndMs: round(cli(['events', '--json', '--since', String(QN - 10)], 5)),
+    cliTypeFilterMs: round(cli(['events', '--json', '--type', 'bench:query:c'], 3)),
+    cliRunFilterMs: round(cli(['events', '--json', '--run', 'r100'], 3)),
+    cliLimitMs: round(cli(['events', '--json', '--limit', '20'], 5)),
+    sinceNearEndMs: round(inProcess(() => count(queryEvents(dir, { since: QN - 10 })))),
+    typeFilterMs: round(inProcess(() => count(queryEvents(dir, { type: 'bench:query:c' })))),
+    typeFilterReadAllMs: round(inProcess(() => count([...readEvents(dir)].filter((e) => matchesType('bench:query:c', e.type))), 1)),
+  };
+}
+
+// BENCH_EVENTS_PARTS=broker or =query runs one part only.
+const PARTS = (process.env.BENCH_EVENTS_PARTS ?? 'broker,query').split(',');
+if (PARTS.includes('broker')) {
+  const raw = await rawPubSub();
+  const logged = await throughBroker(true);
+  const unlogged = await throughBroker(false);
+  report('events', {
+    events: N,
+    cores: os.availableParallelism(), // publisher + subscriber (this process) and the broker share them
+    eventBytes: 1024,
+    rawPubSubPerSec: Math.round(raw),
+    brokerPerSec: Math.round(logged.perSecond),
+    ratio: Math.round((logged.perSecond / raw) * 100) / 100,
+    latencyP50Ms: ms(logged.p50),
+    latencyP99Ms: ms(logged.p99),
+    logOffPerSec: Math.round(unlogged.perSecond),
+    logOffRatio: Math.round((unlogged.perSecond / raw) * 100) / 100,
+    logOffLatencyP50Ms: ms(unlogged.p50),
+    logOffLatencyP99Ms: ms(unlogged.p99),
+  });
+}
+if (PARTS.includes('query')) report('events-query', await queries());

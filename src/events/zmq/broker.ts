@@ -6,12 +6,13 @@ import { TOOL_VERSION } from '../../core/version.js';
 import { STATE_DIR } from '../../core/layout.js';
 import { eventsDir } from '../dir.js';
 import { EventLog, firstSequence, formatCorruptLine, readEvents } from '../log.js';
+import type { RetentionPolicy } from '../retention.js';
 import { defaultEndpoints, logBrokerLine, removeBrokerInfo, writeBrokerInfo, type BrokerEndpoints, type BrokerInfo } from './info.js';
 import { Cmd, HEARTBEAT_TYPE, PROTOCOL_VERSION, ingestLines, parseIngest, type BrokerStats } from './protocol.js';
 import { RecentEvents } from './recent.js';
 
-/** Broker settings. Times in ms, sizes in bytes, water marks in messages. */
-export interface BrokerOptions {
+/** Broker settings. Times in ms, sizes in bytes, water marks in messages. Retention: see {@link RetentionPolicy}. */
+export interface BrokerOptions extends Partial<RetentionPolicy> {
   /** `ipc` (default): Unix sockets in `.metarepo/`; `tcp`: 127.0.0.1. */
   transport?: 'ipc' | 'tcp';
   /** TCP ports; 0 or absent: the OS chooses. */
@@ -27,8 +28,6 @@ export interface BrokerOptions {
   log?: boolean;
   /** Log rotation size (EventLog `maxBytes`). */
   maxLogBytes?: number;
-  /** Log retention (EventLog `keepSegments`). */
-  keepSegments?: number;
   /**
    * Events kept in memory for fast replay and duplicate detection. Default 50 000: several times the publish
    * high-water mark, because a subscriber that hit the mark is already that far behind when it asks for what was
@@ -105,7 +104,15 @@ export class Broker {
   static async start(root: string, opts: BrokerOptions = {}): Promise<Broker> {
     const zmq = await import('zeromq');
     const warn = (message: string) => logBrokerLine(root, 'warn', message);
-    const log = opts.log === false ? null : new EventLog(eventsDir(root), { exclusive: true, maxBytes: opts.maxLogBytes, keepSegments: opts.keepSegments, warn });
+    const log = opts.log === false ? null : new EventLog(eventsDir(root), {
+            exclusive: true,
+            maxBytes: opts.maxLogBytes,
+            keepSegments: opts.keepSegments,
+            keepEvents: opts.keepEvents,
+            keepBytes: opts.keepBytes,
+            keepMs: opts.keepMs,
+            warn,
+          });
     const sockets = {
       ingest: new zmq.Router({ linger: 0 }),
       publish: new zmq.Publisher({ linger: 100, sendHighWaterMark: opts.publishHwm ?? 10_000 }),
@@ -198,7 +205,7 @@ export class Broker {
    * publisher once. A resent event whose id was logged already is acknowledged with its first sequence.
    */
   private async handleBatch(batch: Buffer[][]): Promise<void> {
-    const fresh: Array<{ id: string; type: string; resent: boolean; render: (sequence: number) => string }> = [];
+    const fresh: Array<{ id: string; type: string; time: unknown; resent: boolean; render: (sequence: number) => string }> = [];
     // Only with a RESEND message in the batch: ids logged before, and id → index in fresh for this batch.
     const resends = batch.some(([, first]) => first?.equals(RESEND_FRAME));
     const logged = resends ? this.recent.sequencesById() : undefined;
@@ -235,11 +242,11 @@ export class Broker {
         }
         seen?.set(envelope.id, fresh.length);
         replies.push({ peer: peer!, id: envelope.id, index: fresh.length });
-        fresh.push({ id: envelope.id, type: envelope.type, resent, render: stamper(json) });
+        fresh.push({ id: envelope.id, type: envelope.type, time: envelope.time, resent, render: stamper(json) });
       }
     }
     const first = this.sequence + 1;
-    const lines = this.log ? this.log.appendAll(fresh.map((f) => f.render)) : fresh.map((f, i) => f.render(first + i));
+    const lines = this.log ? this.log.appendAll(fresh) : fresh.map((f, i) => f.render(first + i));
     this.sequence += lines.length;
     this.stats.latest = this.sequence;
     for (let i = 0; i < fresh.length; i++) if (fresh[i]!.resent) this.rememberResent(fresh[i]!.id, first + i);
