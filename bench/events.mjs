@@ -95,6 +95,60 @@ async function throughBroker(log) {
   }
 }
 
+/** The resident memory of a process in MiB (Linux /proc). */
+const rssMb = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+
+/**
+ * The broker's memory before, during and after a subscriber stalls for STALL_MS while 1 KB events keep coming:
+ * a raw SUB socket that stops reading (its own queue holds one message), then reads everything the broker kept for
+ * it. With `publishHwm` absent (the default) and 10 000 (the default before issue 13) side by side.
+ */
+async function stall(publishHwm) {
+  const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 10_000);
+  const root = workspace();
+  const info = await startBroker(root, { heartbeatMs: 200, ...(publishHwm ? { publishHwm } : {}) });
+  try {
+    const publisher = await ZmqBus.connect(root);
+    const burst = async (n) => {
+      for (let i = 0; i < n; i++) {
+        publisher.publish('bench:event:sent', DATA, 'bench');
+        if (i % 500 === 499) await new Promise((r) => setImmediate(r));
+      }
+      await publisher.flush(120_000);
+    };
+    await burst(60_000); // fills the broker's memory of recent events: its steady state
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = rssMb(info.pid);
+    const stalled = new zmq.Subscriber({ receiveHighWaterMark: 1, linger: 0 });
+    stalled.connect(info.endpoints.publish);
+    stalled.subscribe('bench:');
+    await new Promise((r) => setTimeout(r, 200));
+    let sent = 0;
+    let peak = before;
+    for (const end = Date.now() + STALL_MS; Date.now() < end; ) {
+      await burst(5000);
+      sent += 5000;
+      peak = Math.max(peak, rssMb(info.pid));
+    }
+    let drained = 0;
+    stalled.receiveTimeout = 1000;
+    for (;;) {
+      try {
+        drained += (await stalled.receive()).length - 1;
+      } catch {
+        break;
+      }
+    }
+    stalled.close();
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = rssMb(info.pid);
+    await publisher.close();
+    return { before, peak, after, sentDuringStall: sent, keptForStalled: drained };
+  } finally {
+    await stopBroker(root);
+  }
+}
+
 /**
  * Queries over a 200k-event log of 1 KB events (5 types in turn), through the CLI as a person runs it (stdout to
  * /dev/null) beside `metarepo --version` (Node start-up), and in process: the indexed query beside reading every
@@ -115,8 +169,9 @@ async function queries() {
     log.appendAll(
       Array.from({ length: Math.min(1000, QN - i) }, (_, k) => {
         const n = i + k;
-        const json = JSON.stringify({ specversion: '1.0', id: `q${n}`, source: 'bench', type: `bench:query:${'abcde'[n % 5]}`, time: new Date(t0 + n * 10).toISOString(), datacontenttype: 'application/json', data: DATA, runid: `r${n >> 10}` });
-        return { time: new Date(t0 + n * 10).toISOString(), render: (seq) => `${json.slice(0, -1)},"sequence":${seq}}` };
+        const time = new Date(t0 + n * 10).toISOString();
+        const json = JSON.stringify({ specversion: '1.0', id: `q${n}`, source: 'bench', type: `bench:query:${'abcde'[n % 5]}`, time, datacontenttype: 'application/json', data: DATA, runid: `r${n >> 10}` });
+        return { time, render: (seq) => `${json.slice(0, -1)},"sequence":${seq}}` };
       }),
     );
   }
@@ -152,8 +207,8 @@ async function queries() {
   };
 }
 
-// BENCH_EVENTS_PARTS=broker or =query runs one part only.
-const PARTS = (process.env.BENCH_EVENTS_PARTS ?? 'broker,query').split(',');
+// BENCH_EVENTS_PARTS=broker, stall or query runs that part only (comma-separated for several).
+const PARTS = (process.env.BENCH_EVENTS_PARTS ?? 'broker,stall,query').split(',');
 if (PARTS.includes('broker')) {
   const raw = await rawPubSub();
   const logged = await throughBroker(true);
@@ -171,6 +226,23 @@ if (PARTS.includes('broker')) {
     logOffRatio: Math.round((unlogged.perSecond / raw) * 100) / 100,
     logOffLatencyP50Ms: ms(unlogged.p50),
     logOffLatencyP99Ms: ms(unlogged.p99),
+  });
+}
+if (PARTS.includes('stall')) {
+  const now = await stall();
+  const old = await stall(10_000);
+  report('events-stall', {
+    stallMs: Number(process.env.BENCH_STALL_MS ?? 10_000),
+    eventBytes: 1024,
+    brokerRssBeforeMb: now.before,
+    brokerRssPeakMb: now.peak,
+    brokerRssAfterDrainMb: now.after,
+    sentDuringStall: now.sentDuringStall,
+    keptForStalled: now.keptForStalled,
+    hwm10000RssBeforeMb: old.before,
+    hwm10000RssPeakMb: old.peak,
+    hwm10000RssAfterDrainMb: old.after,
+    hwm10000KeptForStalled: old.keptForStalled,
   });
 }
 if (PARTS.includes('query')) report('events-query', await queries());

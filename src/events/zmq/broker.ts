@@ -21,7 +21,7 @@ export interface BrokerOptions extends Partial<RetentionPolicy> {
   heartbeatMs?: number;
   /**
    * High-water mark of the publish socket per subscriber, in messages (each of up to 16 events of one type); beyond
-   * it PUB drops (subscribers replay). Default 10 000.
+   * it PUB drops (subscribers replay). Default {@link DEFAULT_PUBLISH_HWM}.
    */
   publishHwm?: number;
   /** Write events to `.metarepo/events/`. Default true; false only to measure the broker without disk. */
@@ -37,6 +37,13 @@ export interface BrokerOptions extends Partial<RetentionPolicy> {
   /** Most events in one replay reply. Default 1000. */
   replayChunk?: number;
 }
+
+/**
+ * Default publish high-water mark: 1000 messages per subscriber, so one that stops reading holds at most 16 000
+ * events (~16 MiB at 1 KB an event) in the broker — 10 000 held ~170 MiB that stayed with the process after the
+ * backlog drained. A subscriber past the mark recovers from the broker's memory ({@link BrokerOptions.memoryEvents}).
+ */
+export const DEFAULT_PUBLISH_HWM = 1000;
 
 /**
  * Renders an envelope with its sequence: the JSON (without `sequence`: `parseIngest` drops one a publisher set) with
@@ -58,7 +65,7 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 const RESEND_FRAME = Buffer.from(Cmd.resend);
 /**
  * Most events in one publish message. The publish high-water mark counts messages, so a stalled subscriber holds
- * at most `publishHwm` × this many events in the broker (10 000 × 16 by default); larger groups measured no faster.
+ * at most `publishHwm` × this many events in the broker (1000 × 16 by default); larger groups measured no faster.
  */
 const MAX_GROUP = 16;
 
@@ -115,7 +122,7 @@ export class Broker {
           });
     const sockets = {
       ingest: new zmq.Router({ linger: 0 }),
-      publish: new zmq.Publisher({ linger: 100, sendHighWaterMark: opts.publishHwm ?? 10_000 }),
+      publish: new zmq.Publisher({ linger: 100, sendHighWaterMark: opts.publishHwm ?? DEFAULT_PUBLISH_HWM }),
       replay: new zmq.Router({ linger: 0 }),
     };
     try {
