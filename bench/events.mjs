@@ -13,7 +13,7 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 1000);
 const DATA = { blob: 'x'.repeat(1024 - 32), n: 0 }; // about 1 KB of data per envelope
 
 const load = (p) => import(pathToFileURL(path.join(REPO, 'dist/src/events/zmq', p)).href);
-const [{ startBroker, stopBroker }, { ZmqBus }, zmq] = await Promise.all([load('client.js'), load('zmq-bus.js'), import('zeromq')]);
+const [{ startBroker, stopBroker, brokerStatus }, { ZmqBus }, zmq] = await Promise.all([load('client.js'), load('zmq-bus.js'), import('zeromq')]);
 
 function workspace() {
   const root = tempDir('metarepo-bench-events-');
@@ -101,7 +101,7 @@ const rssMb = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`
 /**
  * The broker's memory before, during and after a subscriber stalls for STALL_MS while 1 KB events keep coming:
  * a raw SUB socket that stops reading (its own queue holds one message), then reads everything the broker kept for
- * it. With `publishHwm` absent (the default) and 10 000 (the default before issue 13) side by side.
+ * it. With `publishHwm` absent (the default) and 10 000 (the default before issue 13) side by side. Linux only (/proc).
  */
 async function stall(publishHwm) {
   const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 10_000);
@@ -140,10 +140,11 @@ async function stall(publishHwm) {
       }
     }
     stalled.close();
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 3000)); // a few heartbeats: the broker sees it is idle and collects
     const after = rssMb(info.pid);
+    const { stats } = await brokerStatus(root);
     await publisher.close();
-    return { before, peak, after, sentDuringStall: sent, keptForStalled: drained };
+    return { before, peak, after, heapUsedAfter: stats?.memory?.heapUsed, sentDuringStall: sent, keptForStalled: drained };
   } finally {
     await stopBroker(root);
   }
@@ -237,6 +238,7 @@ if (PARTS.includes('stall')) {
     brokerRssBeforeMb: now.before,
     brokerRssPeakMb: now.peak,
     brokerRssAfterDrainMb: now.after,
+    brokerHeapUsedAfterDrainMb: now.heapUsedAfter,
     sentDuringStall: now.sentDuringStall,
     keptForStalled: now.keptForStalled,
     hwm10000RssBeforeMb: old.before,
