@@ -92,7 +92,7 @@ export function* queryLines(dir: string, q: EventQuery = {}, stats: QueryStats =
   let count = 0;
   for (let i = candidates.length - 1; i >= 0 && count < q.limit; i--) {
     stats.read++;
-    const events = [...scan(candidates[i]!, q, stats)];
+    const events = [...scan(candidates[i]!, q, stats, q.limit - count)];
     found.unshift(events);
     count += events.length;
   }
@@ -139,12 +139,15 @@ function needles(q: EventQuery): Buffer[] {
   return out.map((n) => Buffer.from(n));
 }
 
-/** The matching events of one segment, in file order. */
-function* scan(file: string, q: EventQuery, stats: QueryStats): Generator<FoundEvent> {
+/**
+ * The matching events of one segment, in file order. With `newest`, only the last `newest` of them: lines that pass
+ * the byte filters are then parsed from the end of the segment back until that many matched (`--limit` reads little).
+ */
+function* scan(file: string, q: EventQuery, stats: QueryStats, newest?: number): Generator<FoundEvent> {
   const buf = readInto(file);
   if (!buf) return; // deleted by retention meanwhile
   const cursors = needles(q).map((n) => new NeedleCursor(buf, n));
-  const out: FoundEvent[] = [];
+  const candidates: number[] = []; // start, end, index, terminated (0/1) of each line to parse
   forEachLine(buf, (start, end, index, terminated) => {
     const seq = trailingSequence(buf, start, end);
     if (seq >= 0) {
@@ -152,12 +155,23 @@ function* scan(file: string, q: EventQuery, stats: QueryStats): Generator<FoundE
       if (q.until !== undefined && seq > q.until) return false; // sequences only grow: nothing further matches
       for (const c of cursors) if (!c.within(start, end)) return true;
     }
-    stats.parsed++;
-    const line = buf.toString('utf8', start, end);
-    const event = parse(line, start, index, terminated, file, q.onCorrupt);
-    if (event && eventMatches(event, q)) out.push({ event, line });
+    candidates.push(start, end, index, terminated ? 1 : 0);
     return true;
   });
+  const out: FoundEvent[] = [];
+  const examine = (k: number) => {
+    stats.parsed++;
+    const [start, end, index, terminated] = [candidates[k]!, candidates[k + 1]!, candidates[k + 2]!, candidates[k + 3]!];
+    const line = buf.toString('utf8', start, end);
+    const event = parse(line, start, index, terminated === 1, file, q.onCorrupt);
+    if (event && eventMatches(event, q)) out.push({ event, line });
+  };
+  if (newest === undefined) {
+    for (let k = 0; k < candidates.length; k += 4) examine(k);
+  } else {
+    for (let k = candidates.length - 4; k >= 0 && out.length < newest; k -= 4) examine(k);
+    out.reverse();
+  }
   yield* out;
 }
 

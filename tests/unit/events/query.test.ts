@@ -90,6 +90,9 @@ describe('queryEvents', () => {
     expect(seqs).toEqual(reference(dir, (e) => e.type === 'test:query:a').slice(-4));
     expect(stats.read).toBeLessThanOrEqual(2);
     expect(run(dir, { limit: 10_000 }).seqs).toHaveLength(600);
+    const newest = run(dir, { limit: 3 });
+    expect(newest.seqs).toEqual([598, 599, 600]);
+    expect(newest.stats.parsed).toBe(3); // parsed from the end back, not the whole segment
   });
 
   it('decodes only lines that can match a type filter', () => {
