@@ -1,6 +1,10 @@
-// Event transport benchmark (issue 4): 1 KB events through the broker (ZmqBus publisher → broker process →
-// ZmqBus subscriber, every event acknowledged after it is logged) beside raw zeromq PUB/SUB over ipc in the same
-// run, and publish → receive latency; with the broker's log on and off. Prints one JSON line. Run after a build.
+// Event benchmarks (issues 4 and 13), one JSON line per part (BENCH_EVENTS_PARTS=broker,stall,query; default all):
+// - events: 1 KB events through the broker (ZmqBus publisher → broker process → ZmqBus subscriber, every event
+//   acknowledged after it is logged) beside raw zeromq PUB/SUB over ipc in the same run (the ratio), publish → receive
+//   latency p50/p99; with the broker's log on and off.
+// - events-stall: the broker's memory before, at the peak of and after a subscriber's 10 s stall, beside the old mark.
+// - events-query: `metarepo events` over a 200k-event log (since near the end, type, run, limit) beside start-up,
+//   and in process beside reading every event. Run after a build.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -193,7 +197,7 @@ async function queries() {
   const stats = { segments: 0, read: 0, parsed: 0 };
   const count = (it) => { let n = 0; for (const _ of it) n++; return n; };
   const typeMatches = count(queryEvents(dir, { type: 'bench:query:c' }, stats));
-  return {
+  const figures = {
     queryEvents: QN,
     segments: stats.segments,
     typeMatches,
@@ -206,6 +210,8 @@ async function queries() {
     typeFilterMs: round(inProcess(() => count(queryEvents(dir, { type: 'bench:query:c' })))),
     typeFilterReadAllMs: round(inProcess(() => count([...readEvents(dir)].filter((e) => matchesType('bench:query:c', e.type))), 1)),
   };
+  fs.rmSync(root, { recursive: true, force: true }); // ~200 MB
+  return figures;
 }
 
 // BENCH_EVENTS_PARTS=broker, stall or query runs that part only (comma-separated for several).
