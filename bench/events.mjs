@@ -151,6 +151,7 @@ async function stall(publishHwm) {
     return { before, peak, after, heapUsedAfter: stats?.memory?.heapUsed, sentDuringStall: sent, keptForStalled: drained };
   } finally {
     await stopBroker(root);
+    fs.rmSync(root, { recursive: true, force: true }); // ~200 MB of log
   }
 }
 
