@@ -1,18 +1,23 @@
-// Event transport benchmark (issue 4): 1 KB events through the broker (ZmqBus publisher → broker process →
-// ZmqBus subscriber, every event acknowledged after it is logged) beside raw zeromq PUB/SUB over ipc in the same
-// run, and publish → receive latency; with the broker's log on and off. Prints one JSON line. Run after a build.
+// Event benchmarks (issues 4 and 13), one JSON line per part (BENCH_EVENTS_PARTS=broker,stall,query; default all):
+// - events: 1 KB events through the broker (ZmqBus publisher → broker process → ZmqBus subscriber, every event
+//   acknowledged after it is logged) beside raw zeromq PUB/SUB over ipc in the same run (the ratio), publish → receive
+//   latency p50/p99; with the broker's log on and off.
+// - events-stall: the broker's memory before, at the peak of and after a subscriber's 10 s stall, beside the old mark.
+// - events-query: `metarepo events` over a 200k-event log (since near the end, type, run, limit) beside start-up,
+//   and in process beside reading every event. Run after a build.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO, report, tempDir } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { REPO, median, report, round, tempDir } from './lib.mjs';
 
 const N = Number(process.env.BENCH_EVENTS ?? 20_000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 1000);
 const DATA = { blob: 'x'.repeat(1024 - 32), n: 0 }; // about 1 KB of data per envelope
 
 const load = (p) => import(pathToFileURL(path.join(REPO, 'dist/src/events/zmq', p)).href);
-const [{ startBroker, stopBroker }, { ZmqBus }, zmq] = await Promise.all([load('client.js'), load('zmq-bus.js'), import('zeromq')]);
+const [{ startBroker, stopBroker, brokerStatus }, { ZmqBus }, zmq] = await Promise.all([load('client.js'), load('zmq-bus.js'), import('zeromq')]);
 
 function workspace() {
   const root = tempDir('metarepo-bench-events-');
@@ -94,20 +99,159 @@ async function throughBroker(log) {
   }
 }
 
-const raw = await rawPubSub();
-const logged = await throughBroker(true);
-const unlogged = await throughBroker(false);
-report('events', {
-  events: N,
-  cores: os.availableParallelism(), // publisher + subscriber (this process) and the broker share them
-  eventBytes: 1024,
-  rawPubSubPerSec: Math.round(raw),
-  brokerPerSec: Math.round(logged.perSecond),
-  ratio: Math.round((logged.perSecond / raw) * 100) / 100,
-  latencyP50Ms: ms(logged.p50),
-  latencyP99Ms: ms(logged.p99),
-  logOffPerSec: Math.round(unlogged.perSecond),
-  logOffRatio: Math.round((unlogged.perSecond / raw) * 100) / 100,
-  logOffLatencyP50Ms: ms(unlogged.p50),
-  logOffLatencyP99Ms: ms(unlogged.p99),
-});
+/** The resident memory of a process in MiB (Linux /proc). */
+const rssMb = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+
+/**
+ * The broker's memory before, during and after a subscriber stalls for STALL_MS while 1 KB events keep coming:
+ * a raw SUB socket that stops reading (its own queue holds one message), then reads everything the broker kept for
+ * it. With `publishHwm` absent (the default) and 10 000 (the default before issue 13) side by side. Linux only (/proc).
+ */
+async function stall(publishHwm) {
+  const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 10_000);
+  const root = workspace();
+  const info = await startBroker(root, { heartbeatMs: 200, ...(publishHwm ? { publishHwm } : {}) });
+  try {
+    const publisher = await ZmqBus.connect(root);
+    const burst = async (n) => {
+      for (let i = 0; i < n; i++) {
+        publisher.publish('bench:event:sent', DATA, 'bench');
+        if (i % 500 === 499) await new Promise((r) => setImmediate(r));
+      }
+      await publisher.flush(120_000);
+    };
+    await burst(60_000); // fills the broker's memory of recent events: its steady state
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = rssMb(info.pid);
+    const stalled = new zmq.Subscriber({ receiveHighWaterMark: 1, linger: 0 });
+    stalled.connect(info.endpoints.publish);
+    stalled.subscribe('bench:');
+    await new Promise((r) => setTimeout(r, 200));
+    let sent = 0;
+    let peak = before;
+    for (const end = Date.now() + STALL_MS; Date.now() < end; ) {
+      await burst(5000);
+      sent += 5000;
+      peak = Math.max(peak, rssMb(info.pid));
+    }
+    let drained = 0;
+    stalled.receiveTimeout = 1000;
+    for (;;) {
+      try {
+        drained += (await stalled.receive()).length - 1;
+      } catch {
+        break;
+      }
+    }
+    stalled.close();
+    await new Promise((r) => setTimeout(r, 3000)); // a few heartbeats: the broker sees it is idle and collects
+    const after = rssMb(info.pid);
+    const { stats } = await brokerStatus(root);
+    await publisher.close();
+    return { before, peak, after, heapUsedAfter: stats?.memory?.heapUsed, sentDuringStall: sent, keptForStalled: drained };
+  } finally {
+    await stopBroker(root);
+    fs.rmSync(root, { recursive: true, force: true }); // ~200 MB of log
+  }
+}
+
+/**
+ * Queries over a 200k-event log of 1 KB events (5 types in turn), through the CLI as a person runs it (stdout to
+ * /dev/null) beside `metarepo --version` (Node start-up), and in process: the indexed query beside reading every
+ * event as readEvents does (the path `metarepo events` took before the index).
+ */
+async function queries() {
+  const QN = Number(process.env.BENCH_QUERY_EVENTS ?? 200_000);
+  const root = workspace();
+  const dir = path.join(root, '.metarepo/events');
+  const [{ EventLog, readEvents }, { queryEvents }, { matchesType }] = await Promise.all([
+    import(pathToFileURL(path.join(REPO, 'dist/src/events/log.js')).href),
+    import(pathToFileURL(path.join(REPO, 'dist/src/events/query.js')).href),
+    import(pathToFileURL(path.join(REPO, 'dist/src/events/envelope.js')).href),
+  ]);
+  const log = new EventLog(dir);
+  const t0 = Date.now() - QN * 10;
+  for (let i = 0; i < QN; i += 1000) {
+    log.appendAll(
+      Array.from({ length: Math.min(1000, QN - i) }, (_, k) => {
+        const n = i + k;
+        const time = new Date(t0 + n * 10).toISOString();
+        const json = JSON.stringify({ specversion: '1.0', id: `q${n}`, source: 'bench', type: `bench:query:${'abcde'[n % 5]}`, time, datacontenttype: 'application/json', data: DATA, runid: `r${n >> 10}` });
+        return { time, render: (seq) => `${json.slice(0, -1)},"sequence":${seq}}` };
+      }),
+    );
+  }
+  log.close();
+  const cli = (args, runs) => {
+    const times = [];
+    for (let r = 0; r <= runs; r++) {
+      const t = performance.now();
+      const out = fs.openSync('/dev/null', 'w');
+      const res = spawnSync(process.execPath, [path.join(REPO, 'dist/src/cli/bin.js'), ...args], { cwd: root, stdio: ['ignore', out, 'pipe'] });
+      fs.closeSync(out);
+      if (res.status !== 0) throw new Error(`metarepo ${args.join(' ')}: ${res.stderr}`);
+      if (r > 0) times.push(performance.now() - t); // the first run warms the page cache
+    }
+    return median(times);
+  };
+  const inProcess = (fn, runs = 3) => median(Array.from({ length: runs }, () => { const t = performance.now(); fn(); return performance.now() - t; }));
+  const stats = { segments: 0, read: 0, parsed: 0 };
+  const count = (it) => { let n = 0; for (const _ of it) n++; return n; };
+  const typeMatches = count(queryEvents(dir, { type: 'bench:query:c' }, stats));
+  const figures = {
+    queryEvents: QN,
+    segments: stats.segments,
+    typeMatches,
+    cliStartupMs: round(cli(['--version'], 5)),
+    cliSinceNearEndMs: round(cli(['events', '--json', '--since', String(QN - 10)], 5)),
+    cliTypeFilterMs: round(cli(['events', '--json', '--type', 'bench:query:c'], 3)),
+    cliRunFilterMs: round(cli(['events', '--json', '--run', 'r100'], 3)),
+    cliLimitMs: round(cli(['events', '--json', '--limit', '20'], 5)),
+    sinceNearEndMs: round(inProcess(() => count(queryEvents(dir, { since: QN - 10 })))),
+    typeFilterMs: round(inProcess(() => count(queryEvents(dir, { type: 'bench:query:c' })))),
+    typeFilterReadAllMs: round(inProcess(() => count([...readEvents(dir)].filter((e) => matchesType('bench:query:c', e.type))), 1)),
+  };
+  fs.rmSync(root, { recursive: true, force: true }); // ~200 MB
+  return figures;
+}
+
+// BENCH_EVENTS_PARTS=broker, stall or query runs that part only (comma-separated for several).
+const PARTS = (process.env.BENCH_EVENTS_PARTS ?? 'broker,stall,query').split(',');
+if (PARTS.includes('broker')) {
+  const raw = await rawPubSub();
+  const logged = await throughBroker(true);
+  const unlogged = await throughBroker(false);
+  report('events', {
+    events: N,
+    cores: os.availableParallelism(), // publisher + subscriber (this process) and the broker share them
+    eventBytes: 1024,
+    rawPubSubPerSec: Math.round(raw),
+    brokerPerSec: Math.round(logged.perSecond),
+    ratio: Math.round((logged.perSecond / raw) * 100) / 100,
+    latencyP50Ms: ms(logged.p50),
+    latencyP99Ms: ms(logged.p99),
+    logOffPerSec: Math.round(unlogged.perSecond),
+    logOffRatio: Math.round((unlogged.perSecond / raw) * 100) / 100,
+    logOffLatencyP50Ms: ms(unlogged.p50),
+    logOffLatencyP99Ms: ms(unlogged.p99),
+  });
+}
+if (PARTS.includes('stall')) {
+  const now = await stall();
+  const old = await stall(10_000);
+  report('events-stall', {
+    stallMs: Number(process.env.BENCH_STALL_MS ?? 10_000),
+    eventBytes: 1024,
+    brokerRssBeforeMb: now.before,
+    brokerRssPeakMb: now.peak,
+    brokerRssAfterDrainMb: now.after,
+    brokerHeapUsedAfterDrainMb: now.heapUsedAfter,
+    sentDuringStall: now.sentDuringStall,
+    keptForStalled: now.keptForStalled,
+    hwm10000RssBeforeMb: old.before,
+    hwm10000RssPeakMb: old.peak,
+    hwm10000RssAfterDrainMb: old.after,
+    hwm10000KeptForStalled: old.keptForStalled,
+  });
+}
+if (PARTS.includes('query')) report('events-query', await queries());

@@ -3,14 +3,21 @@ import { MetarepoError } from '../core/errors.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 
-/** `metarepo broker start`: the event broker as a background process (ipc sockets in .metarepo/, or tcp). */
+/**
+ * `metarepo broker start`: the event broker as a background process (ipc sockets in .metarepo/, or tcp), with the log's
+ * rotation and retention from `metarepo.yaml` (`events:`).
+ */
 export async function brokerStartCommand(g: GlobalOptions, opts: { tcp?: boolean; port?: string }): Promise<number> {
   const root = requireWorkspaceRoot(g.cwd);
   const port = opts.port === undefined ? undefined : Number(opts.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new MetarepoError(`--port ${opts.port} is not a TCP port.`, { hint: 'Give a whole number from 0 (any free port) to 65535.' });
   }
-  const info = await startBroker(root, opts.tcp || port !== undefined ? { transport: 'tcp', ports: port ? { publish: port } : {} } : {});
+  const { loadConfig } = await import('../workspace/config.js');
+  const { logSettings } = await import('../events/retention.js');
+  const { maxBytes, ...retention } = logSettings((await loadConfig(root)).config.events);
+  const transport = opts.tcp || port !== undefined ? { transport: 'tcp' as const, ports: port ? { publish: port } : {} } : {};
+  const info = await startBroker(root, { ...transport, maxLogBytes: maxBytes, ...retention });
   emit(g, info, () => [`broker started (pid ${info.pid})`, ...Object.entries(info.endpoints).map(([k, v]) => `  ${k.padEnd(8)} ${v}`)].join('\n'));
   return 0;
 }

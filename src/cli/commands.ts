@@ -122,7 +122,11 @@ export function registerCommands(program: Command, globals: Globals): void {
     .command('events')
     .description('print logged events')
     .option('--type <pattern>', 'only types matching the pattern, e.g. core:file:*')
-    .option('--since <sequence>', 'only events after this sequence number', (v) => parseSequence(v))
+    .option('--since <sequence|time>', 'only events after this sequence number, or at/after a time (2026-12-07T10:00Z) or age (2h)')
+    .option('--until <sequence|time>', 'only events up to this sequence number, time or age')
+    .option('--run <runid>', 'only events of this run')
+    .option('--source <source>', 'only events from this source (core, a plugin name)')
+    .option('--limit <n>', 'only the newest n matching events', (v) => parseCount(v, 1))
     .option('--follow', 'keep printing new events')
     .action(act(async () => (await import('./events.js')).eventsCommand));
   events
@@ -230,8 +234,3 @@ function parseCount(v: string, min: number): number {
   return n;
 }
 
-function parseSequence(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
-  return n;
-}

@@ -4,13 +4,16 @@ import { MetarepoError } from '../core/errors.js';
 import type { EventEnvelope } from './envelope.js';
 import { ProcessLock } from '../core/process-lock.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { DEFAULT_RETENTION, segmentsToDelete, type RetentionPolicy } from './retention.js';
+import { SegmentStats, scanSegment, segmentIndex, writeIndex } from './segment-index.js';
 
-/** Rotation, retention and locking settings. Sizes in bytes, times in ms. */
-export interface EventLogOptions {
-  /** Rotate the live segment once it reaches this size. Default 5 MiB. */
+/**
+ * Rotation, retention and locking settings. Sizes in bytes, times in ms. Retention ({@link DEFAULT_RETENTION}) is
+ * applied to the rotated segments at each rotation: whichever bound is reached first deletes the oldest segments.
+ */
+export interface EventLogOptions extends Partial<RetentionPolicy> {
+  /** Rotate the live segment once it reaches this size. Default 8 MiB ({@link DEFAULT_SEGMENT_BYTES}). */
   maxBytes?: number;
-  /** Retention: rotated segments kept; older ones are deleted. Default 5. */
-  keepSegments?: number;
   /**
    * Hold the cross-process lock from construction to {@link EventLog.close} (the broker: the only writer while
    * it runs). Otherwise each burst of synchronous appends takes the lock and gives it back on the next turn of
@@ -56,6 +59,9 @@ export function eventTooLarge(type: string, bytes: number): MetarepoError {
   });
 }
 
+/** Default size at which the live segment rotates: 8 MiB, so a query near the end reads little. */
+export const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
+
 const LIVE = 'events.jsonl';
 const ROTATED = /^events-(\d+)\.jsonl$/;
 /** A cut-off last line moved aside: `events.jsonl.truncated-<byte offset>-seq-<reserved sequence>`. */
@@ -80,7 +86,11 @@ export class EventLog {
   private size = 0;
   private ino = 0;
   private readonly maxBytes: number;
-  private readonly keep: number;
+  private readonly retention: RetentionPolicy;
+  /** Figures of the events this instance appended to the live segment since it opened it (for the index). */
+  private live = new SegmentStats();
+  /** Size of the live segment when this instance opened it: those bytes are scanned at rotation. */
+  private liveBase = 0;
   private readonly exclusive: boolean;
   private readonly lockTimeoutMs: number;
   private readonly lock: ProcessLock;
@@ -96,8 +106,13 @@ export class EventLog {
    *   I/O error when a cut-off last line cannot be set aside.
    */
   constructor(readonly dir: string, opts: EventLogOptions = {}) {
-    this.maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
-    this.keep = opts.keepSegments ?? 5;
+    this.maxBytes = opts.maxBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.retention = {
+      keepEvents: opts.keepEvents ?? DEFAULT_RETENTION.keepEvents,
+      keepBytes: opts.keepBytes ?? DEFAULT_RETENTION.keepBytes,
+      keepMs: opts.keepMs ?? DEFAULT_RETENTION.keepMs,
+      keepSegments: opts.keepSegments,
+    };
     this.exclusive = opts.exclusive ?? false;
     this.lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
     this.warn = opts.warn ?? ((message) => process.stderr.write(`metarepo: warning: ${message}\n`));
@@ -142,26 +157,30 @@ export class EventLog {
    */
   append(envelope: EventEnvelope): string {
     return this.appendAll([
-      (sequence) => {
-        envelope.sequence = sequence;
-        return JSON.stringify(envelope);
+      {
+        time: envelope.time,
+        render: (sequence) => {
+          envelope.sequence = sequence;
+          return JSON.stringify(envelope);
+        },
       },
     ])[0]!;
   }
 
   /**
-   * Appends several events with one write: each function gets its sequence (consecutive) and returns the
-   * event's JSON carrying it. Used by the broker, which splices the sequence into JSON it already has.
+   * Appends several events with one write: each `render` gets its sequence (consecutive) and returns the
+   * event's JSON carrying it; `time` is the event's `time` (for the segment index). Used by the broker, which splices
+   * the sequence into JSON it already has.
    * @returns the lines written, without newlines: slices of the one flat text written, so a caller that sends them
    *   on (the broker publishes them) encodes each without first copying it out of the pieces it was built from.
    * @throws MetarepoError (exit 1) as {@link EventLog.append}; a render's error, or {@link eventTooLarge}'s
    *   MetarepoError (exit 2) for an event over {@link MAX_EVENT_BYTES} (then nothing is written).
    */
-  appendAll(renders: Array<(sequence: number) => string>): string[] {
-    if (renders.length === 0) return [];
+  appendAll(events: Array<{ time: unknown; render: (sequence: number) => string }>): string[] {
+    if (events.length === 0) return [];
     if (!this.acquire(this.lockTimeoutMs)) throw this.lockedError();
     if (this.fd === null) this.open(); // may set a cut-off last line aside, reserving its sequence
-    const lines = renders.map((render, i) => render(this.sequence + 1 + i));
+    const lines = events.map((e, i) => e.render(this.sequence + 1 + i));
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       if (line.length * 3 <= MAX_EVENT_BYTES) continue; // cannot be over: no need to measure
@@ -170,6 +189,7 @@ export class EventLog {
     }
     const text = [...lines, ''].join('\n'); // each line newline-terminated, joined once into a flat string
     fs.writeSync(this.fd!, text);
+    for (let i = 0; i < events.length; i++) this.live.add(this.sequence + 1 + i, events[i]!.time);
     this.sequence += lines.length;
     this.size += Buffer.byteLength(text);
     if (this.size >= this.maxBytes) this.rotate();
@@ -200,6 +220,8 @@ export class EventLog {
     const st = fs.fstatSync(this.fd);
     this.size = st.size;
     this.ino = st.ino;
+    this.live = new SegmentStats();
+    this.liveBase = st.size;
     if (st.size === 0) return;
     const last = Buffer.alloc(1);
     fs.readSync(this.fd, last, 0, 1, st.size - 1);
@@ -238,6 +260,7 @@ export class EventLog {
     fs.ftruncateSync(this.fd!, partial.offset);
     fs.fsyncSync(this.fd!);
     this.size = partial.offset;
+    this.liveBase = partial.offset;
     this.sequence = Math.max(this.sequence, reserved);
     this.warn(
       `the last line of ${file} was cut off (${partial.bytes} bytes at byte ${partial.offset}, a write interrupted by a crash); ` +
@@ -263,12 +286,28 @@ export class EventLog {
     this.fd = null;
   }
 
+  /**
+   * Renames the live segment `events-<last sequence>.jsonl`, indexes it (the figures gathered while appending, plus a
+   * scan of what the segment held before this instance opened it), applies retention, and writes the index. A crash
+   * between the steps leaves a segment unindexed or an entry without its file: readers scan or drop those, and the
+   * next rotation writes the index right ({@link segmentIndex}).
+   */
   private rotate(): void {
+    const base = this.liveBase;
+    const stats = this.live;
     this.closeFile();
-    fs.renameSync(path.join(this.dir, LIVE), path.join(this.dir, `events-${String(this.sequence).padStart(12, '0')}.jsonl`));
+    const name = `events-${String(this.sequence).padStart(12, '0')}.jsonl`;
+    const file = path.join(this.dir, name);
+    fs.renameSync(path.join(this.dir, LIVE), file);
     this.size = 0;
+    const entry = (base > 0 ? scanSegment(file, base) : new SegmentStats());
+    entry.append(stats);
     const rotated = segments(this.dir).filter((f) => path.basename(f) !== LIVE);
-    for (const old of rotated.slice(0, Math.max(0, rotated.length - this.keep))) fs.rmSync(old, { force: true });
+    const { entries } = segmentIndex(this.dir, rotated.filter((f) => f !== file));
+    entries.push(entry.entry(name, fs.statSync(file).size));
+    const doomed = segmentsToDelete(entries, this.retention, Date.now());
+    for (const old of doomed) fs.rmSync(path.join(this.dir, old.file), { force: true });
+    writeIndex(this.dir, entries.slice(doomed.length));
   }
 
   private lockedError(): MetarepoError {
@@ -444,10 +483,10 @@ export function lastSequence(dir: string): number {
  * The end of the log: the latest sequence as {@link lastSequence} counts it, the cut-off last line of the live segment
  * if there is one, and the set-aside copy of that line when a writer made one but crashed before it cut the log.
  */
-function logEnd(dir: string): { sequence: number; partial?: Partial & { file: string }; copy?: SetAsideFile } {
+function logEnd(dir: string): { sequence: number; partial?: PartialLine & { file: string }; copy?: SetAsideFile } {
   const { segments: files, setAside } = listDir(dir);
   let last = 0;
-  let partial: (Partial & { file: string }) | undefined;
+  let partial: (PartialLine & { file: string }) | undefined;
   for (const file of files.reverse()) {
     const tail = readTail(file);
     if (tail.partial && !partial) partial = { file, ...tail.partial };
@@ -464,7 +503,7 @@ function logEnd(dir: string): { sequence: number; partial?: Partial & { file: st
 }
 
 /** A cut-off last line: where it starts and its length, in bytes. */
-interface Partial {
+interface PartialLine {
   offset: number;
   bytes: number;
 }
@@ -472,7 +511,7 @@ interface Partial {
 /** What the end of a segment holds: the newest event's sequence (0: none) and a cut-off last line, if any. */
 interface Tail {
   sequence: number;
-  partial?: Partial;
+  partial?: PartialLine;
 }
 
 /** Bytes read at a time when a segment is read backwards. */
@@ -509,7 +548,7 @@ function readTail(file: string): Tail {
       }
       return -1;
     };
-    let partial: Partial | undefined;
+    let partial: PartialLine | undefined;
     let end = size; // exclusive end of the line looked at, without its line end
     if (probe[probe.length - 1] === 0x0a) {
       end = size - 1;
@@ -549,7 +588,7 @@ function lineSequence(fd: number, start: number, end: number): number {
 }
 
 /** The set-aside file (among `candidates`) that holds exactly the cut-off line at `partial` of the live segment. */
-function copyOf(dir: string, partial: Partial, candidates: SetAsideFile[]): SetAsideFile | undefined {
+function copyOf(dir: string, partial: PartialLine, candidates: SetAsideFile[]): SetAsideFile | undefined {
   const same = candidates.filter((f) => f.offset === partial.offset && fileSize(f.file) === partial.bytes);
   if (same.length === 0) return undefined;
   const bytes = Buffer.alloc(partial.bytes);

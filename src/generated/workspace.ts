@@ -101,9 +101,21 @@ export interface WorkspaceConfig {
      */
     maxLogBytes?: number;
     /**
-     * How many rotated segments to keep.
+     * Retention: most rotated segments kept (no limit unless set).
      */
     keepSegments?: number;
+    /**
+     * Retention: most events kept in rotated segments.
+     */
+    keepEvents?: number;
+    /**
+     * Retention: a rotated segment whose newest event is older than this many days is deleted.
+     */
+    keepDays?: number;
+    /**
+     * Retention: most bytes kept in rotated segments.
+     */
+    keepBytes?: number;
   };
   /**
    * Pattern detection settings (metarepo patterns).

@@ -4,6 +4,7 @@ import type { Bus } from '../events/bus.js';
 import { eventsDir } from '../events/dir.js';
 import { InProcessBus } from '../events/in-process-bus.js';
 import { EventLog } from '../events/log.js';
+import { logSettings } from '../events/retention.js';
 import { MetarepoError } from '../core/errors.js';
 import { TEMP_FILE_PATTERN } from '../core/atomic-write.js';
 import { recoverJournal, sweepStrayTemps } from '../core/journal.js';
@@ -44,7 +45,7 @@ export interface OpenOptions {
 
 /** Creates the in-process bus that logs into the workspace's event log. */
 export function createBus(root: string, config?: WorkspaceConfig, options: { strict?: boolean } = {}): Bus {
-  return new InProcessBus(new EventLog(eventsDir(root), { maxBytes: config?.events?.maxLogBytes, keepSegments: config?.events?.keepSegments }), options);
+  return new InProcessBus(new EventLog(eventsDir(root), logSettings(config?.events)), options);
 }
 
 /**
@@ -57,7 +58,7 @@ export async function connectBus(root: string, config?: WorkspaceConfig, options
   const { readBrokerInfo } = await import('../events/zmq/info.js');
   if (!readBrokerInfo(root)) return createBus(root, config, options);
   const { ZmqBus } = await import('../events/zmq/zmq-bus.js');
-  return ZmqBus.connect(root, { strict: options.strict });
+  return ZmqBus.connect(root, { strict: options.strict, log: logSettings(config?.events) });
 }
 
 /**

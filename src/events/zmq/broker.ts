@@ -6,12 +6,13 @@ import { TOOL_VERSION } from '../../core/version.js';
 import { STATE_DIR } from '../../core/layout.js';
 import { eventsDir } from '../dir.js';
 import { EventLog, firstSequence, formatCorruptLine, readEvents } from '../log.js';
+import type { RetentionPolicy } from '../retention.js';
 import { defaultEndpoints, logBrokerLine, removeBrokerInfo, writeBrokerInfo, type BrokerEndpoints, type BrokerInfo } from './info.js';
 import { Cmd, HEARTBEAT_TYPE, PROTOCOL_VERSION, ingestLines, parseIngest, type BrokerStats } from './protocol.js';
 import { RecentEvents } from './recent.js';
 
-/** Broker settings. Times in ms, sizes in bytes, water marks in messages. */
-export interface BrokerOptions {
+/** Broker settings. Times in ms, sizes in bytes, water marks in messages. Retention: see {@link RetentionPolicy}. */
+export interface BrokerOptions extends Partial<RetentionPolicy> {
   /** `ipc` (default): Unix sockets in `.metarepo/`; `tcp`: 127.0.0.1. */
   transport?: 'ipc' | 'tcp';
   /** TCP ports; 0 or absent: the OS chooses. */
@@ -20,15 +21,13 @@ export interface BrokerOptions {
   heartbeatMs?: number;
   /**
    * High-water mark of the publish socket per subscriber, in messages (each of up to 16 events of one type); beyond
-   * it PUB drops (subscribers replay). Default 10 000.
+   * it PUB drops (subscribers replay). Default {@link DEFAULT_PUBLISH_HWM}.
    */
   publishHwm?: number;
   /** Write events to `.metarepo/events/`. Default true; false only to measure the broker without disk. */
   log?: boolean;
   /** Log rotation size (EventLog `maxBytes`). */
   maxLogBytes?: number;
-  /** Log retention (EventLog `keepSegments`). */
-  keepSegments?: number;
   /**
    * Events kept in memory for fast replay and duplicate detection. Default 50 000: several times the publish
    * high-water mark, because a subscriber that hit the mark is already that far behind when it asks for what was
@@ -37,6 +36,20 @@ export interface BrokerOptions {
   memoryEvents?: number;
   /** Most events in one replay reply. Default 1000. */
   replayChunk?: number;
+}
+
+/**
+ * Default publish high-water mark: 1000 messages per subscriber, so one that stops reading holds at most 16 000
+ * events (~16 MiB at 1 KB an event) in the broker — 10 000 held ~170 MiB that stayed with the process after the
+ * backlog drained. A subscriber past the mark recovers from the broker's memory ({@link BrokerOptions.memoryEvents}).
+ */
+export const DEFAULT_PUBLISH_HWM = 1000;
+
+/** The process's memory in MiB, rounded: resident set, V8 heap used and total, memory outside the heap. */
+function memoryMiB(): NonNullable<BrokerStats['memory']> {
+  const m = process.memoryUsage();
+  const mib = (n: number) => Math.round(n / 1048576);
+  return { rss: mib(m.rss), heapUsed: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external + m.arrayBuffers) };
 }
 
 /**
@@ -59,9 +72,11 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 const RESEND_FRAME = Buffer.from(Cmd.resend);
 /**
  * Most events in one publish message. The publish high-water mark counts messages, so a stalled subscriber holds
- * at most `publishHwm` × this many events in the broker (10 000 × 16 by default); larger groups measured no faster.
+ * at most `publishHwm` × this many events in the broker (1000 × 16 by default); larger groups measured no faster.
  */
 const MAX_GROUP = 16;
+/** Events published since the last collection for an idle broker to collect its garbage: ~10 MiB at 1 KB each. */
+const COLLECT_AFTER_EVENTS = 10_000;
 
 /**
  * The event broker (ZeroMQ guide, ch. 5 "Clone" for state + replay, ch. 4 "Titanic" for the disk log): stamps
@@ -80,6 +95,9 @@ export class Broker {
   /** Last sequence handed to the publish socket: heartbeats carry this, never a sequence not yet sent. */
   private publishedUpTo: number;
   private heartbeat?: NodeJS.Timeout;
+  /** `stats.published` at the last heartbeat and at the last idle collection ({@link Broker.collectWhenIdle}). */
+  private publishedAtBeat = 0;
+  private publishedAtCollection = 0;
   /** A batch is being handled (its publish sends may be pending). */
   private inBatch = false;
   private stopped = false;
@@ -94,7 +112,7 @@ export class Broker {
     this.recent = new RecentEvents(opts.memoryEvents);
     this.sequence = log?.lastSequence ?? 0;
     this.publishedUpTo = this.sequence;
-    this.stats = { received: 0, published: 0, rejected: 0, duplicates: 0, replays: 0, latest: this.sequence, startedAt: info.startedAt };
+    this.stats = { received: 0, published: 0, rejected: 0, duplicates: 0, replays: 0, collections: 0, latest: this.sequence, startedAt: info.startedAt };
   }
 
   /**
@@ -105,10 +123,18 @@ export class Broker {
   static async start(root: string, opts: BrokerOptions = {}): Promise<Broker> {
     const zmq = await import('zeromq');
     const warn = (message: string) => logBrokerLine(root, 'warn', message);
-    const log = opts.log === false ? null : new EventLog(eventsDir(root), { exclusive: true, maxBytes: opts.maxLogBytes, keepSegments: opts.keepSegments, warn });
+    const log = opts.log === false ? null : new EventLog(eventsDir(root), {
+            exclusive: true,
+            maxBytes: opts.maxLogBytes,
+            keepSegments: opts.keepSegments,
+            keepEvents: opts.keepEvents,
+            keepBytes: opts.keepBytes,
+            keepMs: opts.keepMs,
+            warn,
+          });
     const sockets = {
       ingest: new zmq.Router({ linger: 0 }),
-      publish: new zmq.Publisher({ linger: 100, sendHighWaterMark: opts.publishHwm ?? 10_000 }),
+      publish: new zmq.Publisher({ linger: 100, sendHighWaterMark: opts.publishHwm ?? DEFAULT_PUBLISH_HWM }),
       replay: new zmq.Router({ linger: 0 }),
     };
     try {
@@ -198,7 +224,7 @@ export class Broker {
    * publisher once. A resent event whose id was logged already is acknowledged with its first sequence.
    */
   private async handleBatch(batch: Buffer[][]): Promise<void> {
-    const fresh: Array<{ id: string; type: string; resent: boolean; render: (sequence: number) => string }> = [];
+    const fresh: Array<{ id: string; type: string; time: unknown; resent: boolean; render: (sequence: number) => string }> = [];
     // Only with a RESEND message in the batch: ids logged before, and id → index in fresh for this batch.
     const resends = batch.some(([, first]) => first?.equals(RESEND_FRAME));
     const logged = resends ? this.recent.sequencesById() : undefined;
@@ -235,11 +261,11 @@ export class Broker {
         }
         seen?.set(envelope.id, fresh.length);
         replies.push({ peer: peer!, id: envelope.id, index: fresh.length });
-        fresh.push({ id: envelope.id, type: envelope.type, resent, render: stamper(json) });
+        fresh.push({ id: envelope.id, type: envelope.type, time: envelope.time, resent, render: stamper(json) });
       }
     }
     const first = this.sequence + 1;
-    const lines = this.log ? this.log.appendAll(fresh.map((f) => f.render)) : fresh.map((f, i) => f.render(first + i));
+    const lines = this.log ? this.log.appendAll(fresh) : fresh.map((f, i) => f.render(first + i));
     this.sequence += lines.length;
     this.stats.latest = this.sequence;
     for (let i = 0; i < fresh.length; i++) if (fresh[i]!.resent) this.rememberResent(fresh[i]!.id, first + i);
@@ -312,7 +338,7 @@ export class Broker {
       case Cmd.ping:
         return [Cmd.pong, req, String(this.sequence)];
       case Cmd.stats:
-        return [Cmd.stats, req, JSON.stringify(this.stats)];
+        return [Cmd.stats, req, JSON.stringify({ ...this.stats, memory: memoryMiB() })];
       case Cmd.replay: {
         const [since, limit, ...prefixes] = args;
         const from = Number(since);
@@ -358,6 +384,7 @@ export class Broker {
   }
 
   private async beat(): Promise<void> {
+    this.collectWhenIdle();
     // A zeromq v6 socket takes one send at a time; while a batch is being published, its events announce the
     // latest sequence anyway, so this beat is skipped.
     if (this.inBatch) return;
@@ -372,6 +399,24 @@ export class Broker {
       runid: this.runid,
     };
     await this.guard('heartbeat', () => this.sockets.publish.send([HEARTBEAT_TYPE, JSON.stringify(env)]));
+  }
+
+  /**
+   * Gives memory back once a burst is over: when at least {@link COLLECT_AFTER_EVENTS} events were published since the
+   * last collection and none during the last heartbeat period, runs a full garbage collection (the broker process is
+   * started with `--expose-gc`). V8 collects only when JavaScript allocates, so without this an idle broker kept the
+   * garbage of a burst — ~190 MiB after 120 000 events of 1 KB, twice its steady state — until the next burst.
+   */
+  private collectWhenIdle(): void {
+    const published = this.stats.published;
+    const idle = published === this.publishedAtBeat && !this.inBatch;
+    this.publishedAtBeat = published;
+    if (!idle || published - this.publishedAtCollection < COLLECT_AFTER_EVENTS) return;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return;
+    this.publishedAtCollection = published;
+    gc();
+    this.stats.collections++;
   }
 
   /** Runs one unit of work; an unexpected error is logged, never fatal (the broker keeps serving). */

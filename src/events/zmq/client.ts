@@ -21,7 +21,7 @@ export type BrokerStatus =
 const POLL_MS = 25;
 
 /**
- * Starts the broker as a detached background process (`node dist/src/events/zmq/broker-main.js <root> <options>`)
+ * Starts the broker as a detached background process (`node --expose-gc dist/src/events/zmq/broker-main.js <root> <options>`)
  * and waits until it has written `.metarepo/broker.json` and answers a ping.
  * @param opts.timeoutMs - how long to wait for that. Default 10 000.
  * @returns the broker's `broker.json` content.
@@ -38,7 +38,8 @@ export async function startBroker(root: string, opts: BrokerOptions & { timeoutM
   }
   removeBrokerInfo(root); // a stale file left by a crash
   const { timeoutMs = 10_000, ...brokerOpts } = opts;
-  const child = spawn(process.execPath, [BROKER_MAIN, root, JSON.stringify(brokerOpts)], { detached: true, stdio: 'ignore' });
+  // --expose-gc: the broker collects its garbage once a burst is over, so its memory returns to its steady state.
+  const child = spawn(process.execPath, ['--expose-gc', BROKER_MAIN, root, JSON.stringify(brokerOpts)], { detached: true, stdio: 'ignore' });
   let exited: number | null = null;
   child.once('exit', (code, signal) => (exited = code ?? (signal ? 128 : 1)));
   child.unref();

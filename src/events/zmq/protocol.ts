@@ -52,10 +52,14 @@ export interface BrokerStats {
   duplicates: number;
   /** Replay requests answered. */
   replays: number;
+  /** Full garbage collections run once a burst was over (memory given back; see the broker's `collectWhenIdle`). */
+  collections: number;
   /** Last sequence stamped. */
   latest: number;
   /** When the broker started (RFC 3339). */
   startedAt: string;
+  /** The broker's memory when asked (MiB): resident set, V8 heap used / total, outside the heap. In STATS replies only. */
+  memory?: { rss: number; heapUsed: number; heapTotal: number; external: number };
 }
 
 /** The envelope attributes the broker requires before it stamps and logs an event. */

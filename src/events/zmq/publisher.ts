@@ -10,7 +10,7 @@ export interface PublisherOptions {
   /** The broker is presumed gone when unconfirmed events see no acknowledgement for this long. Default 2000. */
   ackTimeoutMs?: number;
   /** Rotation and retention of the log when this publisher writes it itself. */
-  log?: Pick<EventLogOptions, 'maxBytes' | 'keepSegments'>;
+  log?: Omit<EventLogOptions, 'exclusive' | 'lockTimeoutMs' | 'warn'>;
   /** Called with each event this publisher wrote to the log itself (the broker was down). */
   onLogged?: (event: EventEnvelope) => void;
 }
