@@ -32,21 +32,31 @@ export function metarepo(cwd: string, args: string[], opts: { input?: string; en
  * vitest's answers to its own progress reports (the `onTaskUpdate` RPC); past 60 s of blocking on a loaded machine
  * the run fails with `[vitest-worker]: Timeout calling "onTaskUpdate"` although every test passed.
  */
-export function metarepoAsync(cwd: string, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  return runAsync(process.execPath, [BIN, ...args], { cwd, input: opts.input, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env }, timeout: 120_000 });
+export function metarepoAsync(cwd: string, args: string[], opts: { input?: string; env?: Record<string, string>; timeout?: number } = {}): Promise<CliResult> {
+  return runAsync(process.execPath, [BIN, ...args], { cwd, input: opts.input, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env }, timeout: opts.timeout });
 }
 
-/** Runs any program without blocking (see {@link metarepoAsync}); `code` is -1 when it was killed or did not start. */
+/**
+ * How long one program may run before it is killed (a hang, not a speed limit): just under vitest's testTimeout, so a
+ * CLI run that is merely slow on a loaded machine is never cut short by this.
+ */
+const PROGRAM_TIMEOUT_MS = 170_000;
+
+/**
+ * Runs any program without blocking (see {@link metarepoAsync}); `code` is -1 when it was killed or did not start,
+ * and a kill at the time limit says so on stderr.
+ */
 export function runAsync(command: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       command,
       args,
-      { cwd: opts.cwd, encoding: 'utf8', env: opts.env ?? process.env, timeout: opts.timeout ?? 120_000, maxBuffer: 256 * 1024 * 1024 },
+      { cwd: opts.cwd, encoding: 'utf8', env: opts.env ?? process.env, timeout: opts.timeout ?? PROGRAM_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
         // On a non-zero exit `error.code` is the exit code; killed (the timeout) or not started it is null or a string.
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
+        const killed = error?.killed ? `\n[killed by the test after ${(opts.timeout ?? PROGRAM_TIMEOUT_MS) / 1000} s]` : '';
+        resolve({ code, stdout, stderr: stderr + killed });
       },
     );
     child.stdin!.on('error', () => undefined); // a program that exits before reading its input: its exit code tells

@@ -30,7 +30,8 @@ describe('metarepo template test', () => {
   it('the built-in templates match their committed snapshots and pass their output checks (CI mode: nothing is written)', async () => {
     const dir = tempDir('metarepo-builtins-');
     const before = snapshotTree(path.join(REPO_ROOT, 'snapshots'));
-    const r = await metarepoAsync(dir, ['template', 'test', '--builtin', '--ci', '--verify', '--json']);
+    // Every built-in template's output checks (tsc and more) run here: minutes on a loaded 2-core machine.
+    const r = await metarepoAsync(dir, ['template', 'test', '--builtin', '--ci', '--verify', '--json'], { timeout: 290_000 });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
     // The checks each built-in template.yaml declares, every one run on every fixture.
