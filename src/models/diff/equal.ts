@@ -1,6 +1,6 @@
 import { isObjectSchema, isSchema } from '../keywords.js';
 import { joinPointer } from '../../core/pointer.js';
-import type { Located, SchemaDocument } from './document.js';
+import { enterWrappers, type Located, type SchemaDocument } from './document.js';
 import type { JsonSchema } from './types.js';
 import { canonicalKey, deepEqual, typeSet, valueSet } from './values.js';
 import { ASSERTIONS, acceptsAll, isPureRef, refOf } from './vocabulary.js';
@@ -57,7 +57,7 @@ export class StructuralEquality {
    * property names, after following references), to bucket candidates before {@link equal}.
    */
   signature(side: 'old' | 'new', at: Located): string {
-    const { node } = this.sameTarget ? at : (side === 'old' ? this.oldDoc : this.newDoc).follow(at);
+    const { node } = this.sameTarget ? enterWrappers(at) : (side === 'old' ? this.oldDoc : this.newDoc).follow(at, true);
     if (this.sameTarget && isPureRef(node)) return 'ref';
     if (typeof node === 'boolean' || acceptsAll(node)) return acceptsAll(node) ? 'true' : 'false';
     const keys = Object.keys(node).filter((k) => ASSERTIONS.has(k) && k !== 'nullable' && k !== 'type').sort();
@@ -67,10 +67,12 @@ export class StructuralEquality {
 
   private eq(a: Located, b: Located): boolean {
     if (!this.sameTarget) {
-      a = this.oldDoc.follow(a);
-      b = this.newDoc.follow(b);
-    } else if (isPureRef(a.node) || isPureRef(b.node)) {
-      return isPureRef(a.node) && isPureRef(b.node) && this.refsMatch(a, b);
+      a = this.oldDoc.follow(a, true);
+      b = this.newDoc.follow(b, true);
+    } else {
+      a = enterWrappers(a);
+      b = enterWrappers(b);
+      if (isPureRef(a.node) || isPureRef(b.node)) return isPureRef(a.node) && isPureRef(b.node) && this.refsMatch(a, b);
     }
     const key = `${a.pointer}\u0000${b.pointer}`;
     if (this.equalPairs.has(key) || this.assumed.has(key)) return true;

@@ -61,8 +61,12 @@ export function isConst(node: JsonSchema): boolean {
   return typeof node !== 'boolean' && Object.prototype.hasOwnProperty.call(node, 'const') && !Array.isArray(node.enum);
 }
 
-/** A short rendering of a JSON value for messages, cut at `max` characters. */
+/**
+ * A short rendering of a JSON value for messages, cut at `max` characters: JSON (`null`, `"absent"`, `[1,2]`), and
+ * `(none)` for a keyword that is not there (`undefined`), so an absent value never reads as a string.
+ */
 export function show(value: unknown, max = 60): string {
+  if (value === undefined) return '(none)';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -12,14 +12,14 @@ import { compareAnnotations } from './annotations.js';
 import { compareArrays } from './arrays.js';
 import { compareNumbers } from './bounds.js';
 import { compareComposition, compareLifted, liftable } from './composition.js';
-import { at, located, unionKeys, type DiffContext, type Emission, type Side, type Tally, type WalkOptions } from './context.js';
+import { at, kw, located, sub, unionKeys, type DiffContext, type Emission, type Side, type Tally, type WalkOptions } from './context.js';
 import { planDefinitions, reportDefinitions, type DefinitionPlan } from './definitions.js';
 import type { Located, SchemaDocument } from './document.js';
 import { StructuralEquality } from './equal.js';
 import { compareObjects } from './objects.js';
 import { compareEnumNames, compareStrings, compareTypes, compareValues } from './scalars.js';
 import type { DiffOptions, Impacts, SchemaChange } from './types.js';
-import { ENUM_NAME_KEYWORDS, GROUP_BIT, GROUP_BITS, REF_KEYWORDS, isPureRef, refOf, type KeywordGroup } from './vocabulary.js';
+import { ENUM_NAME_KEYWORDS, GROUP_BIT, GROUP_BITS, REF_KEYWORDS, isPureRef, refOf, wrappedMember, type KeywordGroup } from './vocabulary.js';
 
 const noImpacts = (): Impacts => ({ backward: false, forward: false, source: false });
 
@@ -36,6 +36,8 @@ export class Differ implements DiffContext {
   /** Pairs compared only inside probes. */
   private readonly probed = new Map<string, Tally>();
   private readonly active = new Set<string>();
+  /** Pairs of a reference's view and the other side under comparison. */
+  private readonly viewing = new Set<string>();
   private plan?: DefinitionPlan;
   private readonly rename = (name: string) => this.plan?.renames.get(name) ?? name;
 
@@ -83,8 +85,10 @@ export class Differ implements DiffContext {
     return which === 'old' ? doc.identity(target.pointer, this.rename) : doc.identity(target.pointer);
   }
 
-  walk(o: Side, n: Side, opts: WalkOptions = {}): void {
-    if (typeof o.node === 'boolean' && o.node === n.node) return;
+  walk(before: Side, after: Side, opts: WalkOptions = {}): void {
+    if (typeof before.node === 'boolean' && before.node === after.node) return;
+    const o = unwrap(before, after);
+    const n = unwrap(after, before);
     const pureOld = isPureRef(o.node);
     const pureNew = isPureRef(n.node);
     if (pureOld && pureNew) {
@@ -93,7 +97,17 @@ export class Differ implements DiffContext {
       return;
     }
     if (pureOld || pureNew) {
-      this.walk(pureOld ? this.view(this.oldDoc, o) : o, pureNew ? this.view(this.newDoc, n) : n, opts);
+      const a = pureOld ? this.view(this.oldDoc, o) : o;
+      const b = pureNew ? this.view(this.newDoc, n) : n;
+      // A reference whose target unwraps to the reference again (`{"allOf": [{"$ref": "#"}]}` at the root) ends here.
+      const key = `${a.ptr}\u0000${b.ptr}`;
+      if (this.viewing.has(key)) return;
+      this.viewing.add(key);
+      try {
+        this.walk(a, b, opts);
+      } finally {
+        this.viewing.delete(key);
+      }
       return;
     }
     if (o.node === false || n.node === false) {
@@ -200,12 +214,7 @@ export class Differ implements DiffContext {
   /** A pure reference as the schema it names, with the annotations written beside it laid over. */
   private view(doc: SchemaDocument, side: Side): Side {
     const target = doc.follow(located(side));
-    const node = side.node as Record<string, unknown>;
-    const siblings = Object.keys(node).filter((k) => !(REF_KEYWORDS as readonly string[]).includes(k));
-    if (siblings.length === 0 || target.node === false) return { node: target.node, ptr: target.pointer };
-    const merged: Record<string, unknown> = target.node === true ? {} : { ...target.node };
-    for (const key of siblings) merged[key] = node[key];
-    return { node: merged, ptr: target.pointer, over: { keys: new Set(siblings), ptr: side.ptr ?? '' } };
+    return layOver({ node: target.node, ptr: target.pointer }, side, REF_KEYWORDS);
   }
 
   private record(t: Tally): void {
@@ -235,4 +244,34 @@ export class Differ implements DiffContext {
       ...(oldName !== undefined && oldName !== typeName ? { oldTypeName: oldName } : {}),
     };
   }
+}
+
+/**
+ * A one-member wrapper (see {@link wrappedMember}) as the member it stands for, with the wrapper's annotations laid
+ * over, unless the other side uses the same keyword: then the two lists are matched member by member as usual.
+ */
+function unwrap(side: Side, other: Side): Side {
+  let current = side;
+  for (let member = wrappedMember(current.node); member; member = wrappedMember(current.node)) {
+    if (Array.isArray(kw(other, member.keyword))) break;
+    current = layOver(sub(current, member.keyword, String(member.index)), current, [member.keyword]);
+  }
+  return current;
+}
+
+/**
+ * `inner` with the keywords of `outer` (but `skip`) laid over it, each remembered with the pointer of the node it
+ * lives in, so annotations written around a schema compare and point where they are written.
+ */
+function layOver(inner: Side, outer: Side, skip: readonly string[]): Side {
+  const node = outer.node as Record<string, unknown>;
+  const keys = Object.keys(node).filter((k) => !skip.includes(k));
+  if (keys.length === 0 || inner.node === false) return inner;
+  const merged: Record<string, unknown> = inner.node === true ? {} : { ...inner.node };
+  const over = new Map(inner.over);
+  for (const key of keys) {
+    merged[key] = node[key];
+    over.set(key, outer.over?.has(key) ? outer.over.get(key) : outer.ptr);
+  }
+  return { node: merged, ptr: inner.ptr, over };
 }
