@@ -190,12 +190,12 @@ export function matchMembers(ctx: DiffContext, olds: Side[], news: Side[]): { pa
   byUniqueKey((s) => ctx.refIdentity(s, 'old'), (s) => ctx.refIdentity(s, 'new'));
   // Members written identically at the same index pair at once (the common, unchanged case: no structural comparison).
   for (const i of [...freeOld]) if (freeNew.has(i) && deepEqual(olds[i]!.node, news[i]!.node)) pair(i, i);
-  // Equal members: the one at the same index first, then any with the same signature.
-  const signatures = new Map([...freeNew].map((j) => [j, ctx.sameShape.signature('new', located(news[j]!))]));
+  // Equal members: the one at the same index first, then any with the same shape.
+  const signatures = new Map([...freeNew].map((j) => [j, ctx.sameShape.bucketKey('new', located(news[j]!))]));
   const equalAt = (i: number, j: number, signature: string) =>
     freeNew.has(j) && signatures.get(j) === signature && ctx.sameShape.equal(located(olds[i]!), located(news[j]!));
   for (const i of [...freeOld]) {
-    const signature = ctx.sameShape.signature('old', located(olds[i]!));
+    const signature = ctx.sameShape.bucketKey('old', located(olds[i]!));
     const j = equalAt(i, i, signature) ? i : [...freeNew].find((j) => equalAt(i, j, signature));
     if (j !== undefined) pair(i, j);
   }

@@ -92,11 +92,12 @@ export type WrapperKeyword = 'allOf' | 'anyOf' | 'oneOf';
  * with a description. `undefined` for any other node.
  */
 export function wrappedMember(node: JsonSchema): { keyword: WrapperKeyword; index: number } | undefined {
-  if (typeof node === 'boolean' || refOf(node)) return undefined;
+  if (typeof node === 'boolean') return undefined;
   let found: { keyword: WrapperKeyword; index: number } | undefined;
   for (const key in node) {
     if (!ASSERTIONS.has(key)) continue;
     if (found || (key !== 'allOf' && key !== 'anyOf' && key !== 'oneOf')) return undefined;
+    if (refOf(node)) return undefined;
     const list = node[key];
     if (!Array.isArray(list)) return undefined;
     const asserting = key === 'allOf' ? list.flatMap((m, i) => (isSchema(m) && acceptsAll(m) ? [] : [i])) : list.map((_, i) => i);

@@ -47,7 +47,7 @@ export class Differ implements DiffContext {
     readonly options: Required<DiffOptions>,
   ) {
     this.equality = new StructuralEquality(oldDoc, newDoc);
-    this.sameShape = new StructuralEquality(oldDoc, newDoc, (from, to) => oldDoc.identity(from, this.rename) === newDoc.identity(to));
+    this.sameShape = new StructuralEquality(oldDoc, newDoc, (side, pointer) => (side === 'old' ? oldDoc.identity(pointer, this.rename) : newDoc.identity(pointer)));
   }
 
   /** Compares the roots, then every pair of matching definitions, then reports definitions added, removed or renamed. */

@@ -70,9 +70,15 @@ both('property reserved with a false schema', obj({ a: str, b: str }), obj({ a: 
 one('a new property declared false in an open object', obj({ a: str }), obj({ a: str, b: false }), ['PROPERTY_RESERVED:B']);
 one('a reserved name dropped from a closed object changes nothing', obj({ a: str, b: false }, closed), obj({ a: str }, closed), []);
 one('required property with a default added', obj({ a: str }), obj({ a: str, b: { type: 'integer', default: 0 } }, { required: ['b'] }), ['PROPERTY_ADDED_REQUIRED_WITH_DEFAULT:BS']);
-one('property renamed with an equal schema', obj({ userName: { type: 'string', maxLength: 40 } }), obj({ username: { type: 'string', maxLength: 40, description: 'Login.' } }), ['PROPERTY_RENAMED:BFS'], {
+// A rename has the impacts of the removal and the addition it stands for (open / closed content, requiredness).
+one('property renamed with an equal schema', obj({ userName: { type: 'string', maxLength: 40 } }), obj({ username: { type: 'string', maxLength: 40, description: 'Login.' } }), ['PROPERTY_RENAMED:S'], {
   paths: ['/properties/username'],
 });
+both('property renamed in an open object (lenient): like removing and adding it', obj({ a: str }), obj({ b: str }), ['PROPERTY_RENAMED:S'], ['PROPERTY_RENAMED:S']);
+both('property renamed in an open object (strict)', obj({ a: str }), obj({ b: str }), ['PROPERTY_RENAMED:BFS'], ['PROPERTY_RENAMED:BFS'], { openContent: 'strict' });
+both('property renamed in a closed object', obj({ a: str }, closed), obj({ b: str }, closed), ['PROPERTY_RENAMED:BFS'], ['PROPERTY_RENAMED:BFS']);
+both('required property renamed in an open object', obj({ a: str }, { required: ['a'] }), obj({ b: str }, { required: ['b'] }), ['PROPERTY_RENAMED:BFS'], ['PROPERTY_RENAMED:BFS']);
+one('a property removed and another of another type added stay a removal and an addition', obj({ a: str }), obj({ b: int }), ['PROPERTY_REMOVED_OPEN:S', 'PROPERTY_ADDED_OPTIONAL_OPEN:']);
 one('ambiguous renames stay removals and additions', obj({ a: str, b: str }), obj({ c: str, d: str }), [
   'PROPERTY_REMOVED_OPEN:S',
   'PROPERTY_REMOVED_OPEN:S',
