@@ -21,6 +21,11 @@ export interface Side {
    * on a one-member wrapper): each such keyword → the pointer of the node it lives in.
    */
   over?: ReadonlyMap<string, string | undefined>;
+  /**
+   * For a reference target compared in place of the reference (the other side is written inline): the
+   * reference's pointer, where the changes found inside are shown.
+   */
+  site?: string;
 }
 
 /** A change as a rule reports it; the walker adds the type name and files it. */
@@ -50,6 +55,8 @@ export interface WalkOptions {
    * where one side is a schema lifted into a union branch, whose annotations stay outside.
    */
   annotations?: boolean;
+  /** The two nodes are reference targets, compared once for all their uses: shown where they are (default false). */
+  targets?: boolean;
 }
 
 /** The walker, as the rule modules see it. */

@@ -38,6 +38,8 @@ export class Differ implements DiffContext {
   private readonly active = new Set<string>();
   /** Pairs of a reference's view and the other side under comparison. */
   private readonly viewing = new Set<string>();
+  /** Where the node pairs under comparison are shown, innermost last (see {@link Frame}). */
+  private readonly frames: Frame[] = [];
   private plan?: DefinitionPlan;
   private readonly rename = (name: string) => this.plan?.renames.get(name) ?? name;
 
@@ -87,8 +89,16 @@ export class Differ implements DiffContext {
 
   walk(before: Side, after: Side, opts: WalkOptions = {}): void {
     if (typeof before.node === 'boolean' && before.node === after.node) return;
-    const o = unwrap(before, after);
-    const n = unwrap(after, before);
+    this.frames.push(frame(opts.targets ? undefined : this.frames.at(-1), before, after));
+    try {
+      this.compare(unwrap(before, after), unwrap(after, before), opts);
+    } finally {
+      this.frames.pop();
+    }
+  }
+
+  /** {@link walk} once the pair is framed and wrappers are unwrapped. */
+  private compare(o: Side, n: Side, opts: WalkOptions): void {
     const pureOld = isPureRef(o.node);
     const pureNew = isPureRef(n.node);
     if (pureOld && pureNew) {
@@ -202,7 +212,7 @@ export class Differ implements DiffContext {
     this.active.add(key);
     this.stack.push(tally);
     try {
-      this.walk({ node: a.node, ptr: a.pointer }, { node: b.node, ptr: b.pointer });
+      this.walk({ node: a.node, ptr: a.pointer }, { node: b.node, ptr: b.pointer }, { targets: true });
     } finally {
       this.stack.pop();
       this.active.delete(key);
@@ -214,7 +224,7 @@ export class Differ implements DiffContext {
   /** A pure reference as the schema it names, with the annotations written beside it laid over. */
   private view(doc: SchemaDocument, side: Side): Side {
     const target = doc.follow(located(side));
-    return layOver({ node: target.node, ptr: target.pointer }, side, REF_KEYWORDS);
+    return { ...layOver({ node: target.node, ptr: target.pointer }, side, REF_KEYWORDS), site: side.ptr };
   }
 
   private record(t: Tally): void {
@@ -227,9 +237,13 @@ export class Differ implements DiffContext {
   }
 
   private toChange(e: Emission, impacts: Impacts): SchemaChange {
-    const path = e.path ?? e.new ?? e.old ?? '';
-    const newName = e.new !== undefined ? this.newDoc.typeNameAt(e.new) : undefined;
-    const oldName = e.old !== undefined ? this.oldDoc.typeNameAt(e.old) : undefined;
+    const shownNew = e.new !== undefined ? (this.shown(e.new, 'new', 'new') ?? { pointer: e.new }) : undefined;
+    const shownOld = e.old !== undefined ? (this.shown(e.old, 'old', 'old') ?? { pointer: e.old }) : undefined;
+    const explicit = e.path !== undefined ? (this.shown(e.path, 'new', 'new') ?? this.shown(e.path, 'old', 'new') ?? { pointer: e.path }) : undefined;
+    const path = explicit?.pointer ?? shownNew?.pointer ?? (e.old !== undefined ? (this.shown(e.old, 'old', 'new')?.pointer ?? e.old) : '');
+    const via = (explicit ?? shownNew ?? shownOld)?.via ?? shownOld?.via;
+    const newName = shownNew ? this.newDoc.typeNameAt(shownNew.pointer) : undefined;
+    const oldName = shownOld ? this.oldDoc.typeNameAt(shownOld.pointer) : undefined;
     const typeName = newName ?? oldName ?? this.newDoc.typeNameAt(path);
     return {
       rule: e.rule,
@@ -242,8 +256,59 @@ export class Differ implements DiffContext {
       impacts,
       ...(typeName !== undefined ? { typeName } : {}),
       ...(oldName !== undefined && oldName !== typeName ? { oldTypeName: oldName } : {}),
+      ...(via !== undefined ? { via } : {}),
     };
   }
+
+  /**
+   * Where a pointer into one document is shown: below the innermost frame whose node on that side holds it, moved
+   * to that frame's place in the `as` document's coordinates (the new side's place, else the old side's, for an old
+   * pointer shown in the new document); `undefined` when no frame holds it.
+   */
+  private shown(pointer: string, side: 'old' | 'new', as: 'old' | 'new'): { pointer: string; via?: string } | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i]!;
+      const base = side === 'old' ? f.old : f.new;
+      const place = as === 'old' ? f.shownOld : (f.shownNew ?? f.shownOld);
+      if (base === undefined || place === undefined || !isUnder(pointer, base)) continue;
+      return { pointer: place + pointer.slice(base.length), ...(f.via !== undefined ? { via: f.via } : {}) };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * A pair of nodes under comparison, and where its changes are shown: a node reached through a reference that the
+ * other side writes inline (a view) is shown at the reference, its use site, not in the definition, which did not
+ * change; nodes below a frame are shown below its place; a pair of reference targets (compared once for all their
+ * uses) is shown where it is.
+ */
+interface Frame {
+  old?: string;
+  new?: string;
+  shownOld?: string;
+  shownNew?: string;
+  /** The definition a view brought in, for the changes shown at its use site. */
+  via?: string;
+}
+
+function frame(parent: Frame | undefined, o: Side, n: Side): Frame {
+  const place = (side: Side, which: 'old' | 'new'): { at?: string; inherited: boolean } => {
+    const at = side.site !== undefined ? side.site : side.ptr;
+    const base = parent?.[which];
+    const shown = which === 'old' ? parent?.shownOld : parent?.shownNew;
+    if (at === undefined || base === undefined || shown === undefined || !isUnder(at, base)) return { at, inherited: false };
+    return { at: shown + at.slice(base.length), inherited: true };
+  };
+  const a = place(o, 'old');
+  const b = place(n, 'new');
+  const via = o.site !== undefined ? o.ptr : n.site !== undefined ? n.ptr : a.inherited || b.inherited ? parent?.via : undefined;
+  return { old: o.ptr, new: n.ptr, shownOld: a.at, shownNew: b.at, ...(via !== undefined ? { via } : {}) };
+}
+
+/** Whether `pointer` is `base` or below it. */
+function isUnder(pointer: string, base: string): boolean {
+  return pointer === base || (pointer.startsWith(base) && pointer[base.length] === '/') || base === '';
 }
 
 /**

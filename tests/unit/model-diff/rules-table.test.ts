@@ -243,6 +243,14 @@ one('a real change through a type-list rewrite is still found', { type: ['intege
 both('type list ↔ anyOf missing a type', { type: ['integer', 'null', 'string'] }, { anyOf: [int, { type: 'null' }] }, ['UNION_BRANCH_REMOVED:BS'], ['UNION_BRANCH_ADDED:FS']);
 both('type list ↔ a one-branch anyOf without null', { type: ['integer', 'null'] }, { anyOf: [int] }, ['NULLABLE_REMOVED:BS'], ['NULLABLE_ADDED:FS']);
 
+// Findings point where the change is: a use site rewritten inline is reported there, not in the definition it used.
+const X = { type: 'string', description: 'An id.' };
+const uses = (q: JsonSchema) => ({ title: 'Order', ...obj({ p: { $ref: '#/definitions/X' }, q }), definitions: { X } });
+both('a use of a definition rewritten inline', uses({ $ref: '#/definitions/X' }), uses({}), ['TYPE_WIDENED:FS', 'ANNOTATION_CHANGED:'], ['TYPE_NARROWED:BS', 'ANNOTATION_CHANGED:'], undefined, {
+  paths: ['/properties/q/type', '/properties/q/description'],
+});
+one('a use rewritten inline with a maxLength added', uses({ $ref: '#/definitions/X' }), uses({ type: 'string', maxLength: 9, description: 'An id.' }), ['STRING_LENGTH_TIGHTENED:B'], { paths: ['/properties/q/maxLength'] });
+
 // Recursive schemas.
 const tree = (value: JsonSchema): JsonSchema => defs({ node: obj({ value, children: { type: 'array', items: { $ref: '#/definitions/node' } } }) }, { $ref: '#/definitions/node' });
 one('self-referencing tree: a change inside', tree(str), tree(int), ['TYPE_CHANGED:BFS'], { paths: ['/definitions/node/properties/value/type'] });
