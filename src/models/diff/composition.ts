@@ -77,7 +77,9 @@ const GROUP_TYPE: ReadonlyMap<string, string> = new Map([
  * A plain schema with several types as one branch per type: `{"type": [A, B], …}` accepts what
  * `{"anyOf": [{"type": A, …}, {"type": B, …}]}` does (`type` is a disjunction and the other keywords distribute over
  * it), and each branch keeps only the keywords that apply to its type (`maxLength` to strings, `format` to anything
- * but null and booleans). The branches keep the side's pointer, so a change in one points at the plain schema.
+ * but null and booleans; an `enum` counts only its values of that type, see `valueSet`, and is dropped from the
+ * null branch when it allows null). The branches keep the side's pointer, so a change in one points at the plain
+ * schema.
  */
 function byType(side: Side): Side[] {
   const types = typeSet(side.node);
@@ -91,6 +93,11 @@ function byType(side: Side): Side[] {
       if (applies) branch[key] = value;
     }
     branch.type = type;
+    // The null branch's enum can only hold null, which the type allows anyway.
+    if (type === 'null' && valueSet(branch)?.has('null')) {
+      delete branch.enum;
+      delete branch.const;
+    }
     return { ...side, node: branch };
   });
 }

@@ -44,16 +44,28 @@ export function typeSet(node: JsonSchema): string[] | undefined {
 
 /**
  * The values a schema allows by `enum` or `const`, keyed by {@link canonicalKey}; `undefined`
- * when it has neither. `const` counts as a one-value enum; with both, the values in both.
+ * when it has neither. `const` counts as a one-value enum; with both, the values in both. Values
+ * of a type the node's `type` rejects are left out: they validate nowhere, so
+ * `{"type": "string", "enum": ["a", null]}` allows what `{"type": "string", "enum": ["a"]}` does.
  */
 export function valueSet(node: JsonSchema): Map<string, unknown> | undefined {
   if (typeof node === 'boolean') return undefined;
   const hasConst = Object.prototype.hasOwnProperty.call(node, 'const');
-  const fromEnum = Array.isArray(node.enum) ? new Map(node.enum.map((v) => [canonicalKey(v), v] as const)) : undefined;
+  const types = typeSet(node);
+  const allowed = (v: unknown) => types === undefined || types.includes(jsonType(v)) || (jsonType(v) === 'integer' && types.includes('number'));
+  const fromEnum = Array.isArray(node.enum) ? new Map(node.enum.filter(allowed).map((v) => [canonicalKey(v), v] as const)) : undefined;
   if (!hasConst) return fromEnum;
   const key = canonicalKey(node.const);
-  if (fromEnum && !fromEnum.has(key)) return new Map();
+  if ((fromEnum && !fromEnum.has(key)) || !allowed(node.const)) return new Map();
   return new Map([[key, node.const]]);
+}
+
+/** The JSON Schema type of a JSON value (`integer` for whole numbers, as validators read them). */
+export function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
 }
 
 /** Whether a node restricts values with `const` alone (not `enum`). */

@@ -236,6 +236,11 @@ both('inline schema ↔ the same schema as the only oneOf branch', obj({ p: str 
 both('type list ↔ anyOf of one-type branches', { type: ['integer', 'null'] }, { anyOf: [int, { type: 'null' }] }, [], []);
 both('type list ↔ oneOf of one-type branches', { type: ['string', 'integer'] }, { oneOf: [str, int] }, [], []);
 both('type list with string keywords ↔ anyOf where only the string branch has them', { type: ['string', 'null'], maxLength: 5 }, { anyOf: [{ type: 'string', maxLength: 5 }, { type: 'null' }] }, [], []);
+both('nullable enum as a type list ↔ anyOf of the string enum and null', { type: ['string', 'null'], enum: ['a', 'b', null] }, { anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'null' }] }, [], []);
+one('enum values of a type the schema rejects change nothing', { type: 'string', enum: ['a', 1] }, { type: 'string', enum: ['a'] }, []);
+one('an enum value removed inside a type-list rewrite points into the enum', { type: ['string', 'null'], enum: ['a', 'b', null] }, { anyOf: [{ type: 'string', enum: ['a'] }, { type: 'null' }] }, ['ENUM_VALUE_REMOVED:BS'], {
+  paths: ['/anyOf/0/enum'],
+});
 both('nullable $ref as a type list ↔ anyOf of the $ref and null', defs({ L }, obj({ p: { anyOf: [{ $ref: '#/definitions/L' }, { type: 'null' }] } })), defs({ L }, obj({ p: { type: ['object', 'null'], properties: { x: str } } })), [], []);
 one('a real change through a type-list rewrite is still found', { type: ['integer', 'null'] }, { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] }, ['NUMBER_RANGE_TIGHTENED:B'], {
   paths: ['/anyOf/0/minimum'],
