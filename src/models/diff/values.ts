@@ -34,6 +34,7 @@ export function canonicalKey(value: unknown): string {
 export function typeSet(node: JsonSchema): string[] | undefined {
   if (typeof node === 'boolean') return undefined;
   const raw = node.type;
+  if (typeof raw === 'string' && node.nullable !== true) return [raw]; // the common case, without the set
   const list = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((t): t is string => typeof t === 'string') : undefined;
   if (!list) return undefined;
   const set = new Set(list);
