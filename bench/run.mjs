@@ -124,6 +124,9 @@ runScript('bench/events.mjs');
 // 4. The schema diff on two 500-property schemas (exits non-zero over its 200 ms budget).
 runScript('bench/diff.mjs');
 
+// 4b. Rename detection at 5,000 properties, 2,500 renamed (exits non-zero over 1 s or 200 MB, or on a missed rename).
+runScript('bench/rename.mjs');
+
 // 5. Watch latency: save a model → regenerated output on disk (median over 15 saves).
 runScript('bench/watch.mjs');
 

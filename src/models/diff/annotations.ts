@@ -16,7 +16,7 @@ const ANNOTATIONS = new Set(['title', ...PLAIN_ANNOTATIONS, 'default', 'deprecat
  */
 export function compareAnnotations(ctx: DiffContext, o: Side, n: Side, keys: ReadonlySet<string>): void {
   const change = (keyword: string) => ({ old: at(o, keyword), new: at(n, keyword), before: kw(o, keyword), after: kw(n, keyword) });
-  const transition = (keyword: string, label = `\`${keyword}\``) => `${label} ${show(kw(o, keyword) ?? 'absent')} → ${show(kw(n, keyword) ?? 'absent')}`;
+  const transition = (keyword: string, label = `\`${keyword}\``) => `${label} ${show(kw(o, keyword))} → ${show(kw(n, keyword))}`;
   for (const keyword of keys) {
     // Keywords other modules read (and `definitions`, compared by name elsewhere) are skipped before any deep comparison.
     if ((HANDLED.has(keyword) && !ANNOTATIONS.has(keyword)) || deepEqual(kw(o, keyword), kw(n, keyword))) continue;

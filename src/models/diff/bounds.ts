@@ -4,6 +4,7 @@
  */
 import { at, kw, type DiffContext, type Side } from './context.js';
 import type { RuleId } from './rules.js';
+import { show } from './values.js';
 
 /** The rules and wording of one family of counts. */
 export interface CountFamily {
@@ -30,15 +31,11 @@ export function compareCount(ctx: DiffContext, o: Side, n: Side, keyword: string
     rule: tighter ? family.tightened : family.relaxed,
     old: at(o, keyword),
     new: at(n, keyword),
-    message: `\`${keyword}\` ${describe(before)} → ${describe(after)}`,
+    message: `\`${keyword}\` ${show(before)} → ${show(after)}`,
     impacts: tighter ? { backward: true, source: family.source } : { forward: true, source: family.source },
     before,
     after,
   });
-}
-
-function describe(value: unknown): string {
-  return value === undefined ? 'absent' : String(value);
 }
 
 /** A numeric bound: its value, whether it is exclusive, and the keyword that sets it. */
@@ -108,7 +105,7 @@ function compareMultipleOf(ctx: DiffContext, o: Side, n: Side): void {
   const tightens = b !== undefined && (a === undefined || divides(a, b));
   const relaxes = a !== undefined && (b === undefined || divides(b, a));
   const both = !tightens && !relaxes;
-  const base = { old: at(o, 'multipleOf'), new: at(n, 'multipleOf'), message: `\`multipleOf\` ${describe(a)} → ${describe(b)}`, before: a, after: b };
+  const base = { old: at(o, 'multipleOf'), new: at(n, 'multipleOf'), message: `\`multipleOf\` ${show(a)} → ${show(b)}`, before: a, after: b };
   if (tightens || both) ctx.emit({ ...base, rule: 'NUMBER_RANGE_TIGHTENED', impacts: { backward: true } });
   if (relaxes || both) ctx.emit({ ...base, rule: 'NUMBER_RANGE_RELAXED', impacts: { forward: true } });
 }

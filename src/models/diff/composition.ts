@@ -16,7 +16,7 @@ import type { SchemaDocument } from './document.js';
 import type { RuleId } from './rules.js';
 import type { JsonSchema } from './types.js';
 import { canonicalKey, deepEqual, typeSet, valueSet } from './values.js';
-import { ASSERTIONS, acceptsAll, refOf } from './vocabulary.js';
+import { ASSERTIONS, KEYWORD_GROUPS, acceptsAll, refOf } from './vocabulary.js';
 
 const UNIONS = ['anyOf', 'oneOf'] as const;
 
@@ -54,11 +54,52 @@ export function liftable(o: Side, n: Side): { side: 'old' | 'new'; keyword: 'any
   return undefined;
 }
 
-/** Compares a plain schema with a bare union as a one-branch union (annotations stay with the outer nodes). */
+/**
+ * Compares a plain schema with a bare union as a union of one branch per type of its `type` list (annotations stay
+ * with the outer nodes): `{"type": ["integer", "null"]}` accepts what `{"anyOf": [{"type": "integer"}, {"type":
+ * "null"}]}` does, so the two compare equal, and a change inside one type's branch is reported there.
+ */
 export function compareLifted(ctx: DiffContext, o: Side, n: Side, lift: { side: 'old' | 'new'; keyword: 'anyOf' | 'oneOf' }): void {
-  const olds = lift.side === 'old' ? members(o, lift.keyword)! : [o];
-  const news = lift.side === 'new' ? members(n, lift.keyword)! : [n];
+  const olds = lift.side === 'old' ? members(o, lift.keyword)! : byType(o);
+  const news = lift.side === 'new' ? members(n, lift.keyword)! : byType(n);
   compareLists(ctx, olds, news, UNION_RULES, { old: at(o, lift.keyword) ?? o.ptr, new: at(n, lift.keyword) ?? n.ptr }, true);
+}
+
+/** The instance type each type-specific keyword group applies to (validators ignore the keywords for other types). */
+const GROUP_TYPE: ReadonlyMap<string, string> = new Map([
+  ...KEYWORD_GROUPS.strings.filter((k) => k !== 'format').map((k) => [k, 'string'] as const),
+  ...KEYWORD_GROUPS.numbers.map((k) => [k, 'number'] as const),
+  ...KEYWORD_GROUPS.arrays.map((k) => [k, 'array'] as const),
+  ...KEYWORD_GROUPS.objects.map((k) => [k, 'object'] as const),
+]);
+
+/**
+ * A plain schema with several types as one branch per type: `{"type": [A, B], …}` accepts what
+ * `{"anyOf": [{"type": A, …}, {"type": B, …}]}` does (`type` is a disjunction and the other keywords distribute over
+ * it), and each branch keeps only the keywords that apply to its type (`maxLength` to strings, `format` to anything
+ * but null and booleans; an `enum` counts only its values of that type, see `valueSet`, and is dropped from the
+ * null branch when it allows null). The branches keep the side's pointer, so a change in one points at the plain
+ * schema.
+ */
+function byType(side: Side): Side[] {
+  const types = typeSet(side.node);
+  if (typeof side.node === 'boolean' || !types || types.length < 2) return [side];
+  const node = side.node;
+  return types.map((type) => {
+    const branch: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      const owner = GROUP_TYPE.get(key);
+      const applies = owner === undefined ? key !== 'nullable' && (key !== 'format' || (type !== 'null' && type !== 'boolean')) : owner === type || (owner === 'number' && type === 'integer');
+      if (applies) branch[key] = value;
+    }
+    branch.type = type;
+    // The null branch's enum can only hold null, which the type allows anyway.
+    if (type === 'null' && valueSet(branch)?.has('null')) {
+      delete branch.enum;
+      delete branch.const;
+    }
+    return { ...side, node: branch };
+  });
 }
 
 /** Compares `anyOf`, `oneOf`, `allOf`, `not`, `if`/`then`/`else` and `discriminator`. */
@@ -156,12 +197,12 @@ export function matchMembers(ctx: DiffContext, olds: Side[], news: Side[]): { pa
   byUniqueKey((s) => ctx.refIdentity(s, 'old'), (s) => ctx.refIdentity(s, 'new'));
   // Members written identically at the same index pair at once (the common, unchanged case: no structural comparison).
   for (const i of [...freeOld]) if (freeNew.has(i) && deepEqual(olds[i]!.node, news[i]!.node)) pair(i, i);
-  // Equal members: the one at the same index first, then any with the same signature.
-  const signatures = new Map([...freeNew].map((j) => [j, ctx.sameShape.signature('new', located(news[j]!))]));
+  // Equal members: the one at the same index first, then any with the same shape.
+  const signatures = new Map([...freeNew].map((j) => [j, ctx.sameShape.bucketKey('new', located(news[j]!))]));
   const equalAt = (i: number, j: number, signature: string) =>
     freeNew.has(j) && signatures.get(j) === signature && ctx.sameShape.equal(located(olds[i]!), located(news[j]!));
   for (const i of [...freeOld]) {
-    const signature = ctx.sameShape.signature('old', located(olds[i]!));
+    const signature = ctx.sameShape.bucketKey('old', located(olds[i]!));
     const j = equalAt(i, i, signature) ? i : [...freeNew].find((j) => equalAt(i, j, signature));
     if (j !== undefined) pair(i, j);
   }

@@ -17,10 +17,15 @@ export interface Side {
   node: JsonSchema;
   ptr: string | undefined;
   /**
-   * For a reference merged with the annotations beside it: those annotation keys, and the
-   * pointer of the referring node they live under.
+   * For a schema merged with annotations written around it (beside the `$ref` that names it, or
+   * on a one-member wrapper): each such keyword → the pointer of the node it lives in.
    */
-  over?: { keys: ReadonlySet<string>; ptr: string };
+  over?: ReadonlyMap<string, string | undefined>;
+  /**
+   * For a reference target compared in place of the reference (the other side is written inline): the
+   * reference's pointer, where the changes found inside are shown.
+   */
+  site?: string;
 }
 
 /** A change as a rule reports it; the walker adds the type name and files it. */
@@ -50,6 +55,8 @@ export interface WalkOptions {
    * where one side is a schema lifted into a union branch, whose annotations stay outside.
    */
   annotations?: boolean;
+  /** The two nodes are reference targets, compared once for all their uses: shown where they are (default false). */
+  targets?: boolean;
 }
 
 /** The walker, as the rule modules see it. */
@@ -85,7 +92,7 @@ export function kw(side: Side, keyword: string): unknown {
  */
 export function at(side: Side, keyword: string, ...rest: string[]): string | undefined {
   if (valueAt(side, keyword, rest) === undefined) return undefined;
-  const base = side.over?.keys.has(keyword) ? side.over.ptr : side.ptr;
+  const base = side.over?.has(keyword) ? side.over.get(keyword) : side.ptr;
   return base === undefined ? undefined : joinPointer(base, keyword, ...rest);
 }
 

@@ -6,6 +6,7 @@
 import type { DiffContext } from './context.js';
 import type { Located, SchemaDocument } from './document.js';
 import type { StructuralEquality } from './equal.js';
+import { pairRenames } from './renames.js';
 import { acceptsAll } from './vocabulary.js';
 
 /** How the definitions of two documents correspond. */
@@ -20,7 +21,8 @@ export interface DefinitionPlan {
 
 /**
  * Matches definitions by name; a removed and an added one with structurally equal, non-trivial
- * schemas pair up as a rename when the pairing is unique both ways (and `detectRenames` is on).
+ * schemas pair up as a rename when the pairing is unique both ways (and `detectRenames` is on; see
+ * {@link pairRenames}).
  */
 export function planDefinitions(oldDoc: SchemaDocument, newDoc: SchemaDocument, equality: StructuralEquality, detectRenames: boolean): DefinitionPlan {
   const before = oldDoc.definitions();
@@ -32,25 +34,21 @@ export function planDefinitions(oldDoc: SchemaDocument, newDoc: SchemaDocument, 
     const other = after.get(name);
     if (other) plan.pairs.push({ old: at, new: other });
   }
-  if (detectRenames && removed.length > 0 && added.length > 0) {
-    const buckets = new Map<string, string[]>();
-    for (const name of added) {
-      const signature = equality.signature('new', after.get(name)!);
-      buckets.set(signature, [...(buckets.get(signature) ?? []), name]);
-    }
-    const candidates = new Map<string, string[]>();
-    const claims = new Map<string, number>();
-    for (const name of removed) {
-      const at = before.get(name)!;
-      if (acceptsAll(at.node) || at.node === false) continue;
-      const found = (buckets.get(equality.signature('old', at)) ?? []).filter((other) => equality.equal(at, after.get(other)!));
-      candidates.set(name, found);
-      for (const other of found) claims.set(other, (claims.get(other) ?? 0) + 1);
-    }
-    for (const [name, found] of candidates) {
-      if (found.length !== 1 || claims.get(found[0]!) !== 1) continue;
-      plan.renames.set(name, found[0]!);
-      plan.pairs.push({ old: before.get(name)!, new: after.get(found[0]!)! });
+  if (detectRenames) {
+    const renamed = pairRenames({
+      removed,
+      added,
+      exact: equality.exact,
+      verify: (key) => equality.needsCheck(key),
+      key: (name, side) => {
+        const at = (side === 'old' ? before : after).get(name)!;
+        return acceptsAll(at.node) || at.node === false ? undefined : equality.bucketKey(side, at);
+      },
+      equal: (from, to) => equality.equal(before.get(from)!, after.get(to)!),
+    });
+    for (const [from, to] of renamed) {
+      plan.renames.set(from, to);
+      plan.pairs.push({ old: before.get(from)!, new: after.get(to)! });
     }
   }
   const renamedTo = new Set(plan.renames.values());

@@ -2,7 +2,7 @@ import { MetarepoError } from '../../core/errors.js';
 import { DEFINITION_CONTAINERS, forEachSubschema, isObjectSchema, isSchema, keywordKind } from '../keywords.js';
 import { escapeSegment, getAtPointer, joinPointer, parsePointer } from '../../core/pointer.js';
 import type { JsonSchema } from './types.js';
-import { isPureRef, refOf } from './vocabulary.js';
+import { isPureRef, refOf, wrappedMember } from './vocabulary.js';
 
 /** A subschema and its JSON pointer in its document. */
 export interface Located {
@@ -76,17 +76,19 @@ export class SchemaDocument {
 
   /**
    * The schema a node stands for once pure references (a `$ref` beside annotations only) are
-   * followed; a reference loop with nothing else (`a` → `b` → `a`) stands for `true`.
+   * followed, and with `wrappers` also one-member wrappers (see {@link wrappedMember}) entered; a
+   * loop with nothing else (`a` → `b` → `a`) stands for `true`.
    */
-  follow(start: Located): Located {
+  follow(start: Located, wrappers = false): Located {
     let current = start;
     const seen = new Set<string>();
-    while (isPureRef(current.node)) {
+    for (;;) {
+      const member = wrappers ? wrappedMember(current.node) : undefined;
+      if (!member && !isPureRef(current.node)) return current;
       if (seen.has(current.pointer)) return { node: true, pointer: current.pointer };
       seen.add(current.pointer);
-      current = this.resolve(refOf(current.node)!.ref, current.pointer);
+      current = member ? enterWrappers(current) : this.resolve(refOf(current.node)!.ref, current.pointer);
     }
-    return current;
   }
 
   /** The root's `definitions` and `$defs` entries by name (`definitions` first when a name is in both); computed once. */
@@ -163,4 +165,14 @@ export class SchemaDocument {
     this.anchorIndex = index;
     return index;
   }
+}
+
+/** The member a chain of one-member wrappers (see {@link wrappedMember}) stands for; the node itself when it is none. */
+export function enterWrappers(start: Located): Located {
+  let current = start;
+  for (let member = wrappedMember(current.node); member; member = wrappedMember(current.node)) {
+    const node = (current.node as Record<string, unknown[]>)[member.keyword]![member.index] as JsonSchema;
+    current = { node, pointer: joinPointer(current.pointer, member.keyword, String(member.index)) };
+  }
+  return current;
 }

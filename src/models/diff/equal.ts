@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { isObjectSchema, isSchema } from '../keywords.js';
 import { joinPointer } from '../../core/pointer.js';
-import type { Located, SchemaDocument } from './document.js';
+import { enterWrappers, type Located, type SchemaDocument } from './document.js';
 import type { JsonSchema } from './types.js';
 import { canonicalKey, deepEqual, typeSet, valueSet } from './values.js';
-import { ASSERTIONS, acceptsAll, isPureRef, refOf } from './vocabulary.js';
+import { ASSERTIONS, REF_KEYWORDS, acceptsAll, isPureRef, refOf } from './vocabulary.js';
 
 /** Keywords holding one schema, where absence means `true`. */
 const SINGLE_DEFAULT_TRUE = ['items', 'additionalItems', 'additionalProperties', 'unevaluatedItems', 'unevaluatedProperties', 'propertyNames', 'then', 'else'];
@@ -15,6 +16,22 @@ const ARRAYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 const MAPS = ['properties', 'patternProperties'];
 /** Keywords compared by their JSON value. */
 const PLAIN = ['minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'minContains', 'maxContains', 'minProperties', 'maxProperties', 'discriminator'];
+/** Marks a shape key that is a digest. */
+const DIGEST = '#';
+
+/** How {@link StructuralEquality} shape keys read each assertion keyword (others are annotations, left out). */
+const SHAPE_KINDS: ReadonlyMap<string, string> = new Map([
+  ...PLAIN.map((k) => [k, 'plain'] as const),
+  ...[...SINGLE_DEFAULT_TRUE, ...SINGLE_STRICT, 'items'].map((k) => [k, 'single'] as const),
+  ...ARRAYS.map((k) => [k, 'list'] as const),
+  ...MAPS.map((k) => [k, 'map'] as const),
+  ...['dependentRequired', 'dependentSchemas', 'dependencies'].map((k) => [k, 'dependencies'] as const),
+  ...REF_KEYWORDS.map((k) => [k, 'ref'] as const),
+  ['enum', 'values'],
+  ['const', 'values'],
+  ['required', 'required'],
+  ['uniqueItems', 'unique'],
+]);
 
 /**
  * Structural equality of subschemas across the old and the new document: equal when they accept
@@ -24,7 +41,7 @@ const PLAIN = ['minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximu
  * already under comparison is assumed equal (the greatest-fixed-point reading of bisimulation), and
  * the assumptions are kept only if the whole comparison succeeds.
  *
- * The shallow variant (given `sameTarget`) does not enter references: two references are equal
+ * The shallow variant (given `targetKey`) does not enter references: two references are equal
  * when they name the same definition. It is what matching union members and renamed properties
  * needs, at the cost of the inline parts only.
  */
@@ -32,16 +49,31 @@ export class StructuralEquality {
   private readonly equalPairs = new Set<string>();
   private readonly unequalPairs = new Set<string>();
   private assumed = new Set<string>();
+  /** Shape keys already computed, per side, by node. */
+  private readonly keys = { old: new WeakMap<object, string>(), new: new WeakMap<object, string>() };
 
   /**
-   * @param sameTarget - makes the comparison shallow: whether an old and a new reference target
-   *   (by pointer) are the same definition.
+   * @param targetKey - makes the comparison shallow: a name for a reference target (by pointer) of
+   *   the old or the new document, equal on both sides for the same definition.
    */
   constructor(
     private readonly oldDoc: SchemaDocument,
     private readonly newDoc: SchemaDocument,
-    private readonly sameTarget?: (oldPointer: string, newPointer: string) => boolean,
+    private readonly targetKey?: (side: 'old' | 'new', pointer: string) => string,
   ) {}
+
+  /** Whether {@link bucketKey} is exact: equal keys only for equal schemas (the shallow variant). */
+  get exact(): boolean {
+    return this.targetKey !== undefined;
+  }
+
+  /**
+   * Whether two schemas with this {@link bucketKey} still need {@link equal} to be known equal: when the key is
+   * coarse, or a digest of a long shape (a digest collision is improbable, not impossible).
+   */
+  needsCheck(key: string): boolean {
+    return !this.exact || key.startsWith(DIGEST);
+  }
 
   /** Whether `a` (in the old document) and `b` (in the new one) are structurally equal. */
   equal(a: Located, b: Located): boolean {
@@ -53,24 +85,89 @@ export class StructuralEquality {
   }
 
   /**
-   * A cheap key that is the same for equal schemas (the keywords present, the `type` set and the
-   * property names, after following references), to bucket candidates before {@link equal}.
+   * A key that is the same for equal schemas, to bucket candidates before {@link equal}. The shallow
+   * variant gives a normalised shape (see {@link shapeKey}), different for unequal schemas too
+   * ({@link exact}); the deep one, which follows references, only the keywords present, the `type`
+   * set and the property names after following references at the top.
    */
-  signature(side: 'old' | 'new', at: Located): string {
-    const { node } = this.sameTarget ? at : (side === 'old' ? this.oldDoc : this.newDoc).follow(at);
-    if (this.sameTarget && isPureRef(node)) return 'ref';
+  bucketKey(side: 'old' | 'new', at: Located): string {
+    if (this.targetKey) return this.shapeKey(side, at);
+    const { node } = (side === 'old' ? this.oldDoc : this.newDoc).follow(at, true);
     if (typeof node === 'boolean' || acceptsAll(node)) return acceptsAll(node) ? 'true' : 'false';
     const keys = Object.keys(node).filter((k) => ASSERTIONS.has(k) && k !== 'nullable' && k !== 'type').sort();
     const properties = node.properties !== null && typeof node.properties === 'object' ? Object.keys(node.properties).sort().join(',') : '';
     return `${keys.join(',')}|${typeSet(node)?.join(',') ?? '*'}|${properties}`;
   }
 
+  /**
+   * The normalised shape of a subschema, read the way {@link equal} reads it in the shallow variant: wrappers
+   * entered, annotations dropped, `type`, `required` and `enum` as sorted sets, keywords that default to `true`
+   * left out when they accept everything, maps by sorted key, references by their target's key. Long parts are
+   * replaced by their SHA-1 digest, so a key stays short however big the subschema; computed once per node.
+   */
+  private shapeKey(side: 'old' | 'new', at: Located): string {
+    const { node, pointer } = enterWrappers(at);
+    if (typeof node === 'boolean' || acceptsAll(node)) return acceptsAll(node) ? 'T' : 'F';
+    const cache = this.keys[side];
+    const known = cache.get(node);
+    if (known !== undefined) return known;
+    const child = (value: unknown, ...path: string[]) => this.shapeKey(side, { node: value as JsonSchema, pointer: joinPointer(pointer, ...path) });
+    const parts: string[] = [`type:${typeSet(node)?.join(',') ?? '*'}`];
+    let dependencies = false;
+    // One pass over the node's own keys (most nodes have few), then the parts sorted: key order does not matter.
+    for (const k in node) {
+      const value = node[k];
+      switch (SHAPE_KINDS.get(k)) {
+        case 'plain':
+          if (value !== undefined) parts.push(`${k}=${canonicalKey(value)}`);
+          break;
+        case 'values':
+          if (k === 'enum' || !Array.isArray(node.enum)) parts.push(`values:${[...valueSet(node)!.keys()].sort().join(',')}`);
+          break;
+        case 'required':
+          parts.push(`required:${names(value).join(',')}`);
+          break;
+        case 'unique':
+          if (value === true) parts.push('uniqueItems');
+          break;
+        case 'single':
+          if (Array.isArray(value)) parts.push(`${k}:[${value.map((m, i) => child(m, k, String(i))).join(',')}]`);
+          else if (isSchema(value) && (SINGLE_STRICT.includes(k) || !acceptsAll(value))) parts.push(`${k}:${child(value, k)}`);
+          break;
+        case 'list':
+          if (Array.isArray(value)) parts.push(`${k}:[${value.map((m, i) => child(m, k, String(i))).join(',')}]`);
+          break;
+        case 'map':
+          if (isObjectSchema(value)) parts.push(`${k}:{${Object.keys(value).sort().map((name) => `${JSON.stringify(name)}:${child(value[name], k, name)}`).join(',')}}`);
+          break;
+        case 'dependencies':
+          dependencies = true;
+          break;
+        case 'ref':
+          if (k === refOf(node)!.keyword) parts.push(`ref:${this.targetKey!(side, (side === 'old' ? this.oldDoc : this.newDoc).resolve(String(value), pointer).pointer)}`);
+          break;
+      }
+    }
+    if (dependencies) {
+      const read = dependencyParts({ node, pointer });
+      parts.push(`dependentRequired:${canonicalKey(read.required)}`);
+      for (const name of Object.keys(read.schemas)) parts.push(`dependentSchemas:${JSON.stringify(name)}:${this.shapeKey(side, read.schemas[name]!)}`);
+    }
+    parts.sort();
+    const text = parts.join('|');
+    const key = text.length > 64 ? DIGEST + createHash('sha1').update(text).digest('base64') : text;
+    cache.set(node, key);
+    return key;
+  }
+
   private eq(a: Located, b: Located): boolean {
-    if (!this.sameTarget) {
-      a = this.oldDoc.follow(a);
-      b = this.newDoc.follow(b);
-    } else if (isPureRef(a.node) || isPureRef(b.node)) {
-      return isPureRef(a.node) && isPureRef(b.node) && this.refsMatch(a, b);
+    if (!this.targetKey) {
+      a = this.oldDoc.follow(a, true);
+      b = this.newDoc.follow(b, true);
+    } else {
+      a = enterWrappers(a);
+      b = enterWrappers(b);
+      if (isPureRef(a.node) || isPureRef(b.node)) return isPureRef(a.node) && isPureRef(b.node) && this.refsMatch(a, b);
     }
     const key = `${a.pointer}\u0000${b.pointer}`;
     if (this.equalPairs.has(key) || this.assumed.has(key)) return true;
@@ -118,14 +215,14 @@ export class StructuralEquality {
     const rx = refOf(x);
     const ry = refOf(y);
     if (!rx || !ry) return !rx && !ry;
-    return this.sameTarget ? this.refsMatch(a, b) : this.eq(this.oldDoc.resolve(rx.ref, a.pointer), this.newDoc.resolve(ry.ref, b.pointer));
+    return this.targetKey ? this.refsMatch(a, b) : this.eq(this.oldDoc.resolve(rx.ref, a.pointer), this.newDoc.resolve(ry.ref, b.pointer));
   }
 
   /** Shallow mode: whether two nodes' references name the same definition. */
   private refsMatch(a: Located, b: Located): boolean {
     const from = this.oldDoc.resolve(refOf(a.node)!.ref, a.pointer);
     const to = this.newDoc.resolve(refOf(b.node)!.ref, b.pointer);
-    return this.sameTarget!(from.pointer, to.pointer);
+    return this.targetKey!('old', from.pointer) === this.targetKey!('new', to.pointer);
   }
 
   /** `dependentRequired` and draft-07 `dependencies` (arrays as required names, schemas as dependent schemas). */

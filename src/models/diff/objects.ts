@@ -15,6 +15,7 @@ import { joinPointer } from '../../core/pointer.js';
 import { compareCount } from './bounds.js';
 import { at, keysOf, kw, located, sub, type DiffContext, type Side } from './context.js';
 import { dependencyParts, names } from './equal.js';
+import { pairRenames } from './renames.js';
 import { acceptsAll } from './vocabulary.js';
 
 type Openness = 'closed' | 'open' | 'partial';
@@ -87,12 +88,17 @@ export function compareObjects(ctx: DiffContext, o: Side, n: Side): void {
     if (!renamedTo.has(key)) propertyAdded(ctx, o, n, key, requiredAfter.has(key) && !requiredBefore.has(key));
   }
   for (const [from, to] of renamed) {
+    // A rename breaks what removing the one and adding the other breaks (open or closed content, requiredness), and generated code.
+    const { impacts } = ctx.probe(() => {
+      propertyRemoved(ctx, o, n, from, requiredBefore.has(from) && !requiredAfter.has(from));
+      propertyAdded(ctx, o, n, to, requiredAfter.has(to) && !requiredBefore.has(to));
+    });
     ctx.emit({
       rule: 'PROPERTY_RENAMED',
       old: at(o, 'properties', from),
       new: at(n, 'properties', to),
       message: `property ${code(from)} renamed to ${code(to)} (removed and added with an equal schema)`,
-      impacts: { backward: true, forward: true, source: true },
+      impacts: { ...impacts, source: true },
       before: from,
       after: to,
     });
@@ -201,39 +207,33 @@ function hasDefault(ctx: DiffContext, schema: Side): boolean {
 /**
  * Pairs removed and added properties whose schemas are structurally equal (and not trivially
  * `{}`) with the same requiredness, when the pairing is unique both ways; a heuristic, so
- * ambiguous candidates stay plain removals and additions.
+ * ambiguous candidates stay plain removals and additions. Bucketed by shape (see {@link pairRenames}).
  */
 function renames(ctx: DiffContext, o: Side, n: Side, removed: string[], added: string[], reqBefore: Set<string>, reqAfter: Set<string>): Map<string, string> {
-  const pairs = new Map<string, string>();
-  if (removed.length === 0 || added.length === 0) return pairs;
-  const buckets = new Map<string, string[]>();
-  for (const key of added) {
-    const side = sub(n, 'properties', key);
-    if (acceptsAll(side.node) || side.node === false) continue;
-    const signature = ctx.sameShape.signature('new', located(side));
-    buckets.set(signature, [...(buckets.get(signature) ?? []), key]);
-  }
-  const candidates = new Map<string, string[]>();
-  const claims = new Map<string, number>();
-  for (const key of removed) {
-    const side = sub(o, 'properties', key);
-    if (acceptsAll(side.node) || side.node === false) continue;
-    const bucket = buckets.get(ctx.sameShape.signature('old', located(side))) ?? [];
-    const found = bucket.filter((k) => reqBefore.has(key) === reqAfter.has(k) && ctx.sameShape.equal(located(side), located(sub(n, 'properties', k))));
-    candidates.set(key, found);
-    for (const k of found) claims.set(k, (claims.get(k) ?? 0) + 1);
-  }
-  for (const [key, found] of candidates) if (found.length === 1 && claims.get(found[0]!) === 1) pairs.set(key, found[0]!);
-  return pairs;
+  return pairRenames({
+    removed,
+    added,
+    exact: ctx.sameShape.exact,
+    verify: (key) => ctx.sameShape.needsCheck(key),
+    key: (name, side) => {
+      const schema = sub(side === 'old' ? o : n, 'properties', name);
+      if (acceptsAll(schema.node) || schema.node === false) return undefined;
+      const required = side === 'old' ? reqBefore.has(name) : reqAfter.has(name);
+      return `${ctx.sameShape.bucketKey(side, located(schema))} ${required ? 'required' : 'optional'}`;
+    },
+    equal: (from, to) => ctx.sameShape.equal(located(sub(o, 'properties', from)), located(sub(n, 'properties', to))),
+  });
 }
 
 /** `required` for properties present (or absent) on both sides; additions and removals are reported with the property. */
 function compareRequired(ctx: DiffContext, o: Side, n: Side, skip: Set<string>): void {
   const before = names(kw(o, 'required'));
   const after = names(kw(n, 'required'));
+  const beforeSet = new Set(before);
+  const afterSet = new Set(after);
   const index = (side: Side, key: string) => String((kw(side, 'required') as unknown[]).indexOf(key));
   for (const key of before) {
-    if (skip.has(key) || after.includes(key)) continue;
+    if (skip.has(key) || afterSet.has(key)) continue;
     const property = at(n, 'properties', key);
     ctx.emit({
       rule: 'REQUIRED_REMOVED',
@@ -245,7 +245,7 @@ function compareRequired(ctx: DiffContext, o: Side, n: Side, skip: Set<string>):
     });
   }
   for (const key of after) {
-    if (skip.has(key) || before.includes(key)) continue;
+    if (skip.has(key) || beforeSet.has(key)) continue;
     const property = at(o, 'properties', key);
     ctx.emit({
       rule: 'REQUIRED_ADDED',

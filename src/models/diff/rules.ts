@@ -113,8 +113,8 @@ const SPECS = {
     analogue: 'C: REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL; oasdiff: new-required-request-property-with-default',
   },
   PROPERTY_RENAMED: {
-    kind: 'change', severity: 'error', impacts: 'BFS',
-    doc: 'A property was removed and another with an equal schema and requiredness added (heuristic, reported once): data under the old name is not read under the new one.',
+    kind: 'change', severity: 'error', impacts: 'bfS',
+    doc: 'A property was removed and another with an equal schema and requiredness added (heuristic, reported once), with the impacts of that removal and addition (open or closed content, requiredness): generated code renames the field.',
     example: '{"properties":{"userName":{"type":"string"}}} → {"properties":{"username":{"type":"string"}}}',
     analogue: 'Buf: FIELD_SAME_NAME / FIELD_SAME_JSON_NAME',
   },

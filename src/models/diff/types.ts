@@ -53,6 +53,12 @@ export interface SchemaChange {
   typeName?: string;
   /** The old side's name for that type when it differs (a renamed type: code still imports the old name). */
   oldTypeName?: string;
+  /**
+   * The definition (its pointer, `/definitions/X`) one side reached through a `$ref` where the other side is
+   * written inline: the change is shown at the use site (`path`, `typeName`), and `oldPointer` / `newPointer`
+   * point into this definition, which itself did not change.
+   */
+  via?: string;
 }
 
 /** How to read an undeclared key of an open object (`additionalProperties` absent or `true`). */

@@ -34,6 +34,7 @@ export function canonicalKey(value: unknown): string {
 export function typeSet(node: JsonSchema): string[] | undefined {
   if (typeof node === 'boolean') return undefined;
   const raw = node.type;
+  if (typeof raw === 'string' && node.nullable !== true) return [raw]; // the common case, without the set
   const list = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((t): t is string => typeof t === 'string') : undefined;
   if (!list) return undefined;
   const set = new Set(list);
@@ -44,16 +45,28 @@ export function typeSet(node: JsonSchema): string[] | undefined {
 
 /**
  * The values a schema allows by `enum` or `const`, keyed by {@link canonicalKey}; `undefined`
- * when it has neither. `const` counts as a one-value enum; with both, the values in both.
+ * when it has neither. `const` counts as a one-value enum; with both, the values in both. Values
+ * of a type the node's `type` rejects are left out: they validate nowhere, so
+ * `{"type": "string", "enum": ["a", null]}` allows what `{"type": "string", "enum": ["a"]}` does.
  */
 export function valueSet(node: JsonSchema): Map<string, unknown> | undefined {
   if (typeof node === 'boolean') return undefined;
   const hasConst = Object.prototype.hasOwnProperty.call(node, 'const');
-  const fromEnum = Array.isArray(node.enum) ? new Map(node.enum.map((v) => [canonicalKey(v), v] as const)) : undefined;
+  const types = typeSet(node);
+  const allowed = (v: unknown) => types === undefined || types.includes(jsonType(v)) || (jsonType(v) === 'integer' && types.includes('number'));
+  const fromEnum = Array.isArray(node.enum) ? new Map(node.enum.filter(allowed).map((v) => [canonicalKey(v), v] as const)) : undefined;
   if (!hasConst) return fromEnum;
   const key = canonicalKey(node.const);
-  if (fromEnum && !fromEnum.has(key)) return new Map();
+  if ((fromEnum && !fromEnum.has(key)) || !allowed(node.const)) return new Map();
   return new Map([[key, node.const]]);
+}
+
+/** The JSON Schema type of a JSON value (`integer` for whole numbers, as validators read them). */
+export function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
 }
 
 /** Whether a node restricts values with `const` alone (not `enum`). */
@@ -61,8 +74,12 @@ export function isConst(node: JsonSchema): boolean {
   return typeof node !== 'boolean' && Object.prototype.hasOwnProperty.call(node, 'const') && !Array.isArray(node.enum);
 }
 
-/** A short rendering of a JSON value for messages, cut at `max` characters. */
+/**
+ * A short rendering of a JSON value for messages, cut at `max` characters: JSON (`null`, `"absent"`, `[1,2]`), and
+ * `(none)` for a keyword that is not there (`undefined`), so an absent value never reads as a string.
+ */
 export function show(value: unknown, max = 60): string {
+  if (value === undefined) return '(none)';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -4,6 +4,7 @@
  * (json-schema.org), draft-04..07 for `dependencies`, `additionalItems` and boolean
  * `exclusiveMinimum`, and OpenAPI 3.0 for `nullable` and `discriminator`.
  */
+import { isSchema } from '../keywords.js';
 import type { JsonSchema } from './types.js';
 
 /** Reference keywords, read statically: `$dynamicRef` and 2019-09 `$recursiveRef` like `$ref`. */
@@ -78,4 +79,30 @@ export function acceptsAll(node: JsonSchema): boolean {
   if (typeof node === 'boolean') return node;
   for (const key in node) if (ASSERTIONS.has(key) || (REF_KEYWORDS as readonly string[]).includes(key)) return false;
   return true;
+}
+
+/** The composition keywords a one-member wrapper may use. */
+export type WrapperKeyword = 'allOf' | 'anyOf' | 'oneOf';
+
+/**
+ * Where the one schema a wrapper stands for sits: a node with no assertion but `allOf`, `anyOf` or `oneOf` (and no
+ * reference), whose list has exactly one member (for `allOf`: one member that asserts something; members that
+ * accept everything change nothing in a conjunction). Such a node accepts exactly what that member accepts
+ * (JSON Schema 2020-12 Core §10.2.1), so `{"description": "x", "allOf": [{"$ref": "#/$defs/L"}]}` is `#/$defs/L`
+ * with a description. `undefined` for any other node.
+ */
+export function wrappedMember(node: JsonSchema): { keyword: WrapperKeyword; index: number } | undefined {
+  if (typeof node === 'boolean') return undefined;
+  let found: { keyword: WrapperKeyword; index: number } | undefined;
+  for (const key in node) {
+    if (!ASSERTIONS.has(key)) continue;
+    if (found || (key !== 'allOf' && key !== 'anyOf' && key !== 'oneOf')) return undefined;
+    if (refOf(node)) return undefined;
+    const list = node[key];
+    if (!Array.isArray(list)) return undefined;
+    const asserting = key === 'allOf' ? list.flatMap((m, i) => (isSchema(m) && acceptsAll(m) ? [] : [i])) : list.map((_, i) => i);
+    if (asserting.length !== 1 || !isSchema(list[asserting[0]!])) return undefined;
+    found = { keyword: key, index: asserting[0]! };
+  }
+  return found;
 }

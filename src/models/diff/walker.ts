@@ -12,14 +12,14 @@ import { compareAnnotations } from './annotations.js';
 import { compareArrays } from './arrays.js';
 import { compareNumbers } from './bounds.js';
 import { compareComposition, compareLifted, liftable } from './composition.js';
-import { at, located, unionKeys, type DiffContext, type Emission, type Side, type Tally, type WalkOptions } from './context.js';
+import { at, kw, located, sub, unionKeys, type DiffContext, type Emission, type Side, type Tally, type WalkOptions } from './context.js';
 import { planDefinitions, reportDefinitions, type DefinitionPlan } from './definitions.js';
 import type { Located, SchemaDocument } from './document.js';
 import { StructuralEquality } from './equal.js';
 import { compareObjects } from './objects.js';
 import { compareEnumNames, compareStrings, compareTypes, compareValues } from './scalars.js';
 import type { DiffOptions, Impacts, SchemaChange } from './types.js';
-import { ENUM_NAME_KEYWORDS, GROUP_BIT, GROUP_BITS, REF_KEYWORDS, isPureRef, refOf, type KeywordGroup } from './vocabulary.js';
+import { ENUM_NAME_KEYWORDS, GROUP_BIT, GROUP_BITS, REF_KEYWORDS, isPureRef, refOf, wrappedMember, type KeywordGroup } from './vocabulary.js';
 
 const noImpacts = (): Impacts => ({ backward: false, forward: false, source: false });
 
@@ -36,6 +36,10 @@ export class Differ implements DiffContext {
   /** Pairs compared only inside probes. */
   private readonly probed = new Map<string, Tally>();
   private readonly active = new Set<string>();
+  /** Pairs of a reference's view and the other side under comparison. */
+  private readonly viewing = new Set<string>();
+  /** Where the node pairs under comparison are shown, innermost last (see {@link Frame}). */
+  private readonly frames: Frame[] = [];
   private plan?: DefinitionPlan;
   private readonly rename = (name: string) => this.plan?.renames.get(name) ?? name;
 
@@ -45,7 +49,7 @@ export class Differ implements DiffContext {
     readonly options: Required<DiffOptions>,
   ) {
     this.equality = new StructuralEquality(oldDoc, newDoc);
-    this.sameShape = new StructuralEquality(oldDoc, newDoc, (from, to) => oldDoc.identity(from, this.rename) === newDoc.identity(to));
+    this.sameShape = new StructuralEquality(oldDoc, newDoc, (side, pointer) => (side === 'old' ? oldDoc.identity(pointer, this.rename) : newDoc.identity(pointer)));
   }
 
   /** Compares the roots, then every pair of matching definitions, then reports definitions added, removed or renamed. */
@@ -83,8 +87,18 @@ export class Differ implements DiffContext {
     return which === 'old' ? doc.identity(target.pointer, this.rename) : doc.identity(target.pointer);
   }
 
-  walk(o: Side, n: Side, opts: WalkOptions = {}): void {
-    if (typeof o.node === 'boolean' && o.node === n.node) return;
+  walk(before: Side, after: Side, opts: WalkOptions = {}): void {
+    if (typeof before.node === 'boolean' && before.node === after.node) return;
+    this.frames.push(frame(opts.targets ? undefined : this.frames.at(-1), before, after));
+    try {
+      this.compare(unwrap(before, after), unwrap(after, before), opts);
+    } finally {
+      this.frames.pop();
+    }
+  }
+
+  /** {@link walk} once the pair is framed and wrappers are unwrapped. */
+  private compare(o: Side, n: Side, opts: WalkOptions): void {
     const pureOld = isPureRef(o.node);
     const pureNew = isPureRef(n.node);
     if (pureOld && pureNew) {
@@ -93,7 +107,17 @@ export class Differ implements DiffContext {
       return;
     }
     if (pureOld || pureNew) {
-      this.walk(pureOld ? this.view(this.oldDoc, o) : o, pureNew ? this.view(this.newDoc, n) : n, opts);
+      const a = pureOld ? this.view(this.oldDoc, o) : o;
+      const b = pureNew ? this.view(this.newDoc, n) : n;
+      // A reference whose target unwraps to the reference again (`{"allOf": [{"$ref": "#"}]}` at the root) ends here.
+      const key = `${a.ptr}\u0000${b.ptr}`;
+      if (this.viewing.has(key)) return;
+      this.viewing.add(key);
+      try {
+        this.walk(a, b, opts);
+      } finally {
+        this.viewing.delete(key);
+      }
       return;
     }
     if (o.node === false || n.node === false) {
@@ -188,7 +212,7 @@ export class Differ implements DiffContext {
     this.active.add(key);
     this.stack.push(tally);
     try {
-      this.walk({ node: a.node, ptr: a.pointer }, { node: b.node, ptr: b.pointer });
+      this.walk({ node: a.node, ptr: a.pointer }, { node: b.node, ptr: b.pointer }, { targets: true });
     } finally {
       this.stack.pop();
       this.active.delete(key);
@@ -200,12 +224,7 @@ export class Differ implements DiffContext {
   /** A pure reference as the schema it names, with the annotations written beside it laid over. */
   private view(doc: SchemaDocument, side: Side): Side {
     const target = doc.follow(located(side));
-    const node = side.node as Record<string, unknown>;
-    const siblings = Object.keys(node).filter((k) => !(REF_KEYWORDS as readonly string[]).includes(k));
-    if (siblings.length === 0 || target.node === false) return { node: target.node, ptr: target.pointer };
-    const merged: Record<string, unknown> = target.node === true ? {} : { ...target.node };
-    for (const key of siblings) merged[key] = node[key];
-    return { node: merged, ptr: target.pointer, over: { keys: new Set(siblings), ptr: side.ptr ?? '' } };
+    return { ...layOver({ node: target.node, ptr: target.pointer }, side, REF_KEYWORDS), site: side.ptr };
   }
 
   private record(t: Tally): void {
@@ -218,9 +237,13 @@ export class Differ implements DiffContext {
   }
 
   private toChange(e: Emission, impacts: Impacts): SchemaChange {
-    const path = e.path ?? e.new ?? e.old ?? '';
-    const newName = e.new !== undefined ? this.newDoc.typeNameAt(e.new) : undefined;
-    const oldName = e.old !== undefined ? this.oldDoc.typeNameAt(e.old) : undefined;
+    const shownNew = e.new !== undefined ? (this.shown(e.new, 'new', 'new') ?? { pointer: e.new }) : undefined;
+    const shownOld = e.old !== undefined ? (this.shown(e.old, 'old', 'old') ?? { pointer: e.old }) : undefined;
+    const explicit = e.path !== undefined ? (this.shown(e.path, 'new', 'new') ?? this.shown(e.path, 'old', 'new') ?? { pointer: e.path }) : undefined;
+    const path = explicit?.pointer ?? shownNew?.pointer ?? (e.old !== undefined ? (this.shown(e.old, 'old', 'new')?.pointer ?? e.old) : '');
+    const via = (explicit ?? shownNew ?? shownOld)?.via ?? shownOld?.via;
+    const newName = shownNew ? this.newDoc.typeNameAt(shownNew.pointer) : undefined;
+    const oldName = shownOld ? this.oldDoc.typeNameAt(shownOld.pointer) : undefined;
     const typeName = newName ?? oldName ?? this.newDoc.typeNameAt(path);
     return {
       rule: e.rule,
@@ -233,6 +256,87 @@ export class Differ implements DiffContext {
       impacts,
       ...(typeName !== undefined ? { typeName } : {}),
       ...(oldName !== undefined && oldName !== typeName ? { oldTypeName: oldName } : {}),
+      ...(via !== undefined ? { via } : {}),
     };
   }
+
+  /**
+   * Where a pointer into one document is shown: below the innermost frame whose node on that side holds it, moved
+   * to that frame's place in the `as` document's coordinates (the new side's place, else the old side's, for an old
+   * pointer shown in the new document); `undefined` when no frame holds it.
+   */
+  private shown(pointer: string, side: 'old' | 'new', as: 'old' | 'new'): { pointer: string; via?: string } | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i]!;
+      const base = side === 'old' ? f.old : f.new;
+      const place = as === 'old' ? f.shownOld : (f.shownNew ?? f.shownOld);
+      if (base === undefined || place === undefined || !isUnder(pointer, base)) continue;
+      return { pointer: place + pointer.slice(base.length), ...(f.via !== undefined ? { via: f.via } : {}) };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * A pair of nodes under comparison, and where its changes are shown: a node reached through a reference that the
+ * other side writes inline (a view) is shown at the reference, its use site, not in the definition, which did not
+ * change; nodes below a frame are shown below its place; a pair of reference targets (compared once for all their
+ * uses) is shown where it is.
+ */
+interface Frame {
+  old?: string;
+  new?: string;
+  shownOld?: string;
+  shownNew?: string;
+  /** The definition a view brought in, for the changes shown at its use site. */
+  via?: string;
+}
+
+function frame(parent: Frame | undefined, o: Side, n: Side): Frame {
+  const place = (side: Side, which: 'old' | 'new'): { at?: string; inherited: boolean } => {
+    const at = side.site !== undefined ? side.site : side.ptr;
+    const base = parent?.[which];
+    const shown = which === 'old' ? parent?.shownOld : parent?.shownNew;
+    if (at === undefined || base === undefined || shown === undefined || !isUnder(at, base)) return { at, inherited: false };
+    return { at: shown + at.slice(base.length), inherited: true };
+  };
+  const a = place(o, 'old');
+  const b = place(n, 'new');
+  const via = o.site !== undefined ? o.ptr : n.site !== undefined ? n.ptr : a.inherited || b.inherited ? parent?.via : undefined;
+  return { old: o.ptr, new: n.ptr, shownOld: a.at, shownNew: b.at, ...(via !== undefined ? { via } : {}) };
+}
+
+/** Whether `pointer` is `base` or below it. */
+function isUnder(pointer: string, base: string): boolean {
+  return pointer === base || (pointer.startsWith(base) && pointer[base.length] === '/') || base === '';
+}
+
+/**
+ * A one-member wrapper (see {@link wrappedMember}) as the member it stands for, with the wrapper's annotations laid
+ * over, unless the other side uses the same keyword: then the two lists are matched member by member as usual.
+ */
+function unwrap(side: Side, other: Side): Side {
+  let current = side;
+  for (let member = wrappedMember(current.node); member; member = wrappedMember(current.node)) {
+    if (Array.isArray(kw(other, member.keyword))) break;
+    current = layOver(sub(current, member.keyword, String(member.index)), current, [member.keyword]);
+  }
+  return current;
+}
+
+/**
+ * `inner` with the keywords of `outer` (but `skip`) laid over it, each remembered with the pointer of the node it
+ * lives in, so annotations written around a schema compare and point where they are written.
+ */
+function layOver(inner: Side, outer: Side, skip: readonly string[]): Side {
+  const node = outer.node as Record<string, unknown>;
+  const keys = Object.keys(node).filter((k) => !skip.includes(k));
+  if (keys.length === 0 || inner.node === false) return inner;
+  const merged: Record<string, unknown> = inner.node === true ? {} : { ...inner.node };
+  const over = new Map(inner.over);
+  for (const key of keys) {
+    merged[key] = node[key];
+    over.set(key, outer.over?.has(key) ? outer.over.get(key) : outer.ptr);
+  }
+  return { node: merged, ptr: inner.ptr, over };
 }

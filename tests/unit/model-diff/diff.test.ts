@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffSchemas, type JsonSchema } from '../../../src/models/diff/index.js';
+import { judgeChanges, sourceUsage, sourceUsers } from '../../../src/models/usage-findings.js';
 import { caught } from '../models/helpers.js';
 
 describe('diffSchemas', () => {
@@ -79,5 +80,34 @@ describe('diffSchemas', () => {
   it('shows a removed property where it would be in the new schema', () => {
     const changes = diffSchemas({ properties: { x: { type: 'object', properties: { a: {}, b: { type: 'string' } } } } }, { properties: { x: { type: 'object', properties: { a: {} } } } });
     expect(changes.map((c) => [c.rule, c.path, c.oldPointer, c.newPointer])).toEqual([['PROPERTY_REMOVED_OPEN', '/properties/x/properties/b', '/properties/x/properties/b', undefined]]);
+  });
+
+  describe('a use of a definition rewritten inline', () => {
+    const X = { type: 'string', description: 'An id.' };
+    const before = { title: 'Order', type: 'object', properties: { p: { $ref: '#/definitions/X' }, q: { $ref: '#/definitions/X' } }, definitions: { X } };
+    const after = { ...structuredClone(before), properties: { p: { $ref: '#/definitions/X' }, q: {} } };
+
+    it('is reported at the use site, once per change, with the definition as context', () => {
+      const changes = diffSchemas(before, after);
+      expect(changes.map((c) => [c.rule, c.path, c.oldPointer, c.newPointer, c.typeName, c.via])).toEqual([
+        ['ANNOTATION_CHANGED', '/properties/q/description', '/definitions/X/description', undefined, 'Order', '/definitions/X'],
+        ['TYPE_WIDENED', '/properties/q/type', '/definitions/X/type', undefined, 'Order', '/definitions/X'],
+      ]);
+      const reverse = diffSchemas(after, before);
+      expect(reverse.map((c) => [c.rule, c.path, c.oldPointer, c.newPointer, c.typeName, c.via])).toEqual([
+        ['ANNOTATION_CHANGED', '/properties/q/description', undefined, '/definitions/X/description', 'Order', '/definitions/X'],
+        ['TYPE_NARROWED', '/properties/q/type', undefined, '/definitions/X/type', 'Order', '/definitions/X'],
+      ]);
+    });
+
+    it('is judged by the type holding the use site, not by the definition', () => {
+      const changes = diffSchemas(before, after);
+      const widened = changes.find((c) => c.rule === 'TYPE_WIDENED')!;
+      const onlyX = sourceUsage([{ project: 'ids', file: 'ids/src/a.ts', generated: 'gen/order.ts', names: ['X'] }], [after, before], 'Order');
+      const order = sourceUsage([{ project: 'shop', file: 'shop/src/a.ts', generated: 'gen/order.ts', names: ['Order'] }], [after, before], 'Order');
+      expect(sourceUsers(widened, onlyX)).toEqual([]);
+      expect(sourceUsers(widened, order)).toEqual(['shop']);
+      expect(judgeChanges([widened], 'backward', onlyX)[0]!.severity).toBe('warning');
+    });
   });
 });

@@ -43,7 +43,7 @@ describe('renderChangelog', () => {
     const v200 = text.slice(text.indexOf('## 2.0.0'), text.indexOf('## 1.1.0'));
     expect(v200).toContain('Changes from 1.1.0.');
     expect(v200).toContain(
-      '### Breaking\n\n- `STRING_LENGTH_TIGHTENED` `/properties/email/maxLength` — `maxLength` absent → 200 (breaks: backward)\n' +
+      '### Breaking\n\n- `STRING_LENGTH_TIGHTENED` `/properties/email/maxLength` — `maxLength` (none) → 200 (breaks: backward)\n' +
         '- `ENUM_VALUE_REMOVED` `/properties/role/enum` — enum value "user" removed (breaks: backward, source)\n',
     );
     expect(v200).toContain('### Annotations and deprecations\n\n- `DEPRECATED_ADDED` `/properties/name/deprecated` — deprecated');
