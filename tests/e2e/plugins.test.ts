@@ -154,6 +154,29 @@ describe('plugins end to end', () => {
     expect(after).toEqual(before);
   });
 
+  it('a plugin activated by onEvent receives every event published in a tight loop while it activates, in order', async () => {
+    const dir = await workspaceWithModel();
+    const plugins = path.join(dir, 'plugins');
+    writePlugin(
+      plugins,
+      'burst',
+      { contributes: { commands: [{ name: 'burst', description: 'publish 300 events' }], events: ['bench:tick:sent'] } },
+      `export default { name: 'burst', setup(api) { api.registerCommand({ name: 'burst', description: 'publish 300 events', run() { for (let n = 0; n < 300; n++) api.publish('bench:tick:sent', { n }); } }); } };\n`,
+    );
+    // Both isolations: each logs what it receives (a process plugin's log line reaches metarepo's stderr too).
+    const counter = (name: string) =>
+      `export default { name: '${name}', async setup(api) { await new Promise((r) => setTimeout(r, 50)); api.onEvent('bench:*', (e) => api.log('got ' + e.data.n)); } };\n`;
+    writePlugin(plugins, 'inproc', { activationEvents: ['onEvent:bench:*'] }, counter('inproc'));
+    writePlugin(plugins, 'isolated', { activationEvents: ['onEvent:bench:*'], isolation: 'process' }, counter('isolated'));
+    const r = await metarepoAsync(dir, ['burst']);
+    expect(r.code, r.stderr).toBe(0);
+    const expected = Array.from({ length: 300 }, (_, n) => `got ${n}`);
+    for (const name of ['inproc', 'isolated']) {
+      const got = r.stderr.split('\n').filter((l) => l.startsWith(`${name}: got `)).map((l) => l.slice(name.length + 2));
+      expect(got, name).toEqual(expected);
+    }
+  });
+
   it('plugin dev reloads a plugin when its files change', async () => {
     const dir = await workspaceWithModel();
     const folder = writePlugin(dir, 'live', { contributes: { checks: ['one', 'two'] } }, `export default { name: 'live', setup(api) { api.registerCheck({ name: 'one', description: 'x', run: () => [] }); } };\n`);
