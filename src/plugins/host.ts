@@ -183,9 +183,20 @@ export class PluginHost {
       .sort();
   }
 
-  /** Commands declared by plugins that can still run (for CLI registration and help), without loading them. */
+  /**
+   * Commands declared by enabled plugins (for CLI registration and help), without loading them. A failed plugin's
+   * commands are there too: running one says why it is unavailable rather than that no such command exists.
+   */
   declaredCommands(): Array<{ plugin: string; name: string; description: string }> {
-    return this.usable().flatMap((r) => r.manifest.contributes.commands.map((c) => ({ plugin: r.manifest.name, name: c.name, description: c.description })));
+    return this.enabled().flatMap((r) => r.manifest.contributes.commands.map((c) => ({ plugin: r.manifest.name, name: c.name, description: c.description })));
+  }
+
+  /**
+   * Activates every enabled plugin that has not failed yet, in load order, so that each one's state is the truth:
+   * `enabled`, or `failed` with the reason (config, setup, its process). For `metarepo plugin list`.
+   */
+  async activateAll(): Promise<void> {
+    for (const r of this.usable()) await this.activate(r.manifest.name);
   }
 
   /** The codegen generator called `name`, activating the plugin that declares it. */
@@ -312,7 +323,7 @@ export class PluginHost {
       await plugin.setup(context.api);
     } catch (e) {
       await context.dispose();
-      throw new MetarepoError(`Plugin ${manifest.name} failed in setup: ${(e as Error).message ?? String(e)}`, { cause: e });
+      throw new MetarepoError(`setup failed: ${(e as Error).message ?? String(e)}`, { cause: e });
     }
     return context;
   }
@@ -351,17 +362,27 @@ export class PluginHost {
     return false;
   }
 
-  private usable(): PluginRecord[] {
-    return this.list().filter((r) => r.enabledInConfig && r.lifecycle.state !== 'failed');
+  /** Plugins metarepo.yaml does not disable, failed or not. */
+  private enabled(): PluginRecord[] {
+    return this.list().filter((r) => r.enabledInConfig);
   }
 
+  private usable(): PluginRecord[] {
+    return this.enabled().filter((r) => r.lifecycle.state !== 'failed');
+  }
+
+  /**
+   * The contribution, activating its plugin.
+   * @throws MetarepoError (exit 1) `<kind> "<name>" is unavailable: plugin <p> failed: <reason>` when the plugin that
+   *   declares it failed, whatever the cause (resolution, config, setup, its process).
+   */
   private async contribution<K extends ContributionKind>(kind: K, name: string) {
     const existing = this.registry.get(kind, name);
     if (existing) return existing;
-    const owner = this.usable().find((r) => r.manifest.contributes[DECLARED_IN[kind]].some((d) => (typeof d === 'string' ? d : d.name) === name));
+    const owner = this.enabled().find((r) => r.manifest.contributes[DECLARED_IN[kind]].some((d) => (typeof d === 'string' ? d : d.name) === name));
     if (!owner) return undefined;
     if (!(await this.activate(owner.manifest.name))) {
-      throw new MetarepoError(`${kind} "${name}" is unavailable: plugin ${owner.manifest.name} failed: ${owner.lifecycle.reason}`, {
+      throw new MetarepoError(`${kind} "${name}" is unavailable: plugin ${owner.manifest.name} failed: ${owner.lifecycle.reason ?? 'it could not be enabled'}`, {
         exitCode: 1,
         hint: `See \`metarepo plugin info ${owner.manifest.name}\`.`,
       });

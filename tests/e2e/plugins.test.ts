@@ -88,12 +88,12 @@ describe('plugins end to end', () => {
     const dir = await workspaceWithModel();
     const state = async () => JSON.parse((await metarepoAsync(dir, ['plugin', 'list', '--json'])).stdout).plugins.find((p: { name: string }) => p.name === 'markdown-docs');
     expect((await metarepoAsync(dir, ['plugin', 'install', EXAMPLE])).code).toBe(0);
-    expect(await state()).toMatchObject({ source: 'path', state: 'resolved' });
+    expect(await state()).toMatchObject({ source: 'path', state: 'enabled' });
     expect((await metarepoAsync(dir, ['plugin', 'disable', 'markdown-docs'])).code).toBe(0);
     expect((await state()).state).toBe('disabled');
     expect(JSON.parse((await metarepoAsync(dir, ['check', '--json'])).stdout).checks.map((c: { plugin: string }) => c.plugin)).not.toContain('markdown-docs');
     expect((await metarepoAsync(dir, ['plugin', 'enable', 'markdown-docs'])).code).toBe(0);
-    expect((await state()).state).toBe('resolved');
+    expect((await state()).state).toBe('enabled');
     expect((await metarepoAsync(dir, ['plugin', 'uninstall', 'markdown-docs'])).code).toBe(0);
     expect(await state()).toBeUndefined();
     expect(fs.readFileSync(path.join(dir, 'metarepo.yaml'), 'utf8')).not.toContain('markdown-docs');
@@ -157,24 +157,72 @@ describe('plugins end to end', () => {
   it('a plugin activated by onEvent receives every event published in a tight loop while it activates, in order', async () => {
     const dir = await workspaceWithModel();
     const plugins = path.join(dir, 'plugins');
+    // The command publishes 300 events, then waits until both subscribers report what they received (or 60 s pass).
     writePlugin(
       plugins,
       'burst',
       { contributes: { commands: [{ name: 'burst', description: 'publish 300 events' }], events: ['bench:tick:sent'] } },
-      `export default { name: 'burst', setup(api) { api.registerCommand({ name: 'burst', description: 'publish 300 events', run() { for (let n = 0; n < 300; n++) api.publish('bench:tick:sent', { n }); } }); } };\n`,
+      [
+        "export default { name: 'burst', setup(api) { api.registerCommand({ name: 'burst', description: 'x', async run(ctx) {",
+        '  const seen = {};',
+        '  let timer;',
+        "  const done = new Promise((resolve) => api.onEvent('bench:seen:*', (e) => { seen[e.source] = e.data.got; if (Object.keys(seen).length === 2) resolve(); }));",
+        "  for (let n = 0; n < 300; n++) api.publish('bench:tick:sent', { n });",
+        '  await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 60000)))]);',
+        '  clearTimeout(timer);',
+        '  ctx.print(JSON.stringify(seen));',
+        '} }); } };',
+        '',
+      ].join('\n'),
     );
-    // Both isolations: each logs what it receives (a process plugin's log line reaches metarepo's stderr too).
+    // Both isolations; setup takes a while, as an import of a big library would.
     const counter = (name: string) =>
-      `export default { name: '${name}', async setup(api) { await new Promise((r) => setTimeout(r, 50)); api.onEvent('bench:*', (e) => api.log('got ' + e.data.n)); } };\n`;
-    writePlugin(plugins, 'inproc', { activationEvents: ['onEvent:bench:*'] }, counter('inproc'));
-    writePlugin(plugins, 'isolated', { activationEvents: ['onEvent:bench:*'], isolation: 'process' }, counter('isolated'));
+      [
+        `export default { name: '${name}', async setup(api) {`,
+        '  await new Promise((r) => setTimeout(r, 50));',
+        '  const got = [];',
+        "  api.onEvent('bench:tick:*', (e) => { got.push(e.data.n); if (e.data.n === 299) api.publish('bench:seen:it', { got }); });",
+        '} };',
+        '',
+      ].join('\n');
+    for (const [name, isolation] of [['inproc', 'in-process'], ['isolated', 'process']]) {
+      writePlugin(plugins, name, { activationEvents: ['onEvent:bench:tick:*'], isolation, contributes: { events: ['bench:seen:it'] } }, counter(name));
+    }
     const r = await metarepoAsync(dir, ['burst']);
     expect(r.code, r.stderr).toBe(0);
-    const expected = Array.from({ length: 300 }, (_, n) => `got ${n}`);
-    for (const name of ['inproc', 'isolated']) {
-      const got = r.stderr.split('\n').filter((l) => l.startsWith(`${name}: got `)).map((l) => l.slice(name.length + 2));
-      expect(got, name).toEqual(expected);
+    const expected = Array.from({ length: 300 }, (_, n) => n);
+    expect(JSON.parse(r.stdout)).toEqual({ inproc: expected, isolated: expected });
+  });
+
+  it('plugin list and plugin info tell which plugins failed and why; a failed plugin\'s command says so, whatever the cause', async () => {
+    const dir = await workspaceWithModel();
+    const plugins = path.join(dir, 'plugins');
+    const command = (name: string) => ({ commands: [{ name: `${name}-cmd`, description: 'x' }] });
+    const registering = (name: string) => `export default { name: '${name}', setup(api) { api.registerCommand({ name: '${name}-cmd', description: 'x', run: () => 0 }); } };\n`;
+    writePlugin(plugins, 'thrower', { contributes: command('thrower') }, `export default { name: 'thrower', setup() { throw new Error('kaboom'); } };\n`);
+    writePlugin(plugins, 'configured', { contributes: command('configured'), configSchema: { type: 'object', required: ['level'], properties: { level: { type: 'number' } } } }, registering('configured'));
+    writePlugin(plugins, 'needy', { contributes: command('needy'), dependencies: { 'not-there': '^1.0.0' } }, registering('needy'));
+    writePlugin(plugins, 'fine', { contributes: command('fine') }, registering('fine'));
+    const reasons: Record<string, RegExp> = { thrower: /kaboom/, configured: /metarepo\.yaml.*level/, needy: /not-there/ };
+
+    const list = await metarepoAsync(dir, ['plugin', 'list']);
+    expect(list.code, list.stdout + list.stderr).toBe(1);
+    for (const [name, reason] of Object.entries(reasons)) expect(list.stdout).toMatch(new RegExp(`^${name}@1\\.0\\.0 .*failed: .*${reason.source}`, 'm'));
+    expect(list.stdout).toMatch(/^fine@1\.0\.0 +workspace +enabled$/m);
+    const json = JSON.parse((await metarepoAsync(dir, ['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ name: string; state: string; reason?: string }> };
+    for (const [name, reason] of Object.entries(reasons)) expect(json.plugins.find((p) => p.name === name)).toMatchObject({ state: 'failed', reason: expect.stringMatching(reason) });
+
+    const info = await metarepoAsync(dir, ['plugin', 'info', 'thrower', '--json']);
+    expect(info.code).toBe(1);
+    expect(JSON.parse(info.stdout)).toMatchObject({ state: 'failed', reason: expect.stringContaining('kaboom') });
+
+    for (const [name, reason] of Object.entries(reasons)) {
+      const r = await metarepoAsync(dir, [`${name}-cmd`]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`unavailable: plugin ${name} failed: .*${reason.source}`));
+      expect(r.stderr).not.toMatch(/unknown command/);
     }
+    expect((await metarepoAsync(dir, ['fine-cmd'])).code).toBe(0);
   });
 
   it('plugin dev reloads a plugin when its files change', async () => {

@@ -54,7 +54,7 @@ beforeAll(async () => {
   await run(dir, ['check'], 1); // the broken plugin's failure is an error finding
   await run(dir, ['status']);
   await run(dir, ['health']);
-  await run(dir, ['plugin', 'list']);
+  await run(dir, ['plugin', 'list'], 1); // the broken plugin is failed
   await run(dir, ['plugin', 'install', path.join(REPO_ROOT, 'examples/plugin-markdown-docs')]);
   await run(dir, ['plugin', 'uninstall', 'markdown-docs']);
   fs.rmSync(path.join(dir, 'plugins', 'broken'), { recursive: true });
