@@ -12,6 +12,7 @@ import { validatePluginConfig } from './config.js';
 import { createPluginContext, type PluginContext } from './context.js';
 import { ActivationQueue } from './activation-queue.js';
 import { ContributionRegistry, type ContributionKind } from './contributions.js';
+import { loadPluginEventSchemas, pluginEventBus } from './events.js';
 import type { DiscoveryProblem } from './discovery.js';
 import { readDiscoveryCache, writeDiscoveryCache, type DiscoveredPlugins } from './discovery-cache.js';
 import { PluginLifecycle, publishTransitions, type PluginState } from './lifecycle.js';
@@ -301,12 +302,15 @@ export class PluginHost {
   }
 
   /**
-   * Loads one plugin: validates its config, then imports it in process or starts its host process.
-   * @param bus - the bus the plugin subscribes and publishes through.
+   * Loads one plugin: validates its config, declares its event schemas, then imports it in process or starts its
+   * host process.
+   * @param queued - the bus of its activation queue, which the plugin subscribes and publishes through.
    */
-  private async load(record: PluginRecord, bus: Bus): Promise<PluginRuntime> {
+  private async load(record: PluginRecord, queued: Bus): Promise<PluginRuntime> {
     const { manifest } = record;
     const config = await validatePluginConfig({ manifest, config: this.configs.get(manifest.name), document: this.opts.document });
+    await loadPluginEventSchemas(manifest);
+    const bus = pluginEventBus(queued, manifest, { contain: manifest.isolation === 'process' });
     if (manifest.isolation === 'process') {
       if (!this.opts.startProcessPlugin) throw new MetarepoError(`Plugin ${manifest.name} needs a separate process, which this run cannot start.`);
       return this.opts.startProcessPlugin(record, config, this, bus);

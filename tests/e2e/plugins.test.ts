@@ -225,6 +225,30 @@ describe('plugins end to end', () => {
     expect((await metarepoAsync(dir, ['fine-cmd'])).code).toBe(0);
   });
 
+  it("a process plugin's events are checked against its declared schemas too; --strict drops an invalid one and metarepo carries on", async () => {
+    const dir = await workspaceWithModel();
+    const folder = writePlugin(
+      path.join(dir, 'plugins'),
+      'typed',
+      { isolation: 'process', contributes: { commands: [{ name: 'emit', description: 'x' }], events: ['typed:thing:made'] } },
+      "export default { name: 'typed', setup(api) { api.registerCommand({ name: 'emit', description: 'x', arguments: '[items...]', run(ctx) { for (const a of ctx.args) api.publish(a.startsWith('{') ? 'typed:thing:made' : a, a.startsWith('{') ? JSON.parse(a) : {}); } }); } };\n",
+    );
+    fs.mkdirSync(path.join(folder, 'events/typed.thing.made'), { recursive: true });
+    const schema = { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } };
+    fs.writeFileSync(path.join(folder, 'events/typed.thing.made/1.0.0.schema.json'), JSON.stringify(schema));
+
+    const lenient = await metarepoAsync(dir, ['emit', '{"n":1}', '{"n":"two"}', 'typed:stray:one', 'typed:stray:one']);
+    expect(lenient.code, lenient.stderr).toBe(0);
+    expect(lenient.stderr).toMatch(/warning: event typed:thing:made does not match its schema: data\/n must be integer \(plugin typed's schema .*1\.0\.0\.schema\.json\)/);
+    expect(lenient.stderr.match(/plugin typed publishes typed:stray:one, which it does not declare/g)).toHaveLength(1);
+
+    const strict = await metarepoAsync(dir, ['--strict', 'emit', '{"n":3}', '{"n":"four"}', '{"n":5}']);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(strict.stderr).toMatch(/error: plugin typed: Event typed:thing:made does not match its schema: data\/n must be integer/);
+    const logged = (await metarepoAsync(dir, ['events', '--type', 'typed:thing:made', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l).data.n);
+    expect(logged).toEqual([1, 'two', 3, 5]); // the lenient run logs the invalid one with a warning; --strict does not
+  });
+
   it('plugin dev reloads a plugin when its files change', async () => {
     const dir = await workspaceWithModel();
     const folder = writePlugin(dir, 'live', { contributes: { checks: ['one', 'two'] } }, `export default { name: 'live', setup(api) { api.registerCheck({ name: 'one', description: 'x', run: () => [] }); } };\n`);
