@@ -13,6 +13,7 @@ import { createPluginContext, type PluginContext } from './context.js';
 import { ActivationQueue } from './activation-queue.js';
 import { ContributionRegistry, type ContributionKind } from './contributions.js';
 import { loadPluginEventSchemas, pluginEventBus } from './events.js';
+import { pluginModuleUrl } from './fresh-import.js';
 import type { DiscoveryProblem } from './discovery.js';
 import { readDiscoveryCache, writeDiscoveryCache, type DiscoveredPlugins } from './discovery-cache.js';
 import { PluginLifecycle, publishTransitions, type PluginState } from './lifecycle.js';
@@ -315,7 +316,9 @@ export class PluginHost {
       if (!this.opts.startProcessPlugin) throw new MetarepoError(`Plugin ${manifest.name} needs a separate process, which this run cannot start.`);
       return this.opts.startProcessPlugin(record, config, this, bus);
     }
-    const mod = (await import(pathToFileURL(moduleOf(manifest)).href)) as { default?: Plugin };
+    // Built-ins never change under a running metarepo; any other plugin is imported anew after an edit in watch mode.
+    const url = manifest.source === 'builtin' ? pathToFileURL(moduleOf(manifest)).href : pluginModuleUrl(moduleOf(manifest), manifest.dir);
+    const mod = (await import(url)) as { default?: Plugin };
     const plugin = mod.default;
     if (!plugin || typeof plugin.setup !== 'function') {
       throw new MetarepoError(`Plugin ${manifest.name}: ${moduleOf(manifest)} has no default export with a setup function.`, {

@@ -249,6 +249,31 @@ describe('plugins end to end', () => {
     expect(logged).toEqual([1, 'two', 3, 5]); // the lenient run logs the invalid one with a warning; --strict does not
   });
 
+  it('plugin dev keeps waiting when the first load fails, and loads the plugin on the save that fixes it', async () => {
+    const dir = await workspaceWithModel();
+    const good = `export default { name: 'late', setup(api) { api.registerCheck({ name: 'one', description: 'x', run: () => [] }); } };\n`;
+    const folder = writePlugin(dir, 'late', { contributes: { checks: ['one'] } }, 'export default { name: broken syntax\n');
+    const child = spawn(process.execPath, [BIN, 'plugin', 'dev', folder], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const waitFor = async (re: RegExp) => {
+      await expect.poll(() => out, { timeout: 30_000, interval: 100 }).toMatch(re);
+    };
+    try {
+      await waitFor(/load failed late: .*index\.mjs.*\n.*waiting for the next save/);
+      expect(child.exitCode).toBeNull();
+      // A setup that throws is a failed load too; the plugin stays watched.
+      fs.writeFileSync(path.join(folder, 'index.mjs'), `export default { name: 'late', setup() { throw new Error('not yet'); } };\n`);
+      await waitFor(/reload failed late: .*not yet/);
+      fs.writeFileSync(path.join(folder, 'index.mjs'), good);
+      await waitFor(/reloaded late@1\.0\.0 +checks: one /);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('plugin dev reloads a plugin when its files change', async () => {
     const dir = await workspaceWithModel();
     const folder = writePlugin(dir, 'live', { contributes: { checks: ['one', 'two'] } }, `export default { name: 'live', setup(api) { api.registerCheck({ name: 'one', description: 'x', run: () => [] }); } };\n`);
