@@ -223,6 +223,10 @@ describe('plugins end to end', () => {
       expect(r.stderr).not.toMatch(/unknown command/);
     }
     expect((await metarepoAsync(dir, ['fine-cmd'])).code).toBe(0);
+    // Bad usage of a plugin command is reported once (commander used to print it too).
+    const usage = await metarepoAsync(dir, ['fine-cmd', 'extra']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.match(/too many arguments/g)).toHaveLength(1);
   });
 
   it("a process plugin's events are checked against its declared schemas too; --strict drops an invalid one and metarepo carries on", async () => {
