@@ -12,7 +12,6 @@ import { validatePluginConfig } from './config.js';
 import { createPluginContext, type PluginContext } from './context.js';
 import { ActivationQueue } from './activation-queue.js';
 import { ContributionRegistry, type ContributionKind } from './contributions.js';
-import { loadPluginEventSchemas, pluginEventBus } from './events.js';
 import { pluginModuleUrl } from './fresh-import.js';
 import type { DiscoveryProblem } from './discovery.js';
 import { readDiscoveryCache, writeDiscoveryCache, type DiscoveredPlugins } from './discovery-cache.js';
@@ -310,6 +309,8 @@ export class PluginHost {
   private async load(record: PluginRecord, queued: Bus): Promise<PluginRuntime> {
     const { manifest } = record;
     const config = await validatePluginConfig({ manifest, config: this.configs.get(manifest.name), document: this.opts.document });
+    // Imported here: it loads semver, and a run that activates no plugin should not pay for it.
+    const { loadPluginEventSchemas, pluginEventBus } = await import('./events.js');
     await loadPluginEventSchemas(manifest);
     const bus = pluginEventBus(queued, manifest, { contain: manifest.isolation === 'process' });
     if (manifest.isolation === 'process') {
