@@ -99,7 +99,8 @@ async function runPluginCommand(g: GlobalOptions, name: string, rawArgs: string[
   try {
     const command = await (await ws.plugins()).command(name);
     if (!command) throw new MetarepoError(`No plugin provides the command "${name}".`, { hint: 'See `metarepo plugin list`.' });
-    const parser = new Command(`metarepo ${name}`).description(command.description).exitOverride();
+    // exitOverride throws instead of exiting; the error is reported once, below, not also by commander itself.
+    const parser = new Command(`metarepo ${name}`).description(command.description).exitOverride().configureOutput({ writeErr: () => undefined });
     if (command.arguments) for (const a of command.arguments.split(/\s+/).filter(Boolean)) parser.argument(a);
     for (const o of command.options ?? []) parser.option(o.flags, o.description);
     try {

@@ -46,6 +46,7 @@ function describe(r: PluginRecord) {
 export async function pluginListCommand(g: GlobalOptions): Promise<number> {
   return withWorkspace(g, 'plugin list', async (ws) => {
     const host = await ws.plugins();
+    await host.activateAll(); // a plugin's config and setup fail only when it loads: load each to tell the truth
     const plugins = host.list().map(describe);
     const problems = host.problems.map((p) => ({ name: p.name, source: p.source, dir: p.dir, reason: p.error.message }));
     emit(g, { plugins, problems }, () => {
@@ -63,7 +64,9 @@ export async function pluginListCommand(g: GlobalOptions): Promise<number> {
 
 export async function pluginInfoCommand(g: GlobalOptions, name: string): Promise<number> {
   return withWorkspace(g, 'plugin info', async (ws) => {
-    const record = (await ws.plugins()).get(name);
+    const host = await ws.plugins();
+    const record = host.get(name);
+    await host.activate(name);
     const m = record.manifest;
     const info = {
       ...describe(record),
@@ -75,7 +78,7 @@ export async function pluginInfoCommand(g: GlobalOptions, name: string): Promise
       configSchema: m.configSchema ?? null,
     };
     emit(g, info, () => JSON.stringify(info, null, 2));
-    return 0;
+    return info.state === 'failed' ? 1 : 0;
   });
 }
 

@@ -3,12 +3,15 @@
  * File events are debounced into one run; runs never overlap (changes during a run start one more run after
  * it); a failing run is reported and the watcher keeps going. Each run opens the workspace afresh, so edits to
  * metarepo.yaml apply, and publishes the usual generate events; the codegen worker threads stay up between runs.
+ * Plugins reload too: a `process` plugin gets a new host process every run, and an in-process plugin whose folder
+ * changed is imported anew (see `enableFreshPluginImports`), so an edit to its setup code takes effect.
  */
 import path from 'node:path';
 import { MetarepoError } from '../core/errors.js';
 import { STATE_DIR } from '../core/layout.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { loadConfig } from '../workspace/config.js';
+import { enableFreshPluginImports } from '../plugins/fresh-import.js';
 import type { CodegenPool } from './worker/pool.js';
 import { generate, type GenerateOptions, type GenerateReport } from './generate.js';
 
@@ -51,6 +54,7 @@ export interface Watcher {
  */
 export async function startWatch(root: string, opts: WatchOptions): Promise<Watcher> {
   const { config } = await loadConfig(root);
+  await enableFreshPluginImports();
   const { createCodegenPool } = await import('./worker/pool.js');
   const newPool = (): CodegenPool => {
     const p = createCodegenPool({ maxOldGenerationSizeMb: config.codegen?.memoryLimitMb ?? 1024 });

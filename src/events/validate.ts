@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { MetarepoError } from '../core/errors.js';
 import type { Ajv, AnySchemaObject, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { loadPrecompiled } from '../generated/precompiled.js';
 import { coreEventType, coreEventTypes, envelopeSchema, ENVELOPE_SCHEMA_VERSION, readEventSchema, type CoreEventType } from './types.js';
@@ -16,10 +17,16 @@ const require = createRequire(import.meta.url);
 const validators = new Map<string, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
 
+/** Payload schemas of plugin event types by `<plugin>\0<type>` (see {@link declarePluginEventSchemas}). */
+const pluginSchemas = new Map<string, { file: string; validate: ValidateFunction }>();
+/** Plugin schemas get an Ajv of their own: a reloaded plugin recompiles a schema whose `$id` it already added. */
+let pluginAjv: Ajv | undefined;
+
 /**
  * Creates the event validator the buses and the broker call on every publish. A core type (`core:*`) must have a
  * schema and its `data` must follow it; when the envelope names a `dataschema` it must be that schema's `$id`.
- * A plugin's type has no schema, so only its envelope is checked. Each schema is compiled on first use and
+ * A plugin's type is checked against the schema its plugin (the envelope's `source`) declared with
+ * {@link declarePluginEventSchemas}, if any; otherwise only its envelope is checked. Each schema is compiled on first use and
  * kept for the process: a validator precompiled at build time (see {@link eventValidatorBuilds}) is loaded
  * when present, else Ajv compiles the schema file. The returned function throws only the MetarepoError of
  * {@link readEventSchema} (a damaged installation).
@@ -45,6 +52,7 @@ export function createPayloadValidator(options: { ownEnvelopes?: boolean } = {})
     const core = coreEventType(type);
     if (!core) {
       if (type.startsWith('core:')) problems.push(`${type} is not a core event type: meta-models/events/ has no schema for it`);
+      else problems.push(...pluginDataProblems(envelope.source, type, envelope.data));
       return problems;
     }
     if (envelope.dataschema !== undefined && envelope.dataschema !== core.dataschema) {
@@ -53,6 +61,40 @@ export function createPayloadValidator(options: { ownEnvelopes?: boolean } = {})
     problems.push(...check(validatorFor(eventValidatorName(core), core.schemaFile), envelope.data, 'data'));
     return problems;
   };
+}
+
+/**
+ * Declares the payload schemas of one plugin's event types, replacing what it declared before: from now on, every
+ * validator of {@link createPayloadValidator} checks the `data` of an event of one of these types whose `source` is
+ * the plugin, as it checks core payloads (same Ajv options and formats, draft-07). Compiled now, so a broken schema
+ * is found when the plugin loads.
+ * @param schemas - one per type: the type, the schema file (named in problems) and its parsed content.
+ * @throws MetarepoError (exit 2) located at the file of the first schema that does not compile.
+ */
+export function declarePluginEventSchemas(plugin: string, schemas: ReadonlyArray<{ type: string; file: string; schema: Record<string, unknown> }>): void {
+  const compiled = schemas.map(({ type, file, schema }) => {
+    pluginAjv ??= createEventAjv();
+    if (typeof schema.$id === 'string') pluginAjv.removeSchema(schema.$id);
+    try {
+      return { type, file, validate: pluginAjv.compile(schema) };
+    } catch (e) {
+      throw new MetarepoError(`${file} is not a valid JSON Schema: ${(e as Error).message}.`, {
+        location: { file },
+        hint: 'An event payload schema is a draft-07 JSON Schema, like those in metarepo\'s meta-models/events/.',
+      });
+    }
+  });
+  for (const key of [...pluginSchemas.keys()]) if (key.startsWith(`${plugin}\0`)) pluginSchemas.delete(key);
+  for (const { type, file, validate } of compiled) pluginSchemas.set(`${plugin}\0${type}`, { file, validate });
+}
+
+/** What is wrong with a plugin event's data, the first problem naming the schema; none without a declared schema. */
+function pluginDataProblems(source: unknown, type: string, data: unknown): string[] {
+  const declared = pluginSchemas.get(`${String(source)}\0${type}`);
+  if (!declared) return [];
+  const problems = check(declared.validate, data, 'data');
+  if (problems.length > 0) problems[0] += ` (plugin ${String(source)}'s schema ${declared.file})`;
+  return problems;
 }
 
 /**

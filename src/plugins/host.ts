@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MetarepoError, formatLocation } from '../core/errors.js';
 import type { Bus } from '../events/bus.js';
+import type { EventEnvelope } from '../events/envelope.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { PositionedDocument } from '../core/document.js';
@@ -9,7 +10,9 @@ import { CODE_EXT, CODE_ROOT, PACKAGE_ROOT } from '../core/package-root.js';
 import type { Check, CodegenGenerator, PatternContribution, Plugin, PluginCommand, ScaffoldGenerator } from './api.js';
 import { validatePluginConfig } from './config.js';
 import { createPluginContext, type PluginContext } from './context.js';
+import { ActivationQueue } from './activation-queue.js';
 import { ContributionRegistry, type ContributionKind } from './contributions.js';
+import { pluginModuleUrl } from './fresh-import.js';
 import type { DiscoveryProblem } from './discovery.js';
 import { readDiscoveryCache, writeDiscoveryCache, type DiscoveredPlugins } from './discovery-cache.js';
 import { PluginLifecycle, publishTransitions, type PluginState } from './lifecycle.js';
@@ -49,8 +52,11 @@ export interface PluginHostOptions {
   bus: Bus;
   /** Folder of the built-in plugins' package.json files. Default: the package's `plugins/`. */
   builtinDir?: string;
-  /** Loads a `process` plugin; injected so that in-process runs never import the process host. */
-  startProcessPlugin?: (record: PluginRecord, config: Record<string, unknown>, host: PluginHost) => Promise<PluginRuntime>;
+  /**
+   * Loads a `process` plugin; injected so that in-process runs never import the process host. `bus` is the one the
+   * plugin must use: the workspace bus, holding its events until its setup is done.
+   */
+  startProcessPlugin?: (record: PluginRecord, config: Record<string, unknown>, host: PluginHost, bus: Bus) => Promise<PluginRuntime>;
 }
 
 /**
@@ -68,8 +74,11 @@ export class PluginHost {
   readonly problems: DiscoveryProblem[] = [];
   private readonly order: string[] = [];
   private readonly activating = new Map<string, Promise<boolean>>();
+  /** The queue of each activation in progress (see {@link ActivationQueue}). */
+  private readonly queues = new Map<string, ActivationQueue>();
+  /** Each plugin's `onEvent:` activation subscriptions, until its first activation ends. */
+  private readonly armed = new Map<string, Array<() => void>>();
   private readonly configs = new Map<string, Record<string, unknown>>();
-  private readonly unsubscribes: Array<() => void> = [];
 
   private constructor(readonly opts: PluginHostOptions) {}
 
@@ -124,20 +133,33 @@ export class PluginHost {
     return this.opts.builtinDir ?? path.join(PACKAGE_ROOT, 'plugins');
   }
 
+  /**
+   * `onStartup` activates now; each `onEvent:<pattern>` subscribes until the plugin's first activation ends. A matching
+   * event starts the activation, and it and every later match are queued for the plugin until its setup is done.
+   */
   private armActivationEvents(record: PluginRecord): void {
     if (!record.enabledInConfig) return;
+    const name = record.manifest.name;
+    const subscriptions: Array<() => void> = [];
     for (const event of record.manifest.activationEvents) {
       if (event === 'onStartup') {
-        void this.activate(record.manifest.name);
+        void this.activate(name);
         continue;
       }
-      const pattern = event.slice('onEvent:'.length);
-      const unsubscribe = this.opts.bus.subscribe(pattern, () => {
-        unsubscribe();
-        void this.activate(record.manifest.name);
-      });
-      this.unsubscribes.push(unsubscribe);
+      subscriptions.push(
+        this.opts.bus.subscribe(event.slice('onEvent:'.length), (e) => {
+          const queue = this.queues.get(name);
+          if (queue) queue.offer(e);
+          else if (record.lifecycle.state === 'resolved') void this.activate(name, e);
+        }),
+      );
     }
+    if (subscriptions.length > 0) this.armed.set(name, subscriptions);
+  }
+
+  private disarm(name: string): void {
+    for (const unsubscribe of this.armed.get(name) ?? []) unsubscribe();
+    this.armed.delete(name);
   }
 
   /** Every plugin in a stable order: resolved ones in load order, then failed ones by name. */
@@ -162,9 +184,20 @@ export class PluginHost {
       .sort();
   }
 
-  /** Commands declared by plugins that can still run (for CLI registration and help), without loading them. */
+  /**
+   * Commands declared by enabled plugins (for CLI registration and help), without loading them. A failed plugin's
+   * commands are there too: running one says why it is unavailable rather than that no such command exists.
+   */
   declaredCommands(): Array<{ plugin: string; name: string; description: string }> {
-    return this.usable().flatMap((r) => r.manifest.contributes.commands.map((c) => ({ plugin: r.manifest.name, name: c.name, description: c.description })));
+    return this.enabled().flatMap((r) => r.manifest.contributes.commands.map((c) => ({ plugin: r.manifest.name, name: c.name, description: c.description })));
+  }
+
+  /**
+   * Activates every enabled plugin that has not failed yet, in load order, so that each one's state is the truth:
+   * `enabled`, or `failed` with the reason (config, setup, its process). For `metarepo plugin list`.
+   */
+  async activateAll(): Promise<void> {
+    for (const r of this.usable()) await this.activate(r.manifest.name);
   }
 
   /** The codegen generator called `name`, activating the plugin that declares it. */
@@ -206,22 +239,45 @@ export class PluginHost {
 
   /**
    * Activates a plugin and, first, its dependencies: loaded (module imported, or host process started), config
-   * validated, `setup` run, enabled. Idempotent and safe to call concurrently.
+   * validated, `setup` run, enabled. Idempotent and safe to call concurrently. Events that reach the plugin's
+   * subscriptions before its setup is done are delivered, in order, right after it (see {@link ActivationQueue}).
+   * @param trigger - the event that activates the plugin (`onEvent:`): it is the first the plugin receives.
    * @returns whether the plugin is enabled afterwards; a failure is recorded on its lifecycle, not thrown.
    */
-  activate(name: string): Promise<boolean> {
+  activate(name: string, trigger?: EventEnvelope): Promise<boolean> {
     const record = this.records.get(name);
     if (!record) return Promise.resolve(false);
     if (record.lifecycle.state === 'enabled') return Promise.resolve(true);
     let pending = this.activating.get(name);
     if (!pending) {
-      pending = this.doActivate(record).finally(() => this.activating.delete(name));
+      const queue = new ActivationQueue(this.opts.bus);
+      if (trigger) queue.offer(trigger);
+      this.queues.set(name, queue);
+      pending = this.doActivate(record, queue).then(
+        (enabled) => {
+          this.settleActivation(name, queue, enabled);
+          return enabled;
+        },
+        (e: unknown) => {
+          this.settleActivation(name, queue, false);
+          throw e;
+        },
+      );
       this.activating.set(name, pending);
     }
     return pending;
   }
 
-  private async doActivate(record: PluginRecord): Promise<boolean> {
+  /** An activation ended: its queue goes to the plugin (or away), and activation events stop listening. */
+  private settleActivation(name: string, queue: ActivationQueue, enabled: boolean): void {
+    this.activating.delete(name);
+    this.queues.delete(name);
+    this.disarm(name);
+    if (enabled) queue.release();
+    else queue.discard();
+  }
+
+  private async doActivate(record: PluginRecord, queue: ActivationQueue): Promise<boolean> {
     const { manifest, lifecycle } = record;
     if (!record.enabledInConfig || !['resolved', 'disabled'].includes(lifecycle.state)) return false;
     for (const dep of Object.keys(manifest.dependencies)) {
@@ -230,10 +286,10 @@ export class PluginHost {
     for (const dep of Object.keys(manifest.optionalDependencies)) if (this.records.has(dep)) await this.activate(dep);
     try {
       if (lifecycle.state === 'resolved') {
-        record.runtime = await this.load(record);
+        record.runtime = await this.load(record, queue.bus);
         lifecycle.transition('loaded');
       } else if (!record.runtime) {
-        record.runtime = await this.load(record);
+        record.runtime = await this.load(record, queue.bus);
       }
       lifecycle.transition('enabled');
       return true;
@@ -245,27 +301,37 @@ export class PluginHost {
     }
   }
 
-  /** Loads one plugin: validates its config, then imports it in process or starts its host process. */
-  private async load(record: PluginRecord): Promise<PluginRuntime> {
+  /**
+   * Loads one plugin: validates its config, declares its event schemas, then imports it in process or starts its
+   * host process.
+   * @param queued - the bus of its activation queue, which the plugin subscribes and publishes through.
+   */
+  private async load(record: PluginRecord, queued: Bus): Promise<PluginRuntime> {
     const { manifest } = record;
     const config = await validatePluginConfig({ manifest, config: this.configs.get(manifest.name), document: this.opts.document });
+    // Imported here: it loads semver, and a run that activates no plugin should not pay for it.
+    const { loadPluginEventSchemas, pluginEventBus } = await import('./events.js');
+    await loadPluginEventSchemas(manifest);
+    const bus = pluginEventBus(queued, manifest, { contain: manifest.isolation === 'process' });
     if (manifest.isolation === 'process') {
       if (!this.opts.startProcessPlugin) throw new MetarepoError(`Plugin ${manifest.name} needs a separate process, which this run cannot start.`);
-      return this.opts.startProcessPlugin(record, config, this);
+      return this.opts.startProcessPlugin(record, config, this, bus);
     }
-    const mod = (await import(pathToFileURL(moduleOf(manifest)).href)) as { default?: Plugin };
+    // Built-ins never change under a running metarepo; any other plugin is imported anew after an edit in watch mode.
+    const url = manifest.source === 'builtin' ? pathToFileURL(moduleOf(manifest)).href : pluginModuleUrl(moduleOf(manifest), manifest.dir);
+    const mod = (await import(url)) as { default?: Plugin };
     const plugin = mod.default;
     if (!plugin || typeof plugin.setup !== 'function') {
       throw new MetarepoError(`Plugin ${manifest.name}: ${moduleOf(manifest)} has no default export with a setup function.`, {
         hint: 'Export the plugin as the default export: `export default definePlugin({ name, setup(api) { … } })`.',
       });
     }
-    const context: PluginContext = createPluginContext({ manifest, config, root: this.opts.root, bus: this.opts.bus, sink: this.registry });
+    const context: PluginContext = createPluginContext({ manifest, config, root: this.opts.root, bus, sink: this.registry });
     try {
       await plugin.setup(context.api);
     } catch (e) {
       await context.dispose();
-      throw new MetarepoError(`Plugin ${manifest.name} failed in setup: ${(e as Error).message ?? String(e)}`, { cause: e });
+      throw new MetarepoError(`setup failed: ${(e as Error).message ?? String(e)}`, { cause: e });
     }
     return context;
   }
@@ -285,9 +351,13 @@ export class PluginHost {
     return this.activate(name);
   }
 
-  /** Disables and unloads every plugin (reverse load order), and stops listening for activation events. */
+  /**
+   * Stops listening for activation events, waits for activations in progress (so the events queued for them are
+   * delivered), then disables and unloads every plugin (reverse load order).
+   */
   async close(): Promise<void> {
-    for (const u of this.unsubscribes.splice(0)) u();
+    for (const name of [...this.armed.keys()]) this.disarm(name);
+    await Promise.allSettled([...this.activating.values()]);
     for (const name of [...this.order].reverse()) {
       const record = this.records.get(name)!;
       if (record.lifecycle.state === 'enabled') await this.disable(name);
@@ -300,17 +370,27 @@ export class PluginHost {
     return false;
   }
 
-  private usable(): PluginRecord[] {
-    return this.list().filter((r) => r.enabledInConfig && r.lifecycle.state !== 'failed');
+  /** Plugins metarepo.yaml does not disable, failed or not. */
+  private enabled(): PluginRecord[] {
+    return this.list().filter((r) => r.enabledInConfig);
   }
 
+  private usable(): PluginRecord[] {
+    return this.enabled().filter((r) => r.lifecycle.state !== 'failed');
+  }
+
+  /**
+   * The contribution, activating its plugin.
+   * @throws MetarepoError (exit 1) `<kind> "<name>" is unavailable: plugin <p> failed: <reason>` when the plugin that
+   *   declares it failed, whatever the cause (resolution, config, setup, its process).
+   */
   private async contribution<K extends ContributionKind>(kind: K, name: string) {
     const existing = this.registry.get(kind, name);
     if (existing) return existing;
-    const owner = this.usable().find((r) => r.manifest.contributes[DECLARED_IN[kind]].some((d) => (typeof d === 'string' ? d : d.name) === name));
+    const owner = this.enabled().find((r) => r.manifest.contributes[DECLARED_IN[kind]].some((d) => (typeof d === 'string' ? d : d.name) === name));
     if (!owner) return undefined;
     if (!(await this.activate(owner.manifest.name))) {
-      throw new MetarepoError(`${kind} "${name}" is unavailable: plugin ${owner.manifest.name} failed: ${owner.lifecycle.reason}`, {
+      throw new MetarepoError(`${kind} "${name}" is unavailable: plugin ${owner.manifest.name} failed: ${owner.lifecycle.reason ?? 'it could not be enabled'}`, {
         exitCode: 1,
         hint: `See \`metarepo plugin info ${owner.manifest.name}\`.`,
       });

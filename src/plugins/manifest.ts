@@ -113,7 +113,7 @@ export async function tryReadPluginManifest(dir: string, source: PluginSource): 
       hint: 'A plugin is a folder with a package.json whose `metarepo` field is its manifest.',
     });
   }
-  const pkg = await parseJson(text, file);
+  const pkg = await parseJsonObject(text, file);
   if (pkg.metarepo === undefined) return null;
   const validate = await manifestValidator();
   const errors: ErrorObject[] = [];
@@ -154,8 +154,11 @@ interface PackageJson {
   };
 }
 
-/** JSON.parse on the common path; on a syntax error, the positioned parser names line and column. */
-async function parseJson(text: string, file: string): Promise<Record<string, unknown>> {
+/**
+ * Parses a JSON object: JSON.parse on the common path; on a syntax error, the positioned parser names line and column.
+ * @throws MetarepoError (exit 2) located in `file` when `text` is not JSON or not an object.
+ */
+export async function parseJsonObject(text: string, file: string): Promise<Record<string, unknown>> {
   let value: unknown;
   try {
     value = JSON.parse(text);

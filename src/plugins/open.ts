@@ -10,6 +10,6 @@ import { PluginHost } from './host.js';
 export function openPluginHost(opts: { root: string | null; config?: WorkspaceConfig; document?: PositionedDocument; bus: Bus }): Promise<PluginHost> {
   return PluginHost.open({
     ...opts,
-    startProcessPlugin: async (record, config, host) => (await import('./process-runtime.js')).startProcessRuntime(record, config, { root: host.opts.root, bus: host.opts.bus, registry: host.registry }),
+    startProcessPlugin: async (record, config, host, bus) => (await import('./process-runtime.js')).startProcessRuntime(record, config, { root: host.opts.root, bus, registry: host.registry }),
   });
 }

@@ -88,12 +88,12 @@ describe('plugins end to end', () => {
     const dir = await workspaceWithModel();
     const state = async () => JSON.parse((await metarepoAsync(dir, ['plugin', 'list', '--json'])).stdout).plugins.find((p: { name: string }) => p.name === 'markdown-docs');
     expect((await metarepoAsync(dir, ['plugin', 'install', EXAMPLE])).code).toBe(0);
-    expect(await state()).toMatchObject({ source: 'path', state: 'resolved' });
+    expect(await state()).toMatchObject({ source: 'path', state: 'enabled' });
     expect((await metarepoAsync(dir, ['plugin', 'disable', 'markdown-docs'])).code).toBe(0);
     expect((await state()).state).toBe('disabled');
     expect(JSON.parse((await metarepoAsync(dir, ['check', '--json'])).stdout).checks.map((c: { plugin: string }) => c.plugin)).not.toContain('markdown-docs');
     expect((await metarepoAsync(dir, ['plugin', 'enable', 'markdown-docs'])).code).toBe(0);
-    expect((await state()).state).toBe('resolved');
+    expect((await state()).state).toBe('enabled');
     expect((await metarepoAsync(dir, ['plugin', 'uninstall', 'markdown-docs'])).code).toBe(0);
     expect(await state()).toBeUndefined();
     expect(fs.readFileSync(path.join(dir, 'metarepo.yaml'), 'utf8')).not.toContain('markdown-docs');
@@ -152,6 +152,130 @@ describe('plugins end to end', () => {
     delete after['metarepo.yaml'];
     delete before['metarepo.yaml'];
     expect(after).toEqual(before);
+  });
+
+  it('a plugin activated by onEvent receives every event published in a tight loop while it activates, in order', async () => {
+    const dir = await workspaceWithModel();
+    const plugins = path.join(dir, 'plugins');
+    // The command publishes 300 events, then waits until both subscribers report what they received (or 60 s pass).
+    writePlugin(
+      plugins,
+      'burst',
+      { contributes: { commands: [{ name: 'burst', description: 'publish 300 events' }], events: ['bench:tick:sent'] } },
+      [
+        "export default { name: 'burst', setup(api) { api.registerCommand({ name: 'burst', description: 'x', async run(ctx) {",
+        '  const seen = {};',
+        '  let timer;',
+        "  const done = new Promise((resolve) => api.onEvent('bench:seen:*', (e) => { seen[e.source] = e.data.got; if (Object.keys(seen).length === 2) resolve(); }));",
+        "  for (let n = 0; n < 300; n++) api.publish('bench:tick:sent', { n });",
+        '  await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 60000)))]);',
+        '  clearTimeout(timer);',
+        '  ctx.print(JSON.stringify(seen));',
+        '} }); } };',
+        '',
+      ].join('\n'),
+    );
+    // Both isolations; setup takes a while, as an import of a big library would.
+    const counter = (name: string) =>
+      [
+        `export default { name: '${name}', async setup(api) {`,
+        '  await new Promise((r) => setTimeout(r, 50));',
+        '  const got = [];',
+        "  api.onEvent('bench:tick:*', (e) => { got.push(e.data.n); if (e.data.n === 299) api.publish('bench:seen:it', { got }); });",
+        '} };',
+        '',
+      ].join('\n');
+    for (const [name, isolation] of [['inproc', 'in-process'], ['isolated', 'process']]) {
+      writePlugin(plugins, name, { activationEvents: ['onEvent:bench:tick:*'], isolation, contributes: { events: ['bench:seen:it'] } }, counter(name));
+    }
+    const r = await metarepoAsync(dir, ['burst']);
+    expect(r.code, r.stderr).toBe(0);
+    const expected = Array.from({ length: 300 }, (_, n) => n);
+    expect(JSON.parse(r.stdout)).toEqual({ inproc: expected, isolated: expected });
+  });
+
+  it('plugin list and plugin info tell which plugins failed and why; a failed plugin\'s command says so, whatever the cause', async () => {
+    const dir = await workspaceWithModel();
+    const plugins = path.join(dir, 'plugins');
+    const command = (name: string) => ({ commands: [{ name: `${name}-cmd`, description: 'x' }] });
+    const registering = (name: string) => `export default { name: '${name}', setup(api) { api.registerCommand({ name: '${name}-cmd', description: 'x', run: () => 0 }); } };\n`;
+    writePlugin(plugins, 'thrower', { contributes: command('thrower') }, `export default { name: 'thrower', setup() { throw new Error('kaboom'); } };\n`);
+    writePlugin(plugins, 'configured', { contributes: command('configured'), configSchema: { type: 'object', required: ['level'], properties: { level: { type: 'number' } } } }, registering('configured'));
+    writePlugin(plugins, 'needy', { contributes: command('needy'), dependencies: { 'not-there': '^1.0.0' } }, registering('needy'));
+    writePlugin(plugins, 'fine', { contributes: command('fine') }, registering('fine'));
+    const reasons: Record<string, RegExp> = { thrower: /kaboom/, configured: /metarepo\.yaml.*level/, needy: /not-there/ };
+
+    const list = await metarepoAsync(dir, ['plugin', 'list']);
+    expect(list.code, list.stdout + list.stderr).toBe(1);
+    for (const [name, reason] of Object.entries(reasons)) expect(list.stdout).toMatch(new RegExp(`^${name}@1\\.0\\.0 .*failed: .*${reason.source}`, 'm'));
+    expect(list.stdout).toMatch(/^fine@1\.0\.0 +workspace +enabled$/m);
+    const json = JSON.parse((await metarepoAsync(dir, ['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ name: string; state: string; reason?: string }> };
+    for (const [name, reason] of Object.entries(reasons)) expect(json.plugins.find((p) => p.name === name)).toMatchObject({ state: 'failed', reason: expect.stringMatching(reason) });
+
+    const info = await metarepoAsync(dir, ['plugin', 'info', 'thrower', '--json']);
+    expect(info.code).toBe(1);
+    expect(JSON.parse(info.stdout)).toMatchObject({ state: 'failed', reason: expect.stringContaining('kaboom') });
+
+    for (const [name, reason] of Object.entries(reasons)) {
+      const r = await metarepoAsync(dir, [`${name}-cmd`]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`unavailable: plugin ${name} failed: .*${reason.source}`));
+      expect(r.stderr).not.toMatch(/unknown command/);
+    }
+    expect((await metarepoAsync(dir, ['fine-cmd'])).code).toBe(0);
+    // Bad usage of a plugin command is reported once (commander used to print it too).
+    const usage = await metarepoAsync(dir, ['fine-cmd', 'extra']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.match(/too many arguments/g)).toHaveLength(1);
+  });
+
+  it("a process plugin's events are checked against its declared schemas too; --strict drops an invalid one and metarepo carries on", async () => {
+    const dir = await workspaceWithModel();
+    const folder = writePlugin(
+      path.join(dir, 'plugins'),
+      'typed',
+      { isolation: 'process', contributes: { commands: [{ name: 'emit', description: 'x' }], events: ['typed:thing:made'] } },
+      "export default { name: 'typed', setup(api) { api.registerCommand({ name: 'emit', description: 'x', arguments: '[items...]', run(ctx) { for (const a of ctx.args) api.publish(a.startsWith('{') ? 'typed:thing:made' : a, a.startsWith('{') ? JSON.parse(a) : {}); } }); } };\n",
+    );
+    fs.mkdirSync(path.join(folder, 'events/typed.thing.made'), { recursive: true });
+    const schema = { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } };
+    fs.writeFileSync(path.join(folder, 'events/typed.thing.made/1.0.0.schema.json'), JSON.stringify(schema));
+
+    const lenient = await metarepoAsync(dir, ['emit', '{"n":1}', '{"n":"two"}', 'typed:stray:one', 'typed:stray:one']);
+    expect(lenient.code, lenient.stderr).toBe(0);
+    expect(lenient.stderr).toMatch(/warning: event typed:thing:made does not match its schema: data\/n must be integer \(plugin typed's schema .*1\.0\.0\.schema\.json\)/);
+    expect(lenient.stderr.match(/plugin typed publishes typed:stray:one, which it does not declare/g)).toHaveLength(1);
+
+    const strict = await metarepoAsync(dir, ['--strict', 'emit', '{"n":3}', '{"n":"four"}', '{"n":5}']);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(strict.stderr).toMatch(/error: plugin typed: Event typed:thing:made does not match its schema: data\/n must be integer/);
+    const logged = (await metarepoAsync(dir, ['events', '--type', 'typed:thing:made', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l).data.n);
+    expect(logged).toEqual([1, 'two', 3, 5]); // the lenient run logs the invalid one with a warning; --strict does not
+  });
+
+  it('plugin dev keeps waiting when the first load fails, and loads the plugin on the save that fixes it', async () => {
+    const dir = await workspaceWithModel();
+    const good = `export default { name: 'late', setup(api) { api.registerCheck({ name: 'one', description: 'x', run: () => [] }); } };\n`;
+    const folder = writePlugin(dir, 'late', { contributes: { checks: ['one'] } }, 'export default { name: broken syntax\n');
+    const child = spawn(process.execPath, [BIN, 'plugin', 'dev', folder], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const waitFor = async (re: RegExp) => {
+      await expect.poll(() => out, { timeout: 30_000, interval: 100 }).toMatch(re);
+    };
+    try {
+      await waitFor(/load failed late: .*index\.mjs.*\n.*waiting for the next save/);
+      expect(child.exitCode).toBeNull();
+      // A setup that throws is a failed load too; the plugin stays watched.
+      fs.writeFileSync(path.join(folder, 'index.mjs'), `export default { name: 'late', setup() { throw new Error('not yet'); } };\n`);
+      await waitFor(/reload failed late: .*not yet/);
+      fs.writeFileSync(path.join(folder, 'index.mjs'), good);
+      await waitFor(/reloaded late@1\.0\.0 +checks: one /);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('plugin dev reloads a plugin when its files change', async () => {

@@ -164,4 +164,37 @@ describe('metarepo watch', () => {
     // core:file:modified too, from fs-watch, with origin "outside".)
     expect(eventTypes(dir, (data) => data.origin !== 'outside').filter((t) => t === 'core:file:modified')).toHaveLength(2);
   });
+
+  it.each(['in-process', 'process'])('reloads a %s plugin whose setup code breaks and is then fixed, without restarting', async (isolation) => {
+    const out = 'docs/greet.txt';
+    const plugin = (d: string) => path.join(d, 'plugins/greet');
+    // Which generator module setup registers comes from a module setup imports: only a fresh import sees a change.
+    // The plugin folder is an input, so any edit re-renders (a process plugin's generator module is not hashed).
+    const index = (body: string) =>
+      "import { which } from './which.mjs';\n" +
+      `export default { name: 'greet', setup(api) { ${body} api.registerCodegen({ name: 'greet', version: '1.0.0', module: new URL('./' + which, import.meta.url).href, inputs: [new URL('.', import.meta.url).href] }); } };\n`;
+    const generator = (word: string) => `export async function generate(input) { return [{ path: input.output, content: '${word} ' + input.model.name }]; }\n`;
+    const { dir, w } = await watching({
+      setup: (d) => {
+        fs.mkdirSync(plugin(d), { recursive: true });
+        const manifest = { engines: { metarepo: '^0.1.0' }, isolation, contributes: { generators: ['greet'] } };
+        fs.writeFileSync(path.join(plugin(d), 'package.json'), JSON.stringify({ name: 'greet', version: '1.0.0', type: 'module', main: 'index.mjs', metarepo: manifest }));
+        fs.writeFileSync(path.join(plugin(d), 'index.mjs'), index(''));
+        fs.writeFileSync(path.join(plugin(d), 'which.mjs'), "export const which = 'hello.mjs';\n");
+        fs.writeFileSync(path.join(plugin(d), 'hello.mjs'), generator('Hello'));
+        fs.writeFileSync(path.join(plugin(d), 'hi.mjs'), generator('Hi'));
+        fs.appendFileSync(path.join(d, 'metarepo.yaml'), `  - model: user\n    generator: greet\n    output: ${out}\n`);
+      },
+    });
+    const file = path.join(dir, out);
+    expect(fs.readFileSync(file, 'utf8')).toBe('Hello user');
+    fs.writeFileSync(path.join(plugin(dir), 'index.mjs'), index("throw new Error('setup is broken');"));
+    await w.lines(/run 2 \(plugins\/greet\/index\.mjs\): .*failed.*setup is broken/, 1);
+    fs.writeFileSync(path.join(plugin(dir), 'index.mjs'), index(''));
+    await w.lines(/run 3 \(plugins\/greet\/index\.mjs\): /, 1);
+    expect(w.stdout).not.toMatch(/run 3 .*failed/);
+    fs.writeFileSync(path.join(plugin(dir), 'which.mjs'), "export const which = 'hi.mjs';\n");
+    await until(file, (t) => t === "Hi user").catch((e: Error) => { throw new Error(`${e.message}\nstdout:\n${w.stdout}\nstderr:\n${w.stderr}`); });
+    expect(w.child.exitCode).toBeNull();
+  });
 });

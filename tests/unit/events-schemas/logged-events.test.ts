@@ -63,7 +63,7 @@ beforeAll(async () => {
   } finally {
     await new Promise((resolve) => watch.once('close', resolve).kill('SIGTERM'));
   }
-  await run(dir, ['plugin', 'list']);
+  await run(dir, ['plugin', 'list'], 1); // the broken plugin is failed
   await run(dir, ['plugin', 'install', path.join(REPO_ROOT, 'examples/plugin-markdown-docs')]);
   await run(dir, ['plugin', 'uninstall', 'markdown-docs']);
   fs.rmSync(path.join(dir, 'plugins', 'broken'), { recursive: true });
