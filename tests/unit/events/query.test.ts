@@ -1,6 +1,7 @@
 // Issue 13 item 4: queries by run, source, type, sequence and time ranges and limit, and the per-segment index that
 // lets them skip whole segments — kept right across rotation, a crash between rename and index write, an edited
 // segment, and a writer killed mid-run.
+import type { EventEnvelope } from '../../../src/events/envelope.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ const MIN = 60_000;
 const T0 = Math.floor(Date.now() / MIN) * MIN - 2 * 24 * 60 * MIN; // two days ago: within the default retention
 
 /** Event i: at T0 + i minutes, type a/b/c in turn, source s0/s1, run r<i div 50>. */
-function event(i: number) {
+function event(i: number): EventEnvelope {
   return {
     specversion: '1.0',
     id: `id-${i}`,

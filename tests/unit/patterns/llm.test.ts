@@ -7,6 +7,10 @@ import type { PatternProposal } from '../../../src/patterns/propose.js';
 import { createHandlebars } from '../../../src/templates/handlebars.js';
 import { REPO_ROOT } from '../../e2e/cli.js';
 import { detectIn } from './helpers.js';
+import type { WorkspaceConfig } from '../../../src/workspace/config.js';
+
+/** A metarepo.yaml with the required fields and `rest`. */
+const config = (rest: Partial<WorkspaceConfig>): WorkspaceConfig => ({ version: 1, name: 'test', ...rest });
 
 const hb = createHandlebars();
 let proposal: PatternProposal;
@@ -57,10 +61,10 @@ describe('checking a suggestion', () => {
 
 describe('the LLM endpoint and cache', () => {
   it('takes the base URL from the config, else OPENAI_BASE_URL, and needs a URL or a key', () => {
-    expect(llmEndpoint({}, {})).toBeUndefined();
-    expect(llmEndpoint({}, { OPENAI_API_KEY: 'k' })).toEqual({ apiKey: 'k', model: 'gpt-4o-mini' });
-    expect(llmEndpoint({ patterns: { llm: { baseURL: 'http://a/v1', model: 'm' } } }, { OPENAI_BASE_URL: 'http://b/v1', OPENAI_MODEL: 'n' })).toEqual({ baseURL: 'http://a/v1', apiKey: 'unused', model: 'm' });
-    expect(llmEndpoint({}, { OPENAI_BASE_URL: 'http://b/v1', OPENAI_MODEL: 'n' })).toEqual({ baseURL: 'http://b/v1', apiKey: 'unused', model: 'n' });
+    expect(llmEndpoint(config({}), {})).toBeUndefined();
+    expect(llmEndpoint(config({}), { OPENAI_API_KEY: 'k' })).toEqual({ apiKey: 'k', model: 'gpt-4o-mini' });
+    expect(llmEndpoint(config({ patterns: { llm: { baseURL: 'http://a/v1', model: 'm' } } }), { OPENAI_BASE_URL: 'http://b/v1', OPENAI_MODEL: 'n' })).toEqual({ baseURL: 'http://a/v1', apiKey: 'unused', model: 'm' });
+    expect(llmEndpoint(config({}), { OPENAI_BASE_URL: 'http://b/v1', OPENAI_MODEL: 'n' })).toEqual({ baseURL: 'http://b/v1', apiKey: 'unused', model: 'n' });
   });
 
   it('asks once per distinct request and answers repeats from .metarepo/cache/llm/', async () => {

@@ -5,6 +5,7 @@ import { InProcessBus } from '../../../src/events/in-process-bus.js';
 import type { EventEnvelope } from '../../../src/events/envelope.js';
 import { PluginHost, displayState } from '../../../src/plugins/host.js';
 import { tempDir, writePlugin } from './helpers.js';
+import { checkContext } from '../../support/plugin-api.js';
 
 /** A workspace with plugins under plugins/<name> (index.mjs given) and an empty built-in folder. */
 function workspace(plugins: Record<string, { metarepo: Record<string, unknown>; index: string }>): { root: string; builtinDir: string } {
@@ -77,7 +78,7 @@ describe('PluginHost', () => {
     expect(host.get('bad').lifecycle.state).toBe('failed');
     expect(host.get('bad').lifecycle.reason).toContain('boom');
     expect(checks.map((c) => `${c.plugin}/${c.check.name}`).sort()).toEqual(['bad/plugin-failed', 'good/good-check']);
-    const [finding] = await checks.find((c) => c.plugin === 'bad')!.check.run({ root, workspace: {}, models: [], targets: [], changes: [] });
+    const [finding] = await checks.find((c) => c.plugin === 'bad')!.check.run(checkContext(root));
     expect(finding).toMatchObject({ severity: 'error', message: expect.stringContaining('plugin bad failed') });
     await host.close();
   });
