@@ -9,6 +9,9 @@ import { progressFor } from './progress.js';
 interface DetectOptions {
   unit?: string;
   minMembers?: number;
+  minSavings?: number;
+  maxVariablesPerMember?: number;
+  minFixedShare?: number;
   llm?: boolean;
 }
 
@@ -23,7 +26,8 @@ const EXAMPLE_LIMIT = 2000;
  * `metarepo patterns detect <path…>`: finds families, verifies a template for each, stores them, prints a ranked
  * report. `--json` leaves out the wall time (it is in `core:patterns:finished`), so one input gives one output, and
  * `--llm` without an endpoint prints exactly what a run without it prints.
- * @throws MetarepoError (exit 2) for a path that does not exist, an unknown unit kind, `--min-members` below 3;
+ * @throws MetarepoError (exit 2) for a path that does not exist, an unknown unit kind, `--min-members` below 3, a
+ *   quality gate out of range;
  *   `core:patterns:failed` is published first.
  */
 export async function patternsDetectCommand(g: GlobalOptions, paths: string[], opts: DetectOptions): Promise<number> {
@@ -41,6 +45,8 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
       paths: paths.map((p) => path.resolve(g.cwd, p)),
       unit,
       minMembers: opts.minMembers,
+      // Flags override metarepo.yaml's patterns.gates, which overrides the defaults (checked in resolveGates).
+      gates: { ...ws.config.patterns?.gates, ...definedOnly({ minSavings: opts.minSavings, maxVariablesPerMember: opts.maxVariablesPerMember, minFixedShare: opts.minFixedShare }) },
       languages: contributions.flatMap((c) => c.contribution.languages ?? []),
       unitKinds: contributions.flatMap((c) => c.contribution.unitKinds ?? []),
       onProgress: (phase, done, total) => bar.update(phase === 'read' ? 'reading' : 'generalising', done, total),
@@ -49,7 +55,7 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
     let llm: LlmReport | undefined;
     if (opts.llm) {
       const { enhanceProposals } = await import('../patterns/llm.js');
-      const enhanced = await enhanceProposals(proposals, { root: ws.root, config: ws.config, warn: (m) => process.stderr.write(`${pc.yellow('warning')} ${m}\n`) });
+      const enhanced = await enhanceProposals(proposals, { root: ws.root, config: ws.config, warn: (m) => process.stderr.write(`${pc.yellow('warning')} ${m}\n`), concurrency: ws.config.patterns?.llm?.concurrency });
       proposals = enhanced.proposals;
       // No endpoint: nothing was asked, so the output is the deterministic run's, byte for byte.
       if (enhanced.report.endpoint !== null) llm = enhanced.report;
@@ -212,4 +218,8 @@ function percent(x: number): string {
 
 function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./=:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
