@@ -77,7 +77,7 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
         stats: figures,
         ...(llm ? { llm } : {}),
       },
-      () => detectReport(proposals, result.stats),
+      () => detectReport(proposals, result.stats, result.rejected.length),
     );
     return code;
   } catch (e) {
@@ -185,7 +185,7 @@ function facts(p: PatternProposal): string[] {
   ];
 }
 
-function detectReport(proposals: PatternProposal[], stats: { files: number; units: number; shapes: number; comparisons: number; milliseconds: number; skipped: unknown[] }): string {
+function detectReport(proposals: PatternProposal[], stats: { files: number; units: number; shapes: number; comparisons: number; milliseconds: number; skipped: unknown[] }, rejected: number): string {
   const head = `${proposals.length} pattern${proposals.length === 1 ? '' : 's'} in ${stats.files} files (${stats.units} units, ${stats.shapes} shapes, ${stats.comparisons} comparisons, ${(stats.milliseconds / 1000).toFixed(1)} s)${stats.skipped.length ? `; ${stats.skipped.length} files skipped` : ''}`;
   const blocks = proposals.slice(0, SHOWN).map((p, i) => {
     const lines = p.template.split('\n');
@@ -198,6 +198,8 @@ function detectReport(proposals: PatternProposal[], stats: { files: number; unit
   });
   const rest = proposals.length > SHOWN ? [`… and ${proposals.length - SHOWN} more: ${proposals.slice(SHOWN).map((p) => p.id).join(', ')}`] : [];
   const tail = proposals.length ? [pc.dim('Details: metarepo patterns show <id>. Turn one into a generator: metarepo patterns adopt <id>.')] : [];
+  // Families below the quality gates or with too few exact members are not shown; --json says why for each.
+  if (rejected > 0) tail.push(pc.dim(`${rejected} candidate ${rejected === 1 ? 'family was' : 'families were'} not proposed (quality gates, or too few members render back); --json lists each with the reason.`));
   return [head, '', ...blocks.flatMap((b) => [b, '']), ...rest, ...tail].join('\n');
 }
 
