@@ -200,6 +200,9 @@ export function registerCommands(program: Command, globals: Globals): void {
     .description('find families of similar units, verify a template for each (byte-exact), store them in .metarepo/patterns/')
     .option('--unit <kind>', 'what to compare: file, declaration, member (or a kind a plugin adds)', 'file')
     .option('--min-members <n>', 'smallest family', (v) => parseCount(v, 1), 3)
+    .option('--min-savings <share>', 'quality gate: least savings, 0-1 (default 0.25, config patterns.gates)', Number)
+    .option('--max-variables-per-member <n>', 'quality gate: most variables per member (default 2)', Number)
+    .option('--min-fixed-share <share>', 'quality gate: least share of the template that is fixed text, 0-1 (default 0.2)', Number)
     .option('--llm', 'name variables and families with an OpenAI-compatible model (config patterns.llm or OPENAI_BASE_URL / OPENAI_API_KEY); every suggestion is re-verified')
     .action(act(async () => (await import('./patterns.js')).patternsDetectCommand));
   patterns

@@ -9,6 +9,9 @@ import { progressFor } from './progress.js';
 interface DetectOptions {
   unit?: string;
   minMembers?: number;
+  minSavings?: number;
+  maxVariablesPerMember?: number;
+  minFixedShare?: number;
   llm?: boolean;
 }
 
@@ -23,7 +26,8 @@ const EXAMPLE_LIMIT = 2000;
  * `metarepo patterns detect <path…>`: finds families, verifies a template for each, stores them, prints a ranked
  * report. `--json` leaves out the wall time (it is in `core:patterns:finished`), so one input gives one output, and
  * `--llm` without an endpoint prints exactly what a run without it prints.
- * @throws MetarepoError (exit 2) for a path that does not exist, an unknown unit kind, `--min-members` below 3;
+ * @throws MetarepoError (exit 2) for a path that does not exist, an unknown unit kind, `--min-members` below 3, a
+ *   quality gate out of range;
  *   `core:patterns:failed` is published first.
  */
 export async function patternsDetectCommand(g: GlobalOptions, paths: string[], opts: DetectOptions): Promise<number> {
@@ -41,6 +45,8 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
       paths: paths.map((p) => path.resolve(g.cwd, p)),
       unit,
       minMembers: opts.minMembers,
+      // Flags override metarepo.yaml's patterns.gates, which overrides the defaults (checked in resolveGates).
+      gates: { ...ws.config.patterns?.gates, ...definedOnly({ minSavings: opts.minSavings, maxVariablesPerMember: opts.maxVariablesPerMember, minFixedShare: opts.minFixedShare }) },
       languages: contributions.flatMap((c) => c.contribution.languages ?? []),
       unitKinds: contributions.flatMap((c) => c.contribution.unitKinds ?? []),
       onProgress: (phase, done, total) => bar.update(phase === 'read' ? 'reading' : 'generalising', done, total),
@@ -49,7 +55,7 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
     let llm: LlmReport | undefined;
     if (opts.llm) {
       const { enhanceProposals } = await import('../patterns/llm.js');
-      const enhanced = await enhanceProposals(proposals, { root: ws.root, config: ws.config, warn: (m) => process.stderr.write(`${pc.yellow('warning')} ${m}\n`) });
+      const enhanced = await enhanceProposals(proposals, { root: ws.root, config: ws.config, warn: (m) => process.stderr.write(`${pc.yellow('warning')} ${m}\n`), concurrency: ws.config.patterns?.llm?.concurrency });
       proposals = enhanced.proposals;
       // No endpoint: nothing was asked, so the output is the deterministic run's, byte for byte.
       if (enhanced.report.endpoint !== null) llm = enhanced.report;
@@ -71,7 +77,7 @@ export async function patternsDetectCommand(g: GlobalOptions, paths: string[], o
         stats: figures,
         ...(llm ? { llm } : {}),
       },
-      () => detectReport(proposals, result.stats),
+      () => detectReport(proposals, result.stats, result.rejected.length),
     );
     return code;
   } catch (e) {
@@ -179,7 +185,7 @@ function facts(p: PatternProposal): string[] {
   ];
 }
 
-function detectReport(proposals: PatternProposal[], stats: { files: number; units: number; shapes: number; comparisons: number; milliseconds: number; skipped: unknown[] }): string {
+function detectReport(proposals: PatternProposal[], stats: { files: number; units: number; shapes: number; comparisons: number; milliseconds: number; skipped: unknown[] }, rejected: number): string {
   const head = `${proposals.length} pattern${proposals.length === 1 ? '' : 's'} in ${stats.files} files (${stats.units} units, ${stats.shapes} shapes, ${stats.comparisons} comparisons, ${(stats.milliseconds / 1000).toFixed(1)} s)${stats.skipped.length ? `; ${stats.skipped.length} files skipped` : ''}`;
   const blocks = proposals.slice(0, SHOWN).map((p, i) => {
     const lines = p.template.split('\n');
@@ -192,6 +198,8 @@ function detectReport(proposals: PatternProposal[], stats: { files: number; unit
   });
   const rest = proposals.length > SHOWN ? [`… and ${proposals.length - SHOWN} more: ${proposals.slice(SHOWN).map((p) => p.id).join(', ')}`] : [];
   const tail = proposals.length ? [pc.dim('Details: metarepo patterns show <id>. Turn one into a generator: metarepo patterns adopt <id>.')] : [];
+  // Families below the quality gates or with too few exact members are not shown; --json says why for each.
+  if (rejected > 0) tail.push(pc.dim(`${rejected} candidate ${rejected === 1 ? 'family was' : 'families were'} not proposed (quality gates, or too few members render back); --json lists each with the reason.`));
   return [head, '', ...blocks.flatMap((b) => [b, '']), ...rest, ...tail].join('\n');
 }
 
@@ -212,4 +220,8 @@ function percent(x: number): string {
 
 function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./=:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -133,6 +133,27 @@ export interface WorkspaceConfig {
        * Model name (default: OPENAI_MODEL, else gpt-4o-mini).
        */
       model?: string;
+      /**
+       * Families asked about at once (default 4).
+       */
+      concurrency?: number;
+    };
+    /**
+     * Quality gates every proposed family must pass (docs/patterns.md, "Quality gates"); the command-line flags of patterns detect override them.
+     */
+    gates?: {
+      /**
+       * Least savings, 1 - (template + answers) / members in bytes (default 0.25).
+       */
+      minSavings?: number;
+      /**
+       * Most template variables per verified member (default 2).
+       */
+      maxVariablesPerMember?: number;
+      /**
+       * Least share of the template's characters that are literal text, not {{...}} tags (default 0.2).
+       */
+      minFixedShare?: number;
     };
   };
   /**

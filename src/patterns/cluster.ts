@@ -2,8 +2,8 @@
  * Stage 2: near-miss grouping of shape classes in near-linear time. Classes of at least `minTokens` significant
  * tokens get a MinHash signature over the shingles of their normalised token stream; LSH proposes candidate pairs
  * (a few per bucket, see {@link LshIndex}), and a candidate pair is joined (union-find) when its shingle sets'
- * Jaccard similarity reaches `threshold` or their containment reaches `containment` — both computed exactly from
- * the two sets, which costs little for the few pairs LSH proposes. Never all pairs.
+ * Jaccard similarity reaches `threshold` or their containment reaches `containment`, and their sizes are comparable
+ * (`sizeRatio`) — similarities computed exactly from the two sets, which costs little for the few pairs LSH proposes. Never all pairs.
  *
  * The size floor is the analogue of BigCloneBench's 50-token minimum (Svajlenko & Roy): without it, tiny unrelated
  * files share most of their shingles and merge (`../shared/reference/pattern-detection.md`, stage 2). Smaller
@@ -32,12 +32,20 @@ export interface ClusterOptions {
    * Default 0.65 (a one-path icon shares 0.71 of its shingles with a two-path one in @mui/icons-material).
    */
   containment: number;
+  /**
+   * Two classes join only when the larger has at most this many times the tokens of the smaller. Default 3.
+   * Without the bound a big unrelated file that happens to hold one member's text (a bundle, a file of many
+   * helpers: its repeated parts add few distinct shingles, so both similarities stay high) joins the family and
+   * changes its template; a family whose members grow by optional and repeated parts still chains step by step
+   * (a two-path icon joins a one-path one, a four-path icon the two-path one).
+   */
+  sizeRatio: number;
   /** LSH bands (rows per band = 64 / bands). Default 16. */
   bands: number;
 }
 
 /** Defaults of {@link ClusterOptions}. */
-export const DEFAULT_CLUSTER: ClusterOptions = { minTokens: 30, minExactTokens: 20, minMembers: 3, threshold: 0.5, containment: 0.65, bands: 16 };
+export const DEFAULT_CLUSTER: ClusterOptions = { minTokens: 30, minExactTokens: 20, minMembers: 3, threshold: 0.5, containment: 0.65, sizeRatio: 3, bands: 16 };
 
 /** What {@link clusterShapes} returns. */
 export interface ClusterResult {
@@ -59,17 +67,21 @@ export function clusterShapes(classes: ShapeClass[], options: Partial<ClusterOpt
   };
   const lsh = new LshIndex(opts.bands);
   const sets = new Map<number, Uint32Array>();
+  const sizes = new Map<number, number>();
   for (const c of classes) {
     if (c.size < opts.minTokens) continue;
     const set = shingles(normalizedTokens(c));
     const sig = minhash(set);
     sets.set(c.index, set);
+    sizes.set(c.index, c.size);
     lsh.add(c.index, sig, find, (other) => {
       const o = sets.get(other)!;
       const common = intersectionSize(set, o);
       const j = common / (set.length + o.length - common);
+      // Sizes in tokens, not shingles: a file that repeats one part many times has few distinct shingles.
+      const comparable = Math.max(c.size, sizes.get(other)!) <= opts.sizeRatio * Math.min(c.size, sizes.get(other)!);
       const contained = common / Math.min(set.length, o.length);
-      if (j >= opts.threshold || contained >= opts.containment) {
+      if (comparable && (j >= opts.threshold || contained >= opts.containment)) {
         const a = find(c.index);
         const b = find(other);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);

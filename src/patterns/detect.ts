@@ -10,6 +10,7 @@ import { clusterShapes, DEFAULT_CLUSTER, type ClusterOptions } from './cluster.j
 import { shapeClasses, type ShapeClass } from './fingerprint.js';
 import { createTypeScriptLanguage } from './languages/typescript.js';
 import { textLanguage } from './languages/text.js';
+import { gateFailures, resolveGates, type QualityGates } from './gates.js';
 import { draft, familyClasses, propose, type Draft, type PatternProposal } from './propose.js';
 import { rankOrder } from './rank.js';
 import { ShapeTable } from './syntax.js';
@@ -29,6 +30,8 @@ export interface DetectOptions {
   /** Languages and unit kinds from plugins (built-ins are always there; a plugin language wins on its extensions). */
   languages?: PatternLanguage[];
   unitKinds?: PatternUnitKind[];
+  /** Quality gates a proposal must pass (see `gates.ts`); missing entries take the defaults. */
+  gates?: Partial<QualityGates>;
   /** Near-miss grouping parameters (see `cluster.ts`). */
   cluster?: Partial<ClusterOptions>;
   /** Progress, for long runs: phase name, done, total. */
@@ -62,8 +65,8 @@ export interface DetectResult {
 
 /**
  * Finds families of similar units under `paths` and proposes a verified template for each.
- * @throws MetarepoError (exit 2) for an unknown unit kind, a path that does not exist, or `minMembers` below
- *   {@link MIN_MEMBERS}.
+ * @throws MetarepoError (exit 2) for an unknown unit kind, a path that does not exist, `minMembers` below
+ *   {@link MIN_MEMBERS}, or a gate out of range.
  */
 export async function detectPatterns(opts: DetectOptions): Promise<DetectResult> {
   const started = performance.now();
@@ -73,6 +76,7 @@ export async function detectPatterns(opts: DetectOptions): Promise<DetectResult>
       hint: `A template is accepted only with at least ${MIN_MEMBERS} verified members: two members cannot tell a variable from a coincidence.`,
     });
   }
+  const gates = resolveGates(opts.gates);
   const kinds = [...BUILTIN_UNIT_KINDS, ...(opts.unitKinds ?? [])];
   const unitKind = kinds.find((k) => k.name === (opts.unit ?? 'file'));
   if (!unitKind) {
@@ -94,7 +98,12 @@ export async function detectPatterns(opts: DetectOptions): Promise<DetectResult>
     for (const family of splitByPackage(cluster, minMembers, unitKind.name === 'file')) {
       candidates++;
       const result = propose(family.classes, ctx, family);
-      if ('rejected' in result) rejected.push({ reason: result.rejected, members: result.members });
+      if ('rejected' in result) {
+        rejected.push({ reason: result.rejected, members: result.members });
+        continue;
+      }
+      const failures = gateFailures({ ...result, variables: result.variables.length, members: result.members.length }, gates);
+      if (failures.length > 0) rejected.push({ reason: `below the quality gates: ${failures.join('; ')}`, members: [...result.members.map((m) => m.path), ...result.ejected.map((e) => e.path)] });
       else proposals.push(result);
     }
     opts.onProgress?.('propose', i + 1, clustered.clusters.length);

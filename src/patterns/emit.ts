@@ -15,7 +15,7 @@
  *   to it, which makes it not standalone.
  */
 import type { GNode } from './anti-unify.js';
-import { PATH_HOLE, ROOT_SCOPE, type Factoring, type HoleRendering, type TemplateVariable } from './variables.js';
+import { FOLDER_HOLE, PATH_HOLE, ROOT_SCOPE, type Factoring, type HoleRendering, type TemplateVariable } from './variables.js';
 import { createHandlebars } from '../templates/handlebars.js';
 
 /** A template statement before serialisation. */
@@ -68,11 +68,19 @@ export function emitTemplate(g: GNode, f: Factoring): string {
   return serialize(program);
 }
 
-/** The path template of a file family (`src/commands/{{name}}Command.ts`), when the family has paths. */
+/**
+ * The path template of a file family (`src/commands/{{name}}Command.ts`, or with a folder variable
+ * `icons/{{folder}}/{{name}}Icon.js`), when the family has paths.
+ */
 export function emitPath(f: Factoring): string | undefined {
   const r = f.holes.get(PATH_HOLE);
   if (!r) return undefined;
   const out: Stmt[] = [];
+  const folder = f.holes.get(FOLDER_HOLE);
+  if (folder) {
+    rendering(folder, ROOT_SCOPE, out);
+    out.push({ t: 'text', s: '/' });
+  }
   rendering(r, ROOT_SCOPE, out);
   return serialize(merge(out));
 }

@@ -1,11 +1,15 @@
 /**
- * Stage 9, optional: an LLM names what the deterministic stages found. For each proposal it receives the template,
- * a few members' answers and the variable table, and answers — as JSON-schema structured output — a family name, a
- * description, and a name and description per variable. Every suggestion is checked (valid, unique, unreserved
- * identifiers; the family name is reduced to a safe generator name, see `names.ts`) and applied by renaming the template's variable references in its
- * Handlebars syntax tree, then re-verified: each member must render to exactly what it rendered to before. A
- * suggestion that fails any check is rejected with a message and the deterministic proposal stays, so the LLM can
- * never lower fidelity.
+ * Stage 9, optional: an LLM improves what the deterministic stages found, in two steps per proposal.
+ * - **Template** (`llm-template.ts`), for families whose template needs many variables: the model proposes a more
+ *   compact template with every member's answers; it is kept only when every member renders back byte for byte and
+ *   it needs fewer variables.
+ * - **Names**: the model receives the template, a few members' answers and the variable table, and answers — as
+ *   JSON-schema structured output — a family name, a description, and a name and description per variable. Every
+ *   suggestion is checked (valid, unique, unreserved identifiers; the family name is reduced to a safe generator
+ *   name, see `names.ts`) and applied by renaming the template's variable references in its Handlebars syntax tree,
+ *   then re-verified: each member must render to exactly what it rendered to before.
+ * An answer that fails any check is rejected with a message and the deterministic proposal stays, so the LLM can
+ * never lower fidelity. Proposals are asked about concurrently, a bounded number at a time.
  *
  * Any OpenAI-compatible endpoint works (the `openai` client with `baseURL`: workspace config `patterns.llm`, or
  * `OPENAI_BASE_URL` / `OPENAI_API_KEY` / `OPENAI_MODEL`). Answers are cached content-addressed under
@@ -20,6 +24,8 @@ import type { WorkspaceConfig } from '../generated/workspace.js';
 import { createHandlebars, type HandlebarsEnv } from '../templates/handlebars.js';
 import { STATE_DIR } from '../core/layout.js';
 import type { PatternProposal } from './propose.js';
+import { checkedTemplate, templateRequest, templateStepReason } from './llm-template.js';
+import { structuredRequest } from './llm-request.js';
 import { safeGeneratorName } from './names.js';
 import { RESERVED_NAMES } from './variables.js';
 
@@ -29,8 +35,11 @@ export const LLM_CACHE_DIR = `${STATE_DIR}/cache/llm`;
 /** Model used when neither the config nor `OPENAI_MODEL` names one. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
-/** Proposals sent to the model, best ranked first (each is one request). */
+/** Proposals sent to the model, best ranked first (each is one or two requests). */
 export const MAX_NAMED = 20;
+
+/** Proposals asked about at once (config `patterns.llm.concurrency`). */
+export const LLM_CONCURRENCY = 4;
 
 /** An endpoint to ask. */
 export interface LlmEndpoint {
@@ -71,7 +80,16 @@ export const SUGGESTION_SCHEMA = {
   },
 } as const;
 
-/** Outcome per proposal. */
+/** Outcome of the template step for one proposal (absent when the family did not qualify, see `llm-template.ts`). */
+export interface TemplateStepReport {
+  status: 'applied' | 'rejected' | 'failed';
+  cached: boolean;
+  reason?: string;
+  /** Variables of the deterministic template and of the model's, when it was kept. */
+  variables?: { before: number; after: number };
+}
+
+/** Outcome per proposal (`status`, `reason`, `renamed`: naming). */
 export interface LlmFamilyReport {
   id: string;
   status: 'applied' | 'rejected' | 'failed';
@@ -79,6 +97,7 @@ export interface LlmFamilyReport {
   cached: boolean;
   reason?: string;
   renamed?: Record<string, string>;
+  template?: TemplateStepReport;
 }
 
 /** What {@link enhanceProposals} reports. */
@@ -96,6 +115,8 @@ export interface EnhanceOptions {
   warn: (message: string) => void;
   /** Environment to read `OPENAI_*` from. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Proposals asked about at once. Default {@link LLM_CONCURRENCY}. */
+  concurrency?: number;
 }
 
 /** The configured endpoint, or undefined when there is none (no base URL and no API key). */
@@ -108,7 +129,9 @@ export function llmEndpoint(config: WorkspaceConfig, env: NodeJS.ProcessEnv = pr
 }
 
 /**
- * Names variables and families of the best-ranked proposals (see the module comment).
+ * Asks the model about the best-ranked proposals (see the module comment): first, for a family with many variables,
+ * for a more compact template (`llm-template.ts`), then for names. Proposals are asked about concurrently, at most
+ * `concurrency` at a time; results, warnings and the report keep the proposals' order.
  * @returns the proposals (suggestions applied where they passed every check) and a report per proposal.
  */
 export async function enhanceProposals(proposals: PatternProposal[], opts: EnhanceOptions): Promise<{ proposals: PatternProposal[]; report: LlmReport }> {
@@ -119,40 +142,81 @@ export async function enhanceProposals(proposals: PatternProposal[], opts: Enhan
   }
   const { default: OpenAI } = await import('openai');
   const client = new OpenAI({ apiKey: endpoint.apiKey, ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}), maxRetries: 1, timeout: 120_000 });
+  const ask = (request: Record<string, unknown>) =>
+    cachedCompletion(opts.root, endpoint, request, async () => {
+      const completion = await client.chat.completions.create(request as never);
+      return (completion as { choices: Array<{ message: { content: string | null } }> }).choices[0]?.message.content ?? '';
+    });
   const hb = createHandlebars();
+  const asked = proposals.slice(0, MAX_NAMED);
+  const results = await mapBounded(asked, opts.concurrency ?? LLM_CONCURRENCY, (p) => enhanceOne(p, endpoint.model, ask, hb));
   const families: LlmFamilyReport[] = [];
-  const out: PatternProposal[] = [];
-  for (const [i, p] of proposals.entries()) {
-    if (i >= MAX_NAMED) {
-      out.push(p);
-      continue;
-    }
-    const request = namingRequest(p, endpoint.model);
-    let content: string;
-    let cached: boolean;
+  const out = results.map(({ proposal, report, warnings }) => {
+    warnings.forEach(opts.warn);
+    families.push(report);
+    return proposal;
+  });
+  return { proposals: [...out, ...proposals.slice(MAX_NAMED)], report: { endpoint: endpoint.baseURL ?? 'https://api.openai.com/v1', model: endpoint.model, families } };
+}
+
+type Ask = (request: Record<string, unknown>) => Promise<{ content: string; cached: boolean }>;
+
+/** The template step (when the family qualifies), then naming, for one proposal; warnings are returned, not printed. */
+async function enhanceOne(p: PatternProposal, model: string, ask: Ask, hb: HandlebarsEnv): Promise<{ proposal: PatternProposal; report: LlmFamilyReport; warnings: string[] }> {
+  const warnings: string[] = [];
+  let template: TemplateStepReport | undefined;
+  const skipped = templateStepReason(p);
+  if (skipped === undefined) {
+    const before = p.variables.length;
     try {
-      ({ content, cached } = await cachedCompletion(opts.root, endpoint, request, async () => {
-        const completion = await client.chat.completions.create(request as never);
-        return (completion as { choices: Array<{ message: { content: string | null } }> }).choices[0]?.message.content ?? '';
-      }));
+      const { content, cached } = await ask(templateRequest(p, model));
+      const result = await checkedTemplate(p, content, hb);
+      if ('reason' in result) {
+        warnings.push(`--llm: the model's template for pattern "${p.id}" was not kept: ${result.reason}. Keeping the deterministic template.`);
+        template = { status: 'rejected', cached, reason: result.reason };
+      } else {
+        template = { status: 'applied', cached, variables: { before, after: result.proposal.variables.length } };
+        p = result.proposal;
+      }
     } catch (e) {
       const reason = `the request failed: ${(e as Error).message}`;
-      opts.warn(`--llm: pattern "${p.id}": ${reason}; keeping the deterministic names.`);
-      families.push({ id: p.id, status: 'failed', cached: false, reason });
-      out.push(p);
-      continue;
-    }
-    const result = await checkedSuggestion(p, content, hb);
-    if ('reason' in result) {
-      opts.warn(`--llm: the model's answer for pattern "${p.id}" was rejected: ${result.reason}. Keeping the deterministic names.`);
-      families.push({ id: p.id, status: 'rejected', cached, reason: result.reason });
-      out.push(p);
-    } else {
-      families.push({ id: p.id, status: 'applied', cached, renamed: result.renamed });
-      out.push(result.proposal);
+      warnings.push(`--llm: pattern "${p.id}": template step: ${reason}; keeping the deterministic template.`);
+      template = { status: 'failed', cached: false, reason };
     }
   }
-  return { proposals: out, report: { endpoint: endpoint.baseURL ?? 'https://api.openai.com/v1', model: endpoint.model, families } };
+  const withTemplate = template ? { template } : {};
+  let content: string;
+  let cached: boolean;
+  try {
+    ({ content, cached } = await ask(namingRequest(p, model)));
+  } catch (e) {
+    const reason = `the request failed: ${(e as Error).message}`;
+    warnings.push(`--llm: pattern "${p.id}": ${reason}; keeping the deterministic names.`);
+    return { proposal: p, report: { id: p.id, status: 'failed', cached: false, reason, ...withTemplate }, warnings };
+  }
+  const result = await checkedSuggestion(p, content, hb);
+  if ('reason' in result) {
+    warnings.push(`--llm: the model's answer for pattern "${p.id}" was rejected: ${result.reason}. Keeping the deterministic names.`);
+    return { proposal: p, report: { id: p.id, status: 'rejected', cached, reason: result.reason, ...withTemplate }, warnings };
+  }
+  return { proposal: result.proposal, report: { id: p.id, status: 'applied', cached, renamed: result.renamed, ...withTemplate }, warnings };
+}
+
+/**
+ * `fn` over `items` with at most `limit` calls running at once; results in the order of `items`. (A dozen lines
+ * rather than a dependency: no concurrency-limiting package is among metarepo's dependencies.)
+ */
+export async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
 }
 
 /** The chat-completions request for one proposal: deterministic, so its hash is a cache key. */
@@ -171,21 +235,15 @@ export function namingRequest(p: PatternProposal, model: string): Record<string,
     template: p.template.length > 6000 ? `${p.template.slice(0, 6000)}\n…` : p.template,
     variables: table,
   };
-  return {
+  return structuredRequest(
     model,
-    temperature: 0,
-    messages: [
-      {
-        role: 'system',
-        content:
-          'You name the parts of a code template that was inferred from a family of similar source files. ' +
-          'Give the family a short kebab-case name and a one-sentence description, and give every variable a clear camelCase name ' +
-          '(flags start with "has" or "is"; lists are plural) and a one-sentence description. Keep "from" exactly as given. Answer in JSON.',
-      },
-      { role: 'user', content: JSON.stringify(user) },
-    ],
-    response_format: { type: 'json_schema', json_schema: { name: 'pattern_naming', strict: true, schema: SUGGESTION_SCHEMA } },
-  };
+    'You name the parts of a code template that was inferred from a family of similar source files. ' +
+      'Give the family a short kebab-case name and a one-sentence description, and give every variable a clear camelCase name ' +
+      '(flags start with "has" or "is"; lists are plural) and a one-sentence description. Keep "from" exactly as given. Answer in JSON.',
+    user,
+    'pattern_naming',
+    SUGGESTION_SCHEMA,
+  );
 }
 
 function example(answers: Record<string, unknown>, name: string, list: string | undefined): unknown {

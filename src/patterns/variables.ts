@@ -62,8 +62,11 @@ export interface Factoring {
   answers: Array<Record<string, unknown>>;
 }
 
-/** Id of the pseudo-hole holding each member's file path. */
+/** Id of the pseudo-hole holding each member's file path (its file name when {@link FOLDER_HOLE} is used). */
 export const PATH_HOLE = -1;
+
+/** Id of the pseudo-hole holding each member's folder, when members are spread over folders. */
+export const FOLDER_HOLE = -2;
 
 /** One member as the factoring sees it. */
 export interface FamilyMember {
@@ -131,7 +134,7 @@ export function factorVariables(g: GNode, members: FamilyMember[]): Factoring {
   const totals = layout.order.filter(([type, id]) => type === 'hole' && total(id)).map(([, id]) => id);
   const rank = (id: number) => SOURCE_ORDER.indexOf(layout.holeSource.get(id)!);
   for (const id of totals.sort((a, b) => rank(a) - rank(b) || totals.indexOf(a) - totals.indexOf(b))) f.hole(id, occurrences.get(id)!);
-  if (members.some((m) => m.path !== undefined)) f.hole(PATH_HOLE, occurrences.get(PATH_HOLE) ?? [], 'path');
+  if (members.some((m) => m.path !== undefined)) f.path(occurrences.get(PATH_HOLE) ?? []);
   for (const [type, id] of layout.order) {
     if (type === 'hole') {
       if (!total(id)) f.hole(id, occurrences.get(id) ?? []);
@@ -280,25 +283,49 @@ class Factorer {
     private readonly members: FamilyMember[],
   ) {}
 
-  /** A hole: rendered from an existing variable if one fits every occurrence, else a new variable. */
-  hole(id: number, occ: Occurrence[], label = this.layout.holeLabel.get(id) ?? 'value'): void {
-    if (occ.length === 0) return;
-    const scope = id === PATH_HOLE ? ROOT_SCOPE : this.layout.holeScope.get(id)!;
+  /**
+   * The members' paths: rendered from an existing variable when one fits the whole path; else, when members are
+   * spread over folders (`outline/BellIcon.js`, `solid/BellIcon.js`), the folder and the file name are two holes —
+   * the folder a variable of its own (`folder`), the file name rendered from the name where it fits — so no path
+   * variable repeats the name.
+   */
+  path(occ: Occurrence[]): void {
+    if (this.reuse(PATH_HOLE, occ, ROOT_SCOPE)) return;
+    const folders = occ.map((o) => o.value.slice(0, Math.max(0, o.value.lastIndexOf('/'))));
+    if (new Set(folders).size < 2) {
+      this.hole(PATH_HOLE, occ, 'path');
+      return;
+    }
+    this.hole(FOLDER_HOLE, occ.map((o, i) => ({ scope: o.scope, value: folders[i] })), 'folder');
+    this.hole(PATH_HOLE, occ.map((o, i) => ({ scope: o.scope, value: o.value.slice(folders[i].length + 1) })), 'path');
+  }
+
+  /** Renders hole `id` from an existing variable that fits every occurrence; whether one did. */
+  private reuse(id: number, occ: Occurrence[], scope: number): boolean {
     for (const p of this.vars) {
       if (p.v.kind === 'flag' || p.v.kind === 'list' || (p.v.scope !== ROOT_SCOPE && p.v.scope !== scope)) continue;
       const rendering = this.fit(p, occ);
       if (rendering) {
         this.holes.set(id, rendering);
-        return;
+        return true;
       }
     }
+    return false;
+  }
+
+  /** A hole: rendered from an existing variable if one fits every occurrence, else a new variable. */
+  hole(id: number, occ: Occurrence[], label = this.layout.holeLabel.get(id) ?? 'value'): void {
+    if (occ.length === 0) return;
+    const pseudo = id === PATH_HOLE || id === FOLDER_HOLE;
+    const scope = pseudo ? ROOT_SCOPE : this.layout.holeScope.get(id)!;
+    if (this.reuse(id, occ, scope)) return;
     const { prefix, suffix } = variableAffixes(occ.map((o) => o.value));
     // A label that is one of the values (a call or property name that differs between members) names nothing.
     if (occ.some((o) => o.value.includes(label))) label = 'value';
     if (this.layout.holeSource.get(id) === 'trivia') label = occ.some((o) => /\/\/|\/\*|#/.test(o.value)) ? 'comment' : 'spacing';
     const values = new Map<Scope, string>();
     for (const o of occ) values.set(this.owner(o.scope, scope), o.value.slice(prefix.length, o.value.length - suffix.length));
-    const requires = id === PATH_HOLE ? [] : (this.layout.holeFlags.get(id) ?? []);
+    const requires = pseudo ? [] : (this.layout.holeFlags.get(id) ?? []);
     const p: Pending = { v: { name: '', kind: 'data', scope, requires: requires.map(String), label }, values };
     this.vars.push(p);
     this.holes.set(id, { variable: p.v, helper: null, prefix, suffix });

@@ -27,6 +27,7 @@ let env: HandlebarsEnv | undefined;
 /**
  * Renders and compares each member (see the module comment).
  * @param tokensOf - the member's tokens without trivia, for the AST-equal comparison.
+ * @param options - `knownHelpers`: the only helpers the templates may call (for templates from an LLM).
  * @returns one check per member, in order; never throws: a template that does not compile fails every member with
  *   the compile error.
  */
@@ -35,13 +36,16 @@ export function verifyMembers(
   pathTemplate: string | undefined,
   members: VerifyInput[],
   tokensOf: (text: string) => string[],
+  options: { knownHelpers?: string[] } = {},
 ): MemberCheck[] {
   const hb = (env ??= createHandlebars());
   let render: (data: unknown) => string;
   let renderPath: ((data: unknown) => string) | undefined;
+  // Untrusted templates (an LLM's) may call only the helpers named: any other is a compile error.
+  const only = options.knownHelpers ? { knownHelpersOnly: true, knownHelpers: Object.fromEntries(options.knownHelpers.map((h) => [h, true])) } : {};
   try {
-    render = hb.compile(hb.parse(template), { noEscape: true, strict: true });
-    renderPath = pathTemplate === undefined ? undefined : hb.compile(hb.parse(pathTemplate), { noEscape: true, strict: true });
+    render = hb.compile(hb.parse(template), { noEscape: true, strict: true, ...only });
+    renderPath = pathTemplate === undefined ? undefined : hb.compile(hb.parse(pathTemplate), { noEscape: true, strict: true, ...only });
   } catch (e) {
     return members.map(() => ({ status: 'failed', detail: `the template does not compile: ${(e as Error).message}` }));
   }

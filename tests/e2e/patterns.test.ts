@@ -317,6 +317,22 @@ describe('metarepo patterns: options, ranking, repeated sections, failures', () 
     expect(await eventData(dir, 'core:patterns:failed')).toEqual([{ command: 'detect', reason: '--min-members must be a whole number of at least 3 (got 2).' }]);
   });
 
+  it('quality gates: flags and metarepo.yaml patterns.gates reject a family below them with the reason; a value out of range is a usage error', async () => {
+    const dir = await handlerWorkspace();
+    const strict = JSON.parse((await metarepoAsync(dir, ['patterns', 'detect', 'src/handlers', '--min-savings', '0.99', '--json'], { env: NO_LLM })).stdout);
+    expect(strict.proposals).toEqual([]);
+    expect(strict.rejected).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^below the quality gates: it saves \d+ %, less than 99 % \(patterns\.gates\.minSavings, --min-savings\)$/) })]);
+    fs.appendFileSync(path.join(dir, 'metarepo.yaml'), 'patterns:\n  gates:\n    maxVariablesPerMember: 0.5\n');
+    const config = JSON.parse((await metarepoAsync(dir, ['patterns', 'detect', 'src/handlers', '--json'], { env: NO_LLM })).stdout);
+    expect(config.rejected[0].reason).toContain('more than 0.5 per member (patterns.gates.maxVariablesPerMember, --max-variables-per-member)');
+    const flagWins = JSON.parse((await metarepoAsync(dir, ['patterns', 'detect', 'src/handlers', '--max-variables-per-member', '3', '--json'], { env: NO_LLM })).stdout);
+    expect(flagWins.proposals.map((p: { id: string }) => p.id)).toEqual(['handler']);
+    const bad = await metarepoAsync(dir, ['patterns', 'detect', 'src/handlers', '--min-fixed-share', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--min-fixed-share (patterns.gates.minFixedShare) must be a number from 0 to 1 (got NaN).');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('publishes core:patterns:failed with the reason when detect or adopt fails', async () => {
     const dir = await handlerWorkspace();
     const gone = await metarepoAsync(dir, ['patterns', 'detect', 'nowhere']);

@@ -13,6 +13,12 @@ export interface OpenAiStub {
   /** Chat-completion requests received so far. */
   requests: Array<{ model: string; responseFormat: unknown; user: unknown }>;
   mode: StubMode;
+  /** When set, answers a request with the string it returns (undefined: the mode's answer). */
+  respond?: (request: { system: string; user: unknown }) => string | undefined;
+  /** Milliseconds each answer is held back (to let requests overlap). */
+  delayMs: number;
+  /** The most requests that were in flight at once. */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -22,7 +28,8 @@ export interface OpenAiStub {
  * request's JSON schema asks for.
  */
 export async function startOpenAiStub(mode: StubMode = 'names'): Promise<OpenAiStub> {
-  const stub: OpenAiStub = { baseURL: '', requests: [], mode, close: async () => undefined };
+  const stub: OpenAiStub = { baseURL: '', requests: [], mode, delayMs: 0, maxInFlight: 0, close: async () => undefined };
+  let inFlight = 0;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -34,7 +41,12 @@ export async function startOpenAiStub(mode: StubMode = 'names'): Promise<OpenAiS
       const request = JSON.parse(body) as { model: string; response_format?: unknown; messages: Array<{ role: string; content: string }> };
       const user = JSON.parse(request.messages.find((m) => m.role === 'user')?.content ?? '{}') as { variables?: Array<{ name: string; kind: string }> };
       stub.requests.push({ model: request.model, responseFormat: request.response_format, user });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(request.model, answer(stub.mode, user))));
+      const content = stub.respond?.({ system: request.messages.find((m) => m.role === 'system')?.content ?? '', user }) ?? answer(stub.mode, user);
+      stub.maxInFlight = Math.max(stub.maxInFlight, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(request.model, content)));
+      }, stub.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
