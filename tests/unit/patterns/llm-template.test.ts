@@ -51,7 +51,7 @@ async function locales(): Promise<PatternProposal> {
 
 async function enhance(proposals: PatternProposal[], root = fs.mkdtempSync(path.join(os.tmpdir(), 'metarepo-llm-')), concurrency?: number) {
   const warnings: string[] = [];
-  const r = await enhanceProposals(proposals, { root, config: { patterns: { llm: { baseURL: stub!.baseURL, model: 'stub' } } }, env: {}, warn: (m) => warnings.push(m), ...(concurrency ? { concurrency } : {}) });
+  const r = await enhanceProposals(proposals, { root, config: { version: 1, name: 'test', patterns: { llm: { baseURL: stub!.baseURL, model: 'stub' } } }, env: {}, warn: (m) => warnings.push(m), ...(concurrency ? { concurrency } : {}) });
   return { ...r, warnings, root };
 }
 
