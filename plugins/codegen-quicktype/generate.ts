@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pascalCase } from 'change-case';
 import { generatedNotice, MetarepoError, type CodegenInput, type GeneratedFile } from 'metarepo/plugin';
 import { QUICKTYPE_LANGUAGES, type QuicktypeLanguage } from './languages.js';
+import { gofmtQuicktypeGo } from './gofmt.js';
 import { normalizeForQuicktype } from './normalize.js';
 
 /** Options of the `quicktype` generator (the target's `options` in `metarepo.yaml`). */
@@ -21,6 +22,8 @@ export interface QuicktypeOptions {
   topLevel?: string;
   /** quicktype renderer options for the language, passed through (e.g. `{ "just-types": true }`). */
   rendererOptions?: Record<string, string | boolean>;
+  /** Go only: the package clause (a Go identifier; default `main`, quicktype's). */
+  package?: string;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
     const results = await quicktypeMultiFile({
       inputData,
       lang: options.lang,
-      rendererOptions: options.rendererOptions ?? {},
+      rendererOptions: { ...options.rendererOptions, ...(options.package ? { package: options.package } : {}) },
       outputFilename: path.posix.basename(input.output),
       leadingComments: [generatedNotice(input.model)],
     });
@@ -60,7 +63,10 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
     // Sorted so the file order never depends on quicktype's internal map order.
     return [...results.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, result]) => ({ path: path.posix.join(folder, name), content: `${result.lines.join('\n').trimEnd()}\n` }));
+      .map(([name, result]) => {
+        const text = `${result.lines.join('\n').trimEnd()}\n`;
+        return { path: path.posix.join(folder, name), content: options.lang === 'go' ? gofmtQuicktypeGo(text) : text };
+      });
   } catch (error) {
     if (!(error instanceof QuickTypeError)) throw error;
     throw new MetarepoError(`quicktype could not generate ${options.lang} for model ${input.model.name}@${input.model.version}: ${error.message}`, {
@@ -71,7 +77,7 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
 }
 
 function readOptions(raw: Record<string, unknown>, modelName: string): QuicktypeOptions & { topLevel: string } {
-  const { lang, topLevel, rendererOptions } = raw;
+  const { lang, topLevel, rendererOptions, package: goPackage } = raw;
   if (typeof lang !== 'string' || !(QUICKTYPE_LANGUAGES as readonly string[]).includes(lang)) {
     throw badOption('lang', `one of ${QUICKTYPE_LANGUAGES.join(', ')}`);
   }
@@ -79,8 +85,15 @@ function readOptions(raw: Record<string, unknown>, modelName: string): Quicktype
   if (rendererOptions !== undefined && !isRendererOptions(rendererOptions)) {
     throw badOption('rendererOptions', 'an object of string or boolean values');
   }
-  return { lang: lang as QuicktypeLanguage, topLevel: topLevel ?? pascalCase(modelName), rendererOptions };
+  if (goPackage !== undefined && (lang !== 'go' || typeof goPackage !== 'string' || !GO_PACKAGE.test(goPackage) || GO_KEYWORDS.has(goPackage))) {
+    throw badOption('package', 'a Go package name (lowercase letters, digits and _, not a keyword), for lang go only');
+  }
+  return { lang: lang as QuicktypeLanguage, topLevel: topLevel ?? pascalCase(modelName), rendererOptions, package: goPackage };
 }
+
+const GO_PACKAGE = /^[a-z_][a-z0-9_]*$/;
+/** The Go specification's keywords, which cannot name a package. */
+const GO_KEYWORDS = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var']);
 
 function isRendererOptions(value: unknown): value is Record<string, string | boolean> {
   return (

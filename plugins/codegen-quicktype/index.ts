@@ -12,7 +12,7 @@ export default definePlugin({
   setup(api) {
     api.registerCodegen({
       name: 'quicktype',
-      version: '1.1.0',
+      version: '1.2.0',
       description: 'Types and (de)serialisers for many languages (quicktype).',
       module: new URL('./generate.js', import.meta.url).href,
       optionsSchema: {
@@ -22,6 +22,7 @@ export default definePlugin({
         properties: {
           lang: { enum: [...QUICKTYPE_LANGUAGES], description: 'Target language.' },
           topLevel: { type: 'string', minLength: 1, description: 'Name of the top-level type; default the model name in PascalCase.' },
+          package: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', description: 'Go only: the package clause (default main).' },
           rendererOptions: {
             type: 'object',
             additionalProperties: { type: ['string', 'boolean'] },
