@@ -44,7 +44,7 @@ describe('bad input', () => {
     await expectBadInput(dir, ['model', 'add', 'user', '--from', 'in.json'], /in\.json:1:\d+/);
   });
 
-  it('an unknown $ref names the model file, the reference and its position', async () => {
+  it('an unknown $ref names the model file, the reference and its position, and fails its target (exit 1)', async () => {
     const dir = await badWorkspace();
     fs.mkdirSync(path.join(dir, 'models/user'), { recursive: true });
     fs.writeFileSync(
@@ -53,8 +53,13 @@ describe('bad input', () => {
     );
     fs.appendFileSync(path.join(dir, 'metarepo.yaml'), 'targets:\n  - model: user\n    generator: typescript\n    output: gen/user.ts\n');
     fs.writeFileSync(path.join(dir, 'metarepo.yaml'), fs.readFileSync(path.join(dir, 'metarepo.yaml'), 'utf8').replace('targets: []\n', ''));
-    const err = await expectBadInput(dir, ['generate'], /models\/user\/1\.0\.0\.schema\.json:4:\d+/);
-    expect(err).toContain('https://nowhere.example/org.json');
+    // Issue 14, item 3: a model's unresolved references fail its own targets (exit 1), the other targets generate.
+    const r = await metarepo(dir, ['generate']);
+    expect(r.code).toBe(1);
+    const out = r.stdout + r.stderr;
+    expect(out).toMatch(/failed gen\/user\.ts: models\/user\/1\.0\.0\.schema\.json:4:\d+: Cannot resolve \$ref "https:\/\/nowhere\.example\/org\.json"/);
+    expect(out).not.toMatch(/internal error|\n\s+at /);
+    expect(fs.existsSync(path.join(dir, 'gen/user.ts'))).toBe(false);
   });
 
   it('a target writing outside the workspace is refused', async () => {
