@@ -15,10 +15,22 @@ import type { ChildMessage, HostMessage, Invocation, RegisteredContributions, Se
 
 /** Sends to the parent. Resolves once the message is out, or at once when the channel is closed (nobody listens). */
 function send(message: ChildMessage): Promise<void> {
-  return new Promise((resolve) => {
+  const sent = new Promise<void>((resolve) => {
     if (process.connected && process.send) process.send(message, undefined, {}, () => resolve());
     else resolve();
   });
+  inFlight.add(sent);
+  void sent.then(() => inFlight.delete(sent));
+  return sent;
+}
+
+/** Messages handed to `process.send` whose callback has not run yet: `process.exit` would drop them. */
+const inFlight = new Set<Promise<void>>();
+
+/** Exits once every message sent so far (including those sent while waiting) is handed to the channel. */
+async function exitAfterSending(code: number): Promise<never> {
+  while (inFlight.size > 0) await Promise.all([...inFlight]);
+  process.exit(code);
 }
 
 /**
@@ -109,7 +121,7 @@ async function setup(message: Extract<HostMessage, { type: 'setup' }>): Promise<
     await send({ type: 'ready', contributions: registered() });
   } catch (error) {
     await send({ type: 'failed', error: serialize(error) });
-    process.exit(1);
+    await exitAfterSending(1);
   }
 }
 
@@ -177,7 +189,7 @@ async function shutdown(): Promise<void> {
   const errors = (await context?.dispose()) ?? [];
   await Promise.all(errors.map((error) => send({ type: 'log', message: error.message })));
   await bus?.close();
-  process.exit(0);
+  await exitAfterSending(0);
 }
 
 process.on('message', (message: HostMessage) => {
@@ -199,6 +211,6 @@ process.on('message', (message: HostMessage) => {
 // metarepo went away (or closed the channel): nobody can use this process any more.
 process.on('disconnect', () => void shutdown());
 // A throw or rejection outside any call (a timer, a stray promise) would kill the process silently: report it.
-const fatal = (error: unknown): void => void send({ type: 'fatal', error: serialize(error) }).then(() => process.exit(1));
+const fatal = (error: unknown): void => void send({ type: 'fatal', error: serialize(error) }).then(() => exitAfterSending(1));
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
