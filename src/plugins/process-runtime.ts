@@ -72,7 +72,13 @@ export async function startProcessRuntime(record: PluginRecord, config: Record<s
     const all: Contribution[] = [
       ...checks.map((item): Contribution => ({ kind: 'check', plugin: manifest.name, item })),
       ...commands.map((item): Contribution => ({ kind: 'command', plugin: manifest.name, item })),
-      ...codegen.map(({ generate, ...g }): Contribution => ({ kind: 'codegen', plugin: manifest.name, item: { ...g, module: '', run: generate } as DirectCodegen })),
+      // The generator runs in the plugin's process, not from a module the engine imports: its code is the plugin's
+      // folder, declared as an input so that editing it changes the targets' input hash (and re-renders them).
+      ...codegen.map(({ generate, ...g }): Contribution => ({
+        kind: 'codegen',
+        plugin: manifest.name,
+        item: { ...g, module: '', inputs: [...(g.inputs ?? []), manifest.dir], run: generate } as DirectCodegen,
+      })),
     ];
     for (const c of all) {
       host.registry.add(c);
