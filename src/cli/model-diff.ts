@@ -49,7 +49,9 @@ function human(diff: ModelDiff, judged: JudgedChange[]): string {
 function changeLine(c: JudgedChange): string {
   const impacts = [c.impacts.backward ? 'BACKWARD' : '', c.impacts.forward ? 'FORWARD' : '', c.impacts.source ? 'SOURCE' : ''].filter(Boolean).join(' ');
   const unused = c.severity === 'warning' ? pc.dim(` (no project imports ${c.typeName ?? 'the root type'})`) : '';
-  return `  ${MARK[c.severity]} ${c.rule.padEnd(32)} ${c.path || '/'}  ${c.message}${impacts ? pc.dim(` [breaks ${impacts}]`) : ''}${unused}`;
+  // A change at a use site of a definition names the definition it reaches through.
+  const via = c.via ? pc.dim(` (via ${c.via})`) : '';
+  return `  ${MARK[c.severity]} ${c.rule.padEnd(32)} ${c.path || '/'}${via}  ${c.message}${impacts ? pc.dim(` [breaks ${impacts}]`) : ''}${unused}`;
 }
 
 /** One target's exposure to a model version. */

@@ -234,3 +234,23 @@ describe('model impact and usage', () => {
     expect(rename).toMatchObject({ typeName: 'Mailing Address', oldTypeName: 'Postal Address', severity: 'error', usedBy: ['api'] });
   });
 });
+
+describe('model diff text output', () => {
+  it('names the definition a use-site change reaches through (via)', async () => {
+    const dir = tempDir();
+    expect((await metarepoAsync(dir, ['init', '--name', 'via'])).code).toBe(0);
+    writeModel(dir, 'order', '1.0.0', {
+      title: 'Order',
+      type: 'object',
+      properties: { p: { $ref: '#/definitions/X' }, q: { $ref: '#/definitions/X' } },
+      definitions: { X: { type: 'string', description: 'An id.' } },
+    });
+    expect((await metarepoAsync(dir, ['model', 'draft', 'order'])).code).toBe(0);
+    const file = path.join(dir, 'models/order/draft.schema.json');
+    const schema = JSON.parse(fs.readFileSync(file, 'utf8'));
+    schema.properties.q = {};
+    fs.writeFileSync(file, JSON.stringify(schema, null, 2));
+    const r = await metarepoAsync(dir, ['model', 'diff', 'order']);
+    expect(r.stdout).toMatch(/TYPE_WIDENED +\/properties\/q\/type \(via \/definitions\/X\) /);
+  });
+});
