@@ -12,6 +12,7 @@ import { pascalCase } from 'change-case';
 import { generatedNotice, MetarepoError, type CodegenInput, type GeneratedFile } from 'metarepo/plugin';
 import { QUICKTYPE_LANGUAGES, type QuicktypeLanguage } from './languages.js';
 import { gofmtQuicktypeGo } from './gofmt.js';
+import { findImpossible } from './impossible.js';
 import { normalizeForQuicktype } from './normalize.js';
 
 /** Options of the `quicktype` generator (the target's `options` in `metarepo.yaml`). */
@@ -69,6 +70,13 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
       });
   } catch (error) {
     if (!(error instanceof QuickTypeError)) throw error;
+    const impossible = /empty union/i.test(error.message) ? findImpossible(input.model.schema) : undefined;
+    if (impossible) {
+      throw new MetarepoError(
+        `quicktype cannot generate ${options.lang} for model ${input.model.name}@${input.model.version}: no value satisfies ${impossible.pointer || 'the root'}, whose schemas (with allOf) require types with nothing in common (${impossible.types.join(', ')}).`,
+        { hint: 'The schema is valid but that part accepts no instance; give the allOf branches compatible types, or use the typescript generator, which types it as never.', cause: error },
+      );
+    }
     throw new MetarepoError(`quicktype could not generate ${options.lang} for model ${input.model.name}@${input.model.version}: ${error.message}`, {
       hint: 'Check the target options (rendererOptions names and values) and that the model is valid JSON Schema.',
       cause: error,
