@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { Finding } from '../plugins/api.js';
 import { PACKAGE_ROOT } from '../core/package-root.js';
-import { eventsDir } from '../events/dir.js';
+import { LIVE_SEGMENT, eventsDir } from '../events/dir.js';
 
 export * from '../plugins/api.js';
 export { MetarepoError, type SourceLocation } from '../core/errors.js';
@@ -27,7 +27,7 @@ export const SNAPSHOTS_ROOT = path.join(PACKAGE_ROOT, 'snapshots');
  * sit beside it. For plugins that follow what metarepo did across processes, like `fs-watch`.
  */
 export function liveEventLog(root: string): string {
-  return path.join(eventsDir(root), 'events.jsonl');
+  return path.join(eventsDir(root), LIVE_SEGMENT);
 }
 
 /**

@@ -4,7 +4,7 @@ import { MetarepoError } from '../core/errors.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { formatCorruptLine, lastSequence, lineNumberAt, locator, parseLines, setAsideFiles, type CorruptLine } from '../events/log.js';
 import { eventMatches, queryEvents, queryLines, type EventQuery } from '../events/query.js';
-import { eventsDir } from '../events/dir.js';
+import { LIVE_SEGMENT, eventsDir } from '../events/dir.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -52,7 +52,7 @@ export async function eventsCommand(g: GlobalOptions, opts: EventsOptions): Prom
   };
   // With --follow, the history is read up to the latest sequence now, and following starts right after it: in the
   // live segment from its size before that sequence was read (anything appended later lies beyond).
-  const liveSize = size(path.join(dir, 'events.jsonl'));
+  const liveSize = size(path.join(dir, LIVE_SEGMENT));
   const latest = opts.follow ? lastSequence(dir) : undefined;
   for (const aside of setAsideFiles(dir)) {
     if (aside.sequence <= (query.since ?? 0) || aside.sequence > (query.until ?? latest ?? Infinity)) continue;
@@ -118,7 +118,7 @@ function toQuery(opts: EventsOptions, now: number): EventQuery {
 
 /** Polls the live segment for appended lines (and notices rotation) until the process is stopped. */
 async function follow(dir: string, from: { offset: number; after: number }, print: (e: EventEnvelope) => void, flush: () => void, onCorrupt: (c: CorruptLine) => void): Promise<never> {
-  const live = path.join(dir, 'events.jsonl');
+  const live = path.join(dir, LIVE_SEGMENT);
   let last = from.after;
   const since = () => last;
   const show = (e: EventEnvelope) => {

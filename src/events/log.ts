@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MetarepoError } from '../core/errors.js';
 import type { EventEnvelope } from './envelope.js';
+import { LIVE_SEGMENT } from './dir.js';
 import { ProcessLock } from '../core/process-lock.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { DEFAULT_RETENTION, segmentsToDelete, type RetentionPolicy } from './retention.js';
@@ -62,7 +63,7 @@ export function eventTooLarge(type: string, bytes: number): MetarepoError {
 /** Default size at which the live segment rotates: 8 MiB, so a query near the end reads little. */
 export const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
 
-const LIVE = 'events.jsonl';
+const LIVE = LIVE_SEGMENT;
 const ROTATED = /^events-(\d+)\.jsonl$/;
 /** A cut-off last line moved aside: `events.jsonl.truncated-<byte offset>-seq-<reserved sequence>`. */
 const SET_ASIDE = /^events\.jsonl\.truncated-(\d+)-seq-(\d+)$/;

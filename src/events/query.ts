@@ -4,6 +4,7 @@ import { matchesType, type EventEnvelope } from './envelope.js';
 import { NeedleCursor, forEachLine, trailingSequence } from './lines.js';
 import { segments, type CorruptLine } from './log.js';
 import { segmentIndex, type SegmentEntry } from './segment-index.js';
+import { LIVE_SEGMENT } from './dir.js';
 
 /** What `metarepo events` asks of the log. Every field is optional; all given ones must hold. */
 export interface EventQuery {
@@ -101,7 +102,7 @@ export function* queryLines(dir: string, q: EventQuery = {}, stats: QueryStats =
 
 /** The segments that may hold matching events, oldest first (the live segment last, unless it cannot match). */
 function wantedSegments(dir: string, files: string[], q: EventQuery): string[] {
-  const live = files.at(-1) !== undefined && path.basename(files.at(-1)!) === 'events.jsonl' ? files.at(-1)! : undefined;
+  const live = files.at(-1) !== undefined && path.basename(files.at(-1)!) === LIVE_SEGMENT ? files.at(-1)! : undefined;
   const rotated = live ? files.slice(0, -1) : files;
   const { entries } = segmentIndex(dir, rotated);
   const out: string[] = [];
