@@ -1,11 +1,14 @@
 import { startBroker, stopBroker, brokerStatus } from '../events/zmq/client.js';
+import type { BrokerPlugin } from '../events/zmq/broker.js';
+import type { WorkspaceConfig } from '../workspace/config.js';
 import { MetarepoError } from '../core/errors.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 
 /**
  * `metarepo broker start`: the event broker as a background process (ipc sockets in .metarepo/, or tcp), with the log's
- * rotation and retention from `metarepo.yaml` (`events:`).
+ * rotation and retention from `metarepo.yaml` (`events:`), checking plugin events against the payload schemas the
+ * workspace's plugins ship (with `--strict` it refuses an invalid one, else it logs a warning).
  */
 export async function brokerStartCommand(g: GlobalOptions, opts: { tcp?: boolean; port?: string }): Promise<number> {
   const root = requireWorkspaceRoot(g.cwd);
@@ -13,13 +16,31 @@ export async function brokerStartCommand(g: GlobalOptions, opts: { tcp?: boolean
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
     throw new MetarepoError(`--port ${opts.port} is not a TCP port.`, { hint: 'Give a whole number from 0 (any free port) to 65535.' });
   }
-  const { loadConfig } = await import('../workspace/config.js');
   const { logSettings } = await import('../events/retention.js');
-  const { maxBytes, ...retention } = logSettings((await loadConfig(root)).config.events);
+  const { config, plugins } = await workspaceForBroker(g);
+  const { maxBytes, ...retention } = logSettings(config.events);
   const transport = opts.tcp || port !== undefined ? { transport: 'tcp' as const, ports: port ? { publish: port } : {} } : {};
-  const info = await startBroker(root, { ...transport, maxLogBytes: maxBytes, ...retention });
+  const info = await startBroker(root, { ...transport, maxLogBytes: maxBytes, ...retention, strict: !!g.strict, plugins });
   emit(g, info, () => [`broker started (pid ${info.pid})`, ...Object.entries(info.endpoints).map(([k, v]) => `  ${k.padEnd(8)} ${v}`)].join('\n'));
   return 0;
+}
+
+/** The workspace's configuration and its plugins' event types for the broker (the workspace is closed again). */
+async function workspaceForBroker(g: GlobalOptions): Promise<{ config: WorkspaceConfig; plugins: BrokerPlugin[] }> {
+  const { closeWorkspace, openWorkspace } = await import('../workspace/open.js');
+  const { pluginEventTypes } = await import('./events.js');
+  const ws = await openWorkspace(g.cwd, 'broker start', { strict: g.strict });
+  try {
+    const plugins = (await pluginEventTypes(ws)).map(({ name, dir, contributes, schemas }) => ({
+      name,
+      dir,
+      events: [...contributes.events],
+      schemas: schemas.map(({ type, file }) => ({ type, file })),
+    }));
+    return { config: ws.config, plugins };
+  } finally {
+    await closeWorkspace(ws, 0);
+  }
 }
 
 /** `metarepo broker stop`: stops the broker (SIGTERM); publishers fall back to the log. */

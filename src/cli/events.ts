@@ -5,6 +5,8 @@ import type { EventEnvelope } from '../events/envelope.js';
 import { formatCorruptLine, lastSequence, lineNumberAt, locator, parseLines, setAsideFiles, type CorruptLine } from '../events/log.js';
 import { eventMatches, queryEvents, queryLines, type EventQuery } from '../events/query.js';
 import { LIVE_SEGMENT, eventsDir } from '../events/dir.js';
+import type { PluginTypeSchema } from '../events/types.js';
+import type { Workspace } from '../workspace/workspace.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -158,17 +160,47 @@ function size(f: string): number {
   }
 }
 
-/** `metarepo events types`: every core type with its schema, and the types plugins declare. */
+/** `metarepo events types`: every core type with its schema, and the types plugins declare with the schemas they ship. */
 export async function eventTypesCommand(g: GlobalOptions): Promise<number> {
   const { closeWorkspace, openWorkspace } = await import('../workspace/open.js');
   const { coreEventTypes, eventTypeTable } = await import('../events/types.js');
   const ws = await openWorkspace(g.cwd, 'events types', { strict: g.strict });
   try {
-    const rows = eventTypeTable(coreEventTypes(), (await ws.plugins()).list().map((r) => r.manifest));
-    const out = rows.map(({ type, version, dataschema, description, declaredBy }) => ({ type, version, dataschema, description, declaredBy }));
-    emit(g, { types: out }, () => out.map((r) => `${r.type.padEnd(28)} ${r.declaredBy.padEnd(16)} ${r.dataschema ?? '(no schema)'}`).join('\n'));
+    const rows = eventTypeTable(coreEventTypes(), await pluginEventTypes(ws));
+    const out = rows.map(({ type, version, schemaFile, dataschema, description, declaredBy }) => ({ type, version, schemaFile, dataschema, description, declaredBy }));
+    const text = (r: (typeof out)[number]) =>
+      `${r.type.padEnd(28)} ${r.declaredBy.padEnd(16)} ${(r.version ?? '').padEnd(7)} ${r.dataschema ?? (r.schemaFile ? path.relative(ws.root, r.schemaFile) : '(no schema)')}`;
+    emit(g, { types: out }, () => out.map(text).join('\n'));
     return 0;
   } finally {
     await closeWorkspace(ws, 0);
   }
+}
+
+/** A workspace plugin's event types: its name, folder, declared types (`contributes.events`) and the schemas it ships. */
+export interface PluginEventTypes {
+  name: string;
+  dir: string;
+  contributes: { events: readonly string[] };
+  schemas: PluginTypeSchema[];
+}
+
+/**
+ * The event types of every plugin of the workspace, with the payload schemas each ships (read, not compiled). A plugin
+ * whose schemas cannot be read (see `readPluginEventSchemas`) is listed without schemas, with a warning on stderr.
+ */
+export async function pluginEventTypes(ws: Workspace): Promise<PluginEventTypes[]> {
+  const { readPluginEventSchemas } = await import('../plugins/events.js');
+  const manifests = (await ws.plugins()).list().map((r) => r.manifest);
+  return Promise.all(
+    manifests.map(async ({ name, dir, contributes }) => {
+      let schemas: PluginTypeSchema[] = [];
+      try {
+        schemas = await readPluginEventSchemas({ name, dir, contributes });
+      } catch (e) {
+        process.stderr.write(`metarepo: warning: the event schemas of plugin ${name} are not used: ${(e as Error).message}\n`);
+      }
+      return { name, dir, contributes, schemas };
+    }),
+  );
 }

@@ -17,11 +17,11 @@ export const ENVELOPE_SCHEMA_VERSION = '1.0.0';
 export interface EventTypeInfo {
   /** `domain:entity:action`, e.g. `core:file:created`. */
   type: string;
-  /** semver version of the payload schema; absent for a plugin type, which has none. */
+  /** semver version of the payload schema; absent for a plugin type without one. */
   version?: string;
   /** Absolute path of the payload schema. */
   schemaFile?: string;
-  /** The schema's `$id`, which envelopes of this type carry as `dataschema`. */
+  /** The schema's `$id`, which envelopes of a core type carry as `dataschema` (a plugin schema may have none). */
   dataschema?: string;
   /** What the event means (the schema's `description`). */
   description?: string;
@@ -96,24 +96,43 @@ export function envelopeSchema(): { schemaFile: string; dataschema: string } {
   };
 }
 
+/** A payload schema a plugin ships for one of its types (the newest `<plugin>/events/<type>/<semver>.schema.json`). */
+export interface PluginTypeSchema {
+  type: string;
+  version: string;
+  /** Absolute path of the schema file. */
+  file: string;
+  /** Its parsed content: `$id` and `description` are read. */
+  schema: Record<string, unknown>;
+}
+
 /**
  * The full type table: the core types plus every type a plugin declares in its manifest's `contributes.events`
- * (`declaredBy` its name, no schema). A type declared by several (say core and a plugin) has one row per
- * declarer. Sorted by type, then `core` first, then plugin name.
+ * (`declaredBy` its name), with the payload schema the plugin ships for it, if any: its version, file, `$id` (as
+ * `dataschema`) and `description`. A type declared by several (say core and a plugin) has one row per declarer.
+ * Sorted by type, then `core` first, then plugin name.
  * @param coreTypes - usually {@link coreEventTypes}().
- * @param pluginManifests - the manifests of the workspace's plugins (only `name` and `contributes.events` are read).
+ * @param plugins - the workspace's plugins: `name` and `contributes.events` of the manifest, and their schemas.
  */
 export function eventTypeTable(
   coreTypes: readonly EventTypeInfo[],
-  pluginManifests: ReadonlyArray<{ name: string; contributes: { events: readonly string[] } }>,
+  plugins: ReadonlyArray<{ name: string; contributes: { events: readonly string[] }; schemas?: readonly PluginTypeSchema[] }>,
 ): EventTypeInfo[] {
   const rows = new Map<string, EventTypeInfo>();
   for (const t of coreTypes) rows.set(`${t.type}\0${t.declaredBy}`, t);
-  for (const m of pluginManifests) {
-    for (const type of m.contributes.events) rows.set(`${type}\0${m.name}`, { type, declaredBy: m.name });
+  for (const p of plugins) {
+    const schemas = new Map((p.schemas ?? []).map((s) => [s.type, s]));
+    for (const type of p.contributes.events) rows.set(`${type}\0${p.name}`, { type, declaredBy: p.name, ...schemaColumns(schemas.get(type)) });
   }
   const rank = (r: EventTypeInfo) => (r.declaredBy === 'core' ? '' : r.declaredBy);
   return [...rows.values()].sort((a, b) => compare(a.type, b.type) || compare(rank(a), rank(b)));
+}
+
+/** The columns a plugin's payload schema fills in a type's row (none without a schema). */
+function schemaColumns(s: PluginTypeSchema | undefined): Partial<EventTypeInfo> {
+  if (!s) return {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { version: s.version, schemaFile: s.file, dataschema: text(s.schema.$id), description: text(s.schema.description) };
 }
 
 /**

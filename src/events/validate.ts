@@ -88,8 +88,12 @@ export function declarePluginEventSchemas(plugin: string, schemas: ReadonlyArray
   for (const { type, file, validate } of compiled) pluginSchemas.set(`${plugin}\0${type}`, { file, validate });
 }
 
-/** What is wrong with a plugin event's data, the first problem naming the schema; none without a declared schema. */
-function pluginDataProblems(source: unknown, type: string, data: unknown): string[] {
+/**
+ * What is wrong with a plugin event's data (`source` the plugin) by the schema it declared for `type`, the first
+ * problem naming the schema file (`data/n must be integer (plugin typed's schema …/1.0.0.schema.json)`); none without a
+ * declared schema. The envelope is not checked: the broker, which checks its shape itself, calls this.
+ */
+export function pluginDataProblems(source: unknown, type: string, data: unknown): string[] {
   const declared = pluginSchemas.get(`${String(source)}\0${type}`);
   if (!declared) return [];
   const problems = check(declared.validate, data, 'data');

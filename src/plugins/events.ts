@@ -4,6 +4,7 @@ import semver from 'semver';
 import { MetarepoError } from '../core/errors.js';
 import type { Bus } from '../events/bus.js';
 import { createEnvelope } from '../events/envelope.js';
+import type { PluginTypeSchema } from '../events/types.js';
 import { declarePluginEventSchemas } from '../events/validate.js';
 import { parseJsonObject, type PluginManifest } from './manifest.js';
 
@@ -17,10 +18,18 @@ const SCHEMA_FILE = /^(.+)\.schema\.json$/;
  * version of each type — and declares them for validation (see `declarePluginEventSchemas`): every event of such a
  * type the plugin publishes is then checked against it, as core events are. A declared type without a folder is
  * published unchecked. A plugin without an `events/` folder costs one `stat`.
- * @throws MetarepoError (exit 2) naming the file or folder: a folder for a type that `metarepo.contributes.events`
- *   does not declare, a folder with no `<semver>.schema.json`, a schema that is not JSON or does not compile.
+ * @throws MetarepoError (exit 2) naming the file or folder, see {@link readPluginEventSchemas}; or a schema that does not compile.
  */
 export async function loadPluginEventSchemas(manifest: PluginManifest): Promise<void> {
+  declarePluginEventSchemas(manifest.name, await readPluginEventSchemas(manifest));
+}
+
+/**
+ * Reads (without compiling) a plugin's event payload schemas, the newest version of each type, sorted by type.
+ * @throws MetarepoError (exit 2) naming the file or folder: a folder for a type that `metarepo.contributes.events`
+ *   does not declare, a folder with no `<semver>.schema.json`, a schema that is not JSON.
+ */
+export async function readPluginEventSchemas(manifest: Pick<PluginManifest, 'name' | 'dir' | 'contributes'>): Promise<PluginTypeSchema[]> {
   const dir = path.join(manifest.dir, PLUGIN_EVENTS_DIR);
   let folders: string[];
   try {
@@ -28,7 +37,7 @@ export async function loadPluginEventSchemas(manifest: PluginManifest): Promise<
   } catch {
     folders = [];
   }
-  const schemas = [];
+  const schemas: PluginTypeSchema[] = [];
   for (const folder of folders) {
     const type = folder.replaceAll('.', ':');
     const where = path.join(dir, folder);
@@ -44,9 +53,9 @@ export async function loadPluginEventSchemas(manifest: PluginManifest): Promise<
       throw new MetarepoError(`${where} holds no <version>.schema.json file.`, { location: { file: where }, hint: `Put the payload schema of ${type} in ${path.join(where, '1.0.0.schema.json')}.` });
     }
     const file = path.join(where, `${newest}.schema.json`);
-    schemas.push({ type, file, schema: await parseJsonObject(fs.readFileSync(file, 'utf8'), file) });
+    schemas.push({ type, version: newest, file, schema: await parseJsonObject(fs.readFileSync(file, 'utf8'), file) });
   }
-  declarePluginEventSchemas(manifest.name, schemas);
+  return schemas;
 }
 
 /** Plugin and type pairs already warned about, so each undeclared type is reported once per process. */

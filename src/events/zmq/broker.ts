@@ -7,6 +7,7 @@ import { STATE_DIR } from '../../core/layout.js';
 import { eventsDir } from '../dir.js';
 import { EventLog, firstSequence, formatCorruptLine, readEvents } from '../log.js';
 import type { RetentionPolicy } from '../retention.js';
+import { declarePluginEventSchemas, pluginDataProblems } from '../validate.js';
 import { defaultEndpoints, logBrokerLine, removeBrokerInfo, writeBrokerInfo, type BrokerEndpoints, type BrokerInfo } from './info.js';
 import { Cmd, HEARTBEAT_TYPE, PROTOCOL_VERSION, ingestLines, parseIngest, type BrokerStats } from './protocol.js';
 import { RecentEvents } from './recent.js';
@@ -36,6 +37,22 @@ export interface BrokerOptions extends Partial<RetentionPolicy> {
   memoryEvents?: number;
   /** Most events in one replay reply. Default 1000. */
   replayChunk?: number;
+  /**
+   * The workspace's plugins: an event whose `source` is one of them is checked as in-process publishing checks it —
+   * an undeclared type is warned about once (in `.metarepo/broker.log`), a payload that does not match the plugin's
+   * schema for its type is refused (`strict`) or logged with a warning.
+   */
+  plugins?: BrokerPlugin[];
+  /** Refuse (NAK) a plugin event whose payload does not match its schema, instead of logging it with a warning. */
+  strict?: boolean;
+}
+
+/** A plugin as the broker checks its events: name, folder, declared types and the payload schema files it ships. */
+export interface BrokerPlugin {
+  name: string;
+  dir: string;
+  events: string[];
+  schemas: Array<{ type: string; file: string }>;
 }
 
 /**
@@ -101,13 +118,16 @@ export class Broker {
   /** A batch is being handled (its publish sends may be pending). */
   private inBatch = false;
   private stopped = false;
+  /** Plugins by name → the types each declares; and the undeclared plugin types already warned about. */
+  private readonly plugins = new Map<string, { dir: string; declared: Set<string> }>();
+  private readonly warnedUndeclared = new Set<string>();
 
   private constructor(
     readonly root: string,
     readonly info: BrokerInfo,
     private readonly log: EventLog | null,
     private readonly sockets: { ingest: Zmq.Router; publish: Zmq.Publisher; replay: Zmq.Router },
-    private readonly opts: Required<Pick<BrokerOptions, 'replayChunk' | 'memoryEvents'>>,
+    private readonly opts: Required<Pick<BrokerOptions, 'replayChunk' | 'memoryEvents' | 'strict'>>,
   ) {
     this.recent = new RecentEvents(opts.memoryEvents);
     this.sequence = log?.lastSequence ?? 0;
@@ -154,8 +174,9 @@ export class Broker {
         heartbeatMs: opts.heartbeatMs ?? 1000,
         log: log !== null,
       };
-      const broker = new Broker(root, info, log, sockets, { replayChunk: opts.replayChunk ?? 1000, memoryEvents: opts.memoryEvents ?? 50_000 });
+      const broker = new Broker(root, info, log, sockets, { replayChunk: opts.replayChunk ?? 1000, memoryEvents: opts.memoryEvents ?? 50_000, strict: !!opts.strict });
       broker.remember();
+      for (const plugin of opts.plugins ?? []) broker.declare(plugin);
       writeBrokerInfo(root, info);
       logBrokerLine(root, 'info', `started pid ${process.pid}, latest sequence ${broker.sequence}, endpoints ${Object.values(endpoints).join(' ')}`);
       void broker.ingestLoop();
@@ -183,6 +204,39 @@ export class Broker {
     this.log?.close();
     removeBrokerInfo(this.root, process.pid);
     logBrokerLine(this.root, 'info', `stopped pid ${process.pid}, latest sequence ${this.sequence}, ${JSON.stringify(this.stats)}`);
+  }
+
+  /**
+   * Takes a plugin's declared types and compiles its payload schemas (a schema that cannot be read or compiled is
+   * logged, and the plugin's events are then not checked against any of its schemas).
+   */
+  private declare(plugin: BrokerPlugin): void {
+    this.plugins.set(plugin.name, { dir: plugin.dir, declared: new Set(plugin.events) });
+    try {
+      declarePluginEventSchemas(plugin.name, plugin.schemas.map(({ type, file }) => ({ type, file, schema: JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> })));
+    } catch (e) {
+      this.warn(`the event schemas of plugin ${plugin.name} are not used: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * What is wrong with a plugin's event (`source` a plugin): its payload by the plugin's schema for its type. An
+   * undeclared type is warned about once per plugin and type, and passes.
+   */
+  private pluginEventProblem(envelope: Record<string, unknown> & { type: string }): string | undefined {
+    const source = envelope.source as string;
+    const plugin = this.plugins.get(source);
+    if (!plugin) return undefined;
+    if (!plugin.declared.has(envelope.type)) {
+      const key = `${source}\0${envelope.type}`;
+      if (!this.warnedUndeclared.has(key)) {
+        this.warnedUndeclared.add(key);
+        this.warn(`plugin ${source} publishes ${envelope.type}, which it does not declare: add it to metarepo.contributes.events in ${path.join(plugin.dir, 'package.json')}`);
+      }
+      return undefined;
+    }
+    const problems = pluginDataProblems(source, envelope.type, envelope.data);
+    return problems.length > 0 ? problems.join('; ') : undefined;
   }
 
   /**
@@ -258,6 +312,14 @@ export class Broker {
           this.stats.duplicates++;
           replies.push({ peer: peer!, id: envelope.id, sequence, index: inBatch });
           continue;
+        }
+        const problem = this.plugins.size > 0 ? this.pluginEventProblem(envelope) : undefined;
+        if (problem !== undefined) {
+          if (this.opts.strict) {
+            reject(peer!, envelope.id, `event ${envelope.type} does not match its schema: ${problem}`);
+            continue;
+          }
+          this.warn(`event ${envelope.type} (id ${envelope.id}) does not match its schema: ${problem}; logged anyway (a broker started with --strict refuses it)`);
         }
         seen?.set(envelope.id, fresh.length);
         replies.push({ peer: peer!, id: envelope.id, index: fresh.length });
