@@ -3,8 +3,8 @@
 //   acknowledged after it is logged) beside raw zeromq PUB/SUB over ipc in the same run (the ratio), publish → receive
 //   latency p50/p99; with the broker's log on and off.
 // - events-stall: the broker's memory before, at the peak of and after a subscriber's 10 s stall, beside the old mark.
-// - events-query: `metarepo events` over a 200k-event log (since near the end, type, run, limit) beside start-up,
-//   and in process beside reading every event. Run after a build.
+// - events-query: `metarepo events` over a 200k-event log (since near the end, type, run, limit) beside `node -e 0`
+//   and `metarepo --version`, and in process beside reading every event. Run after a build.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,26 +182,28 @@ async function queries() {
     );
   }
   log.close();
-  const cli = (args, runs) => {
+  const node = (args, runs) => {
     const times = [];
     for (let r = 0; r <= runs; r++) {
       const t = performance.now();
       const out = fs.openSync('/dev/null', 'w');
-      const res = spawnSync(process.execPath, [path.join(REPO, 'dist/src/cli/bin.js'), ...args], { cwd: root, stdio: ['ignore', out, 'pipe'] });
+      const res = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', out, 'pipe'] });
       fs.closeSync(out);
       if (res.status !== 0) throw new Error(`metarepo ${args.join(' ')}: ${res.stderr}`);
       if (r > 0) times.push(performance.now() - t); // the first run warms the page cache
     }
     return median(times);
   };
+  const cli = (args, runs) => node([path.join(REPO, 'dist/src/cli/bin.js'), ...args], runs);
   const inProcess = (fn, runs = 3) => median(Array.from({ length: runs }, () => { const t = performance.now(); fn(); return performance.now() - t; }));
-  const stats = { segments: 0, read: 0, parsed: 0 };
+  const stats = { segments: 0, read: 0, parsed: 0, bytes: 0 };
   const count = (it) => { let n = 0; for (const _ of it) n++; return n; };
   const typeMatches = count(queryEvents(dir, { type: 'bench:query:c' }, stats));
   const figures = {
     queryEvents: QN,
     segments: stats.segments,
     typeMatches,
+    nodeStartupMs: round(node(['-e', '0'], 5)), // the floor of any CLI figure on this machine
     cliStartupMs: round(cli(['--version'], 5)),
     cliSinceNearEndMs: round(cli(['events', '--json', '--since', String(QN - 10)], 5)),
     cliTypeFilterMs: round(cli(['events', '--json', '--type', 'bench:query:c'], 3)),

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import { startBroker, stopBroker, brokerStatus } from '../events/zmq/client.js';
 import type { BrokerPlugin } from '../events/zmq/broker.js';
 import type { WorkspaceConfig } from '../workspace/config.js';
@@ -17,7 +19,7 @@ export async function brokerStartCommand(g: GlobalOptions, opts: { tcp?: boolean
     throw new MetarepoError(`--port ${opts.port} is not a TCP port.`, { hint: 'Give a whole number from 0 (any free port) to 65535.' });
   }
   const { logSettings } = await import('../events/retention.js');
-  const { config, plugins } = await workspaceForBroker(g);
+  const { config, plugins } = await workspaceForBroker(root);
   const { maxBytes, ...retention } = logSettings(config.events);
   const transport = opts.tcp || port !== undefined ? { transport: 'tcp' as const, ports: port ? { publish: port } : {} } : {};
   const info = await startBroker(root, { ...transport, maxLogBytes: maxBytes, ...retention, strict: !!g.strict, plugins });
@@ -25,22 +27,25 @@ export async function brokerStartCommand(g: GlobalOptions, opts: { tcp?: boolean
   return 0;
 }
 
-/** The workspace's configuration and its plugins' event types for the broker (the workspace is closed again). */
-async function workspaceForBroker(g: GlobalOptions): Promise<{ config: WorkspaceConfig; plugins: BrokerPlugin[] }> {
-  const { closeWorkspace, openWorkspace } = await import('../workspace/open.js');
-  const { pluginEventTypes } = await import('./events.js');
-  const ws = await openWorkspace(g.cwd, 'broker start', { strict: g.strict });
-  try {
-    const plugins = (await pluginEventTypes(ws)).map(({ name, dir, contributes, schemas }) => ({
-      name,
-      dir,
-      events: [...contributes.events],
-      schemas: schemas.map(({ type, file }) => ({ type, file })),
-    }));
-    return { config: ws.config, plugins };
-  } finally {
-    await closeWorkspace(ws, 0);
-  }
+/**
+ * The workspace's configuration and its plugins' event types for the broker. Plugins are discovered (package.json
+ * files only), not opened: starting the broker publishes no event of its own.
+ */
+async function workspaceForBroker(root: string): Promise<{ config: WorkspaceConfig; plugins: BrokerPlugin[] }> {
+  const [{ loadConfig }, { discoverPlugins }, { pluginEventTypes }] = await Promise.all([
+    import('../workspace/config.js'),
+    import('../plugins/discovery.js'),
+    import('./events.js'),
+  ]);
+  const { config, document } = await loadConfig(root);
+  const { manifests } = await discoverPlugins({ root, builtinDir: path.join(PACKAGE_ROOT, 'plugins'), config, document });
+  const plugins = (await pluginEventTypes(manifests)).map(({ name, dir, contributes, schemas }) => ({
+    name,
+    dir,
+    events: [...contributes.events],
+    schemas: schemas.map(({ type, file }) => ({ type, file })),
+  }));
+  return { config, plugins };
 }
 
 /** `metarepo broker stop`: stops the broker (SIGTERM); publishers fall back to the log. */

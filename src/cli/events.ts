@@ -6,7 +6,7 @@ import { formatCorruptLine, lastSequence, lineNumberAt, locator, parseLines, set
 import { eventMatches, queryEvents, queryLines, type EventQuery } from '../events/query.js';
 import { LIVE_SEGMENT, eventsDir } from '../events/dir.js';
 import type { PluginTypeSchema } from '../events/types.js';
-import type { Workspace } from '../workspace/workspace.js';
+import type { PluginManifest } from '../plugins/manifest.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -62,10 +62,10 @@ export async function eventsCommand(g: GlobalOptions, opts: EventsOptions): Prom
       `metarepo: warning: sequence ${aside.sequence} has no event: it was cut off by a crash; its partial line is in ${path.relative(root, aside.file)}\n`,
     );
   }
-  const stats = { segments: 0, read: 0, parsed: 0 };
+  const stats = { segments: 0, read: 0, parsed: 0, bytes: 0 };
   for (const found of queryLines(dir, { ...query, until: latest ?? query.until, onCorrupt: warnCorrupt }, stats)) print(found.event, found.line);
   flush();
-  if (g.verbose) process.stderr.write(`metarepo: read ${stats.read} of ${stats.segments} log segments, parsed ${stats.parsed} lines\n`);
+  if (g.verbose) process.stderr.write(`metarepo: read ${stats.read} of ${stats.segments} log segments (${stats.bytes} bytes), parsed ${stats.parsed} lines\n`);
   if (latest === undefined) return 0;
   const { readBrokerInfo } = await import('../events/zmq/info.js');
   if (readBrokerInfo(root)) {
@@ -166,7 +166,7 @@ export async function eventTypesCommand(g: GlobalOptions): Promise<number> {
   const { coreEventTypes, eventTypeTable } = await import('../events/types.js');
   const ws = await openWorkspace(g.cwd, 'events types', { strict: g.strict });
   try {
-    const rows = eventTypeTable(coreEventTypes(), await pluginEventTypes(ws));
+    const rows = eventTypeTable(coreEventTypes(), await pluginEventTypes((await ws.plugins()).list().map((r) => r.manifest)));
     const out = rows.map(({ type, version, schemaFile, dataschema, description, declaredBy }) => ({ type, version, schemaFile, dataschema, description, declaredBy }));
     const text = (r: (typeof out)[number]) =>
       `${r.type.padEnd(28)} ${r.declaredBy.padEnd(16)} ${(r.version ?? '').padEnd(7)} ${r.dataschema ?? (r.schemaFile ? path.relative(ws.root, r.schemaFile) : '(no schema)')}`;
@@ -186,12 +186,11 @@ export interface PluginEventTypes {
 }
 
 /**
- * The event types of every plugin of the workspace, with the payload schemas each ships (read, not compiled). A plugin
- * whose schemas cannot be read (see `readPluginEventSchemas`) is listed without schemas, with a warning on stderr.
+ * The event types of plugins, with the payload schemas each ships (read, not compiled). A plugin whose schemas cannot
+ * be read (see `readPluginEventSchemas`) is listed without schemas, with a warning on stderr.
  */
-export async function pluginEventTypes(ws: Workspace): Promise<PluginEventTypes[]> {
+export async function pluginEventTypes(manifests: readonly PluginManifest[]): Promise<PluginEventTypes[]> {
   const { readPluginEventSchemas } = await import('../plugins/events.js');
-  const manifests = (await ws.plugins()).list().map((r) => r.manifest);
   return Promise.all(
     manifests.map(async ({ name, dir, contributes }) => {
       let schemas: PluginTypeSchema[] = [];

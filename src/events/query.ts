@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { matchesType, type EventEnvelope } from './envelope.js';
 import { NeedleCursor, forEachLine, trailingSequence } from './lines.js';
-import { segments, type CorruptLine } from './log.js';
+import { lineNumberAt, segments, type CorruptLine } from './log.js';
 import { segmentIndex, type SegmentEntry } from './segment-index.js';
 import { LIVE_SEGMENT } from './dir.js';
 
@@ -36,6 +36,8 @@ export interface QueryStats {
   read: number;
   /** Lines decoded and parsed as JSON. */
   parsed: number;
+  /** Bytes of segments read (a query after a sequence reads a segment from near that sequence to its end). */
+  bytes: number;
 }
 
 /** Whether an event satisfies a query's filters (all but `limit`). */
@@ -61,6 +63,8 @@ export function eventMatches(e: EventEnvelope, q: EventQuery): boolean {
  * - Inside a segment, lines are found in the bytes: a line whose trailing `sequence` is out of range is skipped
  *   undecoded, and for `type`/`source`/`runid` only lines holding the serialised attribute (`"type":"core:file:`) are
  *   decoded and parsed; the exact filters then run on the parsed event.
+ * - With `since`, a segment is read from a line at or before that sequence (found by probing back from its end), so
+ *   a query near the end of a large segment reads a few KiB of it.
  *
  * Lines that are no event are reported to `onCorrupt` when they are judged: a line not ending in `"sequence":N}` is
  * always parsed (and reported when it is no event); one that ends so is parsed only when it passes the byte filters.
@@ -77,7 +81,7 @@ export interface FoundEvent {
 }
 
 /** {@link queryEvents}, with each event's line as logged: a reader printing JSON prints it without serialising again. */
-export function* queryLines(dir: string, q: EventQuery = {}, stats: QueryStats = { segments: 0, read: 0, parsed: 0 }): Generator<FoundEvent> {
+export function* queryLines(dir: string, q: EventQuery = {}, stats: QueryStats = { segments: 0, read: 0, parsed: 0, bytes: 0 }): Generator<FoundEvent> {
   const files = segments(dir);
   stats.segments = files.length;
   const candidates = wantedSegments(dir, files, q);
@@ -145,8 +149,13 @@ function needles(q: EventQuery): Buffer[] {
  * the byte filters are then parsed from the end of the segment back until that many matched (`--limit` reads little).
  */
 function* scan(file: string, q: EventQuery, stats: QueryStats, newest?: number): Generator<FoundEvent> {
-  const buf = readInto(file);
-  if (!buf) return; // deleted by retention meanwhile
+  const read = readInto(file, q.since);
+  if (!read) return; // deleted by retention meanwhile
+  const { buf, from } = read;
+  stats.bytes += buf.length;
+  // Line numbers are counted from `from`; the lines before it are counted only to report a corrupt line.
+  let linesBefore: number | undefined = from === 0 ? 0 : undefined;
+  const onCorrupt = q.onCorrupt && ((c: CorruptLine) => q.onCorrupt!({ ...c, offset: from + c.offset, line: c.line + (linesBefore ??= lineNumberAt(file, from) - 1) }));
   const cursors = needles(q).map((n) => new NeedleCursor(buf, n));
   const candidates: number[] = []; // start, end, index, terminated (0/1) of each line to parse
   forEachLine(buf, (start, end, index, terminated) => {
@@ -164,7 +173,7 @@ function* scan(file: string, q: EventQuery, stats: QueryStats, newest?: number):
     stats.parsed++;
     const [start, end, index, terminated] = [candidates[k]!, candidates[k + 1]!, candidates[k + 2]!, candidates[k + 3]!];
     const line = buf.toString('utf8', start, end);
-    const event = parse(line, start, index, terminated === 1, file, q.onCorrupt);
+    const event = parse(line, start, index, terminated === 1, file, onCorrupt);
     if (event && eventMatches(event, q)) out.push({ event, line });
   };
   if (newest === undefined) {
@@ -198,10 +207,11 @@ function parse(line: string, offset: number, index: number, terminated: boolean,
 let scratch = Buffer.alloc(0);
 
 /**
- * A segment's bytes, in the shared scratch buffer (valid until the next call; lines are decoded before it); null when
- * the file vanished.
+ * A segment's bytes, in the shared scratch buffer (valid until the next call; lines are decoded before it), from byte
+ * `from` to its end: with `since`, from a line whose sequence is at most `since` (see {@link startAfter}), so a query
+ * near the end of a large segment reads its end only; else from 0. Null when the file vanished.
  */
-function readInto(file: string): Buffer | null {
+function readInto(file: string, since?: number): { buf: Buffer; from: number } | null {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -211,15 +221,41 @@ function readInto(file: string): Buffer | null {
   }
   try {
     const size = fs.fstatSync(fd).size;
-    if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+    const from = since === undefined ? 0 : startAfter(fd, size, since);
+    if (scratch.length < size - from) scratch = Buffer.allocUnsafe(Math.max(size - from, scratch.length * 2));
     let n = 0;
-    while (n < size) {
-      const got = fs.readSync(fd, scratch, n, size - n, n);
+    while (n < size - from) {
+      const got = fs.readSync(fd, scratch, n, size - from - n, from + n);
       if (got === 0) break;
       n += got;
     }
-    return scratch.subarray(0, n);
+    return { buf: scratch.subarray(0, n), from };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Bytes read at a time by {@link startAfter}. */
+const PROBE_BYTES = 16 * 1024;
+let probe = Buffer.alloc(0);
+
+/**
+ * Where to start reading a segment of `size` bytes for the events after sequence `since`: the start of a line whose
+ * trailing sequence is at most `since`, found by probing back from the end at growing distances (the lines' sequences
+ * grow through a segment), or 0. A probe reads {@link PROBE_BYTES} and looks at the first whole line in it; a probe
+ * whose line is longer, or does not end in a sequence (corrupt), is passed over. Lines before the start are not read,
+ * so a corrupt line among them is not reported (as in a segment the index skips).
+ */
+function startAfter(fd: number, size: number, since: number): number {
+  if (probe.length === 0) probe = Buffer.allocUnsafe(PROBE_BYTES);
+  for (let back = PROBE_BYTES; back < size; back *= 2) {
+    const at = size - back; // the byte before it tells whether a line starts at `at`
+    const n = fs.readSync(fd, probe, 0, PROBE_BYTES, at - 1);
+    const lineStart = probe.subarray(0, n).indexOf(0x0a) + 1;
+    const lineEnd = lineStart > 0 ? probe.subarray(0, n).indexOf(0x0a, lineStart) : -1;
+    if (lineEnd < 0) continue;
+    const sequence = trailingSequence(probe, lineStart, lineEnd);
+    if (sequence >= 0 && sequence <= since) return at - 1 + lineStart;
+  }
+  return 0;
 }

@@ -44,7 +44,7 @@ const rotated = (dir: string) => segments(dir).filter((f) => path.basename(f) !=
 
 /** The query's sequences, and what it read. */
 function run(dir: string, q: EventQuery) {
-  const stats: QueryStats = { segments: 0, read: 0, parsed: 0 };
+  const stats: QueryStats = { segments: 0, read: 0, parsed: 0, bytes: 0 };
   const seqs = [...queryEvents(dir, q, stats)].map((e) => e.sequence!);
   return { seqs, stats };
 }
@@ -111,6 +111,35 @@ describe('queryEvents', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.reason).toBe('not JSON');
     expect(fs.readFileSync(found[0]!.file, 'utf8').slice(found[0]!.offset, found[0]!.offset + 7)).toBe('garbage');
+  });
+});
+
+describe('queryEvents after a sequence in a large segment', () => {
+  it('reads the segment from near that sequence, not from its start, and locates a corrupt line there exactly', () => {
+    const d = tmp();
+    const l = new EventLog(d); // one live segment of ~450 KiB
+    for (let i = 0; i < 2000; i++) l.append(event(i));
+    l.close();
+    const live = path.join(d, 'events.jsonl');
+    const lines = fs.readFileSync(live, 'utf8').split('\n');
+    lines.splice(1995, 0, 'garbage here'); // becomes line 1996, after the event of sequence 1995
+    fs.writeFileSync(live, lines.join('\n'));
+    const size = fs.statSync(live).size;
+
+    const near = run(d, { since: 1998 });
+    expect(near.seqs).toEqual([1999, 2000]);
+    expect(near.stats.bytes).toBeGreaterThan(0);
+    expect(near.stats.bytes).toBeLessThan(size / 10);
+
+    const found: CorruptLine[] = [];
+    expect([...queryEvents(d, { since: 1990, onCorrupt: (c) => found.push(c) })].map((e) => e.sequence)).toEqual([1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000]);
+    expect(found).toMatchObject([{ file: live, line: 1996, reason: 'not JSON' }]);
+    expect(fs.readFileSync(live, 'utf8').slice(found[0]!.offset, found[0]!.offset + 12)).toBe('garbage here');
+
+    // Every start: the same events as reading the whole segment.
+    for (const since of [0, 1, 500, 1500, 1994, 1995, 1996, 2000, 5000]) {
+      expect(run(d, { since }).seqs).toEqual(reference(d, (e) => e.sequence! > since));
+    }
   });
 });
 
