@@ -120,19 +120,24 @@ async function stall(publishHwm) {
       }
       await publisher.flush(120_000);
     };
+    // The broker's own view (MiB): V8 heap used and memory outside it (zeromq's queues, buffers), beside its RSS.
+    const memory = async () => (await brokerStatus(root)).stats?.memory ?? {};
     await burst(60_000); // fills the broker's memory of recent events: its steady state
     await new Promise((r) => setTimeout(r, 1000));
     const before = rssMb(info.pid);
+    const memoryBefore = await memory();
     const stalled = new zmq.Subscriber({ receiveHighWaterMark: 1, linger: 0 });
     stalled.connect(info.endpoints.publish);
     stalled.subscribe('bench:');
     await new Promise((r) => setTimeout(r, 200));
     let sent = 0;
     let peak = before;
+    let memoryPeak = memoryBefore;
     for (const end = Date.now() + STALL_MS; Date.now() < end; ) {
       await burst(5000);
       sent += 5000;
-      peak = Math.max(peak, rssMb(info.pid));
+      const rss = rssMb(info.pid);
+      if (rss > peak) [peak, memoryPeak] = [rss, await memory()];
     }
     let drained = 0;
     stalled.receiveTimeout = 1000;
@@ -146,9 +151,10 @@ async function stall(publishHwm) {
     stalled.close();
     await new Promise((r) => setTimeout(r, 3000)); // a few heartbeats: the broker sees it is idle and collects
     const after = rssMb(info.pid);
-    const { stats } = await brokerStatus(root);
+    const memoryAfter = await memory();
     await publisher.close();
-    return { before, peak, after, heapUsedAfter: stats?.memory?.heapUsed, sentDuringStall: sent, keptForStalled: drained };
+    const split = (m) => ({ heapUsed: m.heapUsed, external: m.external });
+    return { before, peak, after, memory: { before: split(memoryBefore), peak: split(memoryPeak), after: split(memoryAfter) }, sentDuringStall: sent, keptForStalled: drained };
   } finally {
     await stopBroker(root);
     fs.rmSync(root, { recursive: true, force: true }); // ~200 MB of log
@@ -247,7 +253,8 @@ if (PARTS.includes('stall')) {
     brokerRssBeforeMb: now.before,
     brokerRssPeakMb: now.peak,
     brokerRssAfterDrainMb: now.after,
-    brokerHeapUsedAfterDrainMb: now.heapUsedAfter,
+    brokerHeapUsedMb: now.memory.before.heapUsed + '/' + now.memory.peak.heapUsed + '/' + now.memory.after.heapUsed, // before/peak/after
+    brokerExternalMb: now.memory.before.external + '/' + now.memory.peak.external + '/' + now.memory.after.external,
     sentDuringStall: now.sentDuringStall,
     keptForStalled: now.keptForStalled,
     hwm10000RssBeforeMb: old.before,

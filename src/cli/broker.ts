@@ -7,8 +7,12 @@ import { MetarepoError } from '../core/errors.js';
 import { requireWorkspaceRoot } from '../workspace/root.js';
 import { emit, type GlobalOptions } from './output.js';
 
+/** The entry of the broker process `broker start` runs (from dist, as the plain broker's): it hosts the plugins too. */
+const BROKER_PROCESS = path.join(PACKAGE_ROOT, 'dist/src/cli/broker-main.js');
+
 /**
- * `metarepo broker start`: the event broker as a background process (ipc sockets in .metarepo/, or tcp), with the log's
+ * `metarepo broker start`: the event broker as a background process (ipc sockets in .metarepo/, or tcp), hosting the
+ * workspace's plugins (those that activate on `core:system:long-running`, such as fs-watch, run in it), with the log's
  * rotation and retention from `metarepo.yaml` (`events:`), checking plugin events against the payload schemas the
  * workspace's plugins ship (with `--strict` it refuses an invalid one, else it logs a warning).
  */
@@ -22,7 +26,7 @@ export async function brokerStartCommand(g: GlobalOptions, opts: { tcp?: boolean
   const { config, plugins } = await workspaceForBroker(root);
   const { maxBytes, ...retention } = logSettings(config.events);
   const transport = opts.tcp || port !== undefined ? { transport: 'tcp' as const, ports: port ? { publish: port } : {} } : {};
-  const info = await startBroker(root, { ...transport, maxLogBytes: maxBytes, ...retention, strict: !!g.strict, plugins });
+    const info = await startBroker(root, { ...transport, maxLogBytes: maxBytes, ...retention, strict: !!g.strict, plugins, main: BROKER_PROCESS });
   emit(g, info, () => [`broker started (pid ${info.pid})`, ...Object.entries(info.endpoints).map(([k, v]) => `  ${k.padEnd(8)} ${v}`)].join('\n'));
   return 0;
 }

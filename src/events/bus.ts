@@ -17,6 +17,11 @@ export interface Bus {
   publish<T>(type: string, data: T, source?: string): EventEnvelope<T>;
   /** Subscribes to types matching `pattern` (see `matchesType`). @returns a function that unsubscribes. */
   subscribe(pattern: string, handler: EventHandler): () => void;
+  /**
+   * Resolves once the subscriptions made so far receive every event published from then on. The ZeroMQ bus needs this
+   * (its subscriber catches up with the broker first); without it (the in-process bus) they always do.
+   */
+  ready?(): Promise<void>;
   /** Flushes and releases resources. */
   close(): Promise<void>;
 }

@@ -9,7 +9,10 @@ import { brokerLogPath, readBrokerInfo, removeBrokerInfo, type BrokerInfo } from
 import { Cmd, type BrokerStats } from './protocol.js';
 import { Requester } from './requester.js';
 
-/** The compiled broker entry (the broker always runs from dist, also when metarepo runs from sources). */
+/**
+ * The compiled plain broker entry (the broker always runs from dist, also when metarepo runs from sources); `metarepo
+ * broker start` passes its own entry, which hosts plugins too (see {@link startBroker}'s `main`).
+ */
 export const BROKER_MAIN = path.join(PACKAGE_ROOT, 'dist/src/events/zmq/broker-main.js');
 
 /** What `brokerStatus` finds. */
@@ -24,22 +27,23 @@ const POLL_MS = 25;
  * Starts the broker as a detached background process (`node --expose-gc dist/src/events/zmq/broker-main.js <root> <options>`)
  * and waits until it has written `.metarepo/broker.json` and answers a ping.
  * @param opts.timeoutMs - how long to wait for that. Default 10 000.
+ * @param opts.main - the process's entry script (it calls `runBrokerProcess`). Default {@link BROKER_MAIN}.
  * @returns the broker's `broker.json` content.
  * @throws MetarepoError (exit 1) when a broker already runs, when the process exits early (its reason, from
  *   `.metarepo/broker.log`, is in the message) or does not answer in time (it is then killed).
  */
-export async function startBroker(root: string, opts: BrokerOptions & { timeoutMs?: number } = {}): Promise<BrokerInfo> {
+export async function startBroker(root: string, opts: BrokerOptions & { timeoutMs?: number; main?: string } = {}): Promise<BrokerInfo> {
   const running = readBrokerInfo(root);
   if (running) {
     throw new MetarepoError(`A broker already runs for this workspace (pid ${running.pid}).`, { exitCode: 1, hint: 'Stop it first with `metarepo broker stop`.' });
   }
-  if (!fs.existsSync(BROKER_MAIN)) {
-    throw new MetarepoError(`The broker's entry ${BROKER_MAIN} is missing.`, { exitCode: 1, hint: 'Build metarepo first: `npm run build`.' });
+  const { timeoutMs = 10_000, main = BROKER_MAIN, ...brokerOpts } = opts;
+  if (!fs.existsSync(main)) {
+    throw new MetarepoError(`The broker's entry ${main} is missing.`, { exitCode: 1, hint: 'Build metarepo first: `npm run build`.' });
   }
   removeBrokerInfo(root); // a stale file left by a crash
-  const { timeoutMs = 10_000, ...brokerOpts } = opts;
   // --expose-gc: the broker collects its garbage once a burst is over, so its memory returns to its steady state.
-  const child = spawn(process.execPath, ['--expose-gc', BROKER_MAIN, root, JSON.stringify(brokerOpts)], { detached: true, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--expose-gc', main, root, JSON.stringify(brokerOpts)], { detached: true, stdio: 'ignore' });
   let exited: number | null = null;
   child.once('exit', (code, signal) => (exited = code ?? (signal ? 128 : 1)));
   child.unref();
