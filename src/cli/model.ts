@@ -29,7 +29,7 @@ export async function modelListCommand(g: GlobalOptions): Promise<number> {
     const byName = new Map<string, string[]>();
     for (const m of registry.list()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.version]);
     const models = [...byName].map(([name, versions]) => ({ name, versions, latest: versions[versions.length - 1] }));
-    emit(g, { models }, () => (models.length ? models.map((m) => `${m.name}  ${m.versions.join(', ')}`).join('\n') : 'no models (add one with `metarepo model add <name> --from <file>` or `metarepo new model <name>`)'));
+    emit(g, { models }, () => (models.length ? models.map((m) => `${m.name}  ${m.versions.join(', ')}`).join('\n') : 'no models (add some with `metarepo model add --from <file|folder|glob>` or `metarepo new model <name>`)'));
     return 0;
   });
 }

@@ -93,6 +93,28 @@ describe('model add --from <folder>', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
+  it('reports every invalid file of a folder in one run, located, and writes nothing; a --from that names nothing is exit 2 with a hint', async () => {
+    const dir = await workspaceWith('shop');
+    fs.writeFileSync(path.join(dir, 'in/common/bad.json'), '{\n  "type": "strin"\n}\n');
+    fs.writeFileSync(path.join(dir, 'in/worse.json'), '{ "type": ');
+    fs.mkdirSync(path.join(dir, 'empty'));
+    const before = snapshotTree(dir);
+    const r = await metarepo(dir, ['model', 'add', '--from', 'in']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('2 problems in 2 files');
+    expect(r.stderr).toMatch(/ {2}in\/common\/bad\.json:2:3: .*\/type must be equal to one of the allowed values/);
+    expect(r.stderr).toMatch(/ {2}in\/worse\.json:1:\d+: in\/worse\.json is not valid JSON/);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    const none = await metarepo(dir, ['model', 'add', '--from', 'nowhere']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Cannot read nowhere: no such file or folder.');
+    expect(none.stderr).toContain('hint: Pass --from <file>, --from <folder> or --from "<glob>"');
+    const empty = await metarepo(dir, ['model', 'add', '--from', 'empty']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('empty holds no .json file.');
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
   it('tells files of one name apart by their folders; a name with a folder is an error with a hint', async () => {
     const dir = await workspaceWith('same-names');
     const named = await metarepo(dir, ['model', 'add', 'item', '--from', 'in']);
