@@ -74,9 +74,11 @@ export function registerCommands(program: Command, globals: Globals): void {
     .option('--bundled', 'print the bundled schema that code generators receive')
     .action(act(async () => (await import('./model.js')).modelShowCommand));
   model
-    .command('add <name>')
-    .description('add a new model at version 1.0.0 from a JSON Schema file')
-    .requiredOption('--from <file>', 'the JSON Schema file')
+    .command('add [name]')
+    .description('add new models at version 1.0.0: one JSON Schema file (named by [name], its $id or its path), or a folder or glob of them with their references kept')
+    .requiredOption('--from <file|folder|glob>', 'a JSON Schema file, a folder (every **/*.json) or a quoted glob')
+    .option('--dry-run', 'print the models it would add and the missing references, write nothing')
+    .option('--strict-refs', 'refuse (exit 2, nothing written) when a reference leads to no schema')
     .action(act(async () => (await import('./model.js')).modelAddCommand));
   model
     .command('diff <name> [from] [to]')

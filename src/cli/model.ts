@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import pc from 'picocolors';
 import { MetarepoError } from '../core/errors.js';
 import { commitTree } from '../engine/commit.js';
 import { Tree } from '../engine/tree.js';
-import { prepareModelAdd } from '../models/add.js';
 import { ModelRegistry } from '../models/registry.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { type Workspace } from '../workspace/workspace.js';
@@ -31,7 +29,7 @@ export async function modelListCommand(g: GlobalOptions): Promise<number> {
     const byName = new Map<string, string[]>();
     for (const m of registry.list()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.version]);
     const models = [...byName].map(([name, versions]) => ({ name, versions, latest: versions[versions.length - 1] }));
-    emit(g, { models }, () => (models.length ? models.map((m) => `${m.name}  ${m.versions.join(', ')}`).join('\n') : 'no models (add one with `metarepo model add <name> --from <file>` or `metarepo new model <name>`)'));
+    emit(g, { models }, () => (models.length ? models.map((m) => `${m.name}  ${m.versions.join(', ')}`).join('\n') : 'no models (add some with `metarepo model add --from <file|folder|glob>` or `metarepo new model <name>`)'));
     return 0;
   });
 }
@@ -45,20 +43,49 @@ export async function modelShowCommand(g: GlobalOptions, spec: string, opts: { b
   });
 }
 
-export async function modelAddCommand(g: GlobalOptions, name: string, opts: { from: string }): Promise<number> {
+/**
+ * `model add [name] --from <file|folder|glob>`: one file as model `name` (or a name from its `$id` or path), or a set
+ * of schemas, each named from its `$id` or path, references among them kept working (see `prepareModelAdd`). All in
+ * one commit, or nothing. References that lead nowhere are listed as a warning (exit 0), or refused with
+ * `--strict-refs` (exit 2, nothing written).
+ */
+export async function modelAddCommand(
+  g: GlobalOptions,
+  name: string | undefined,
+  opts: { from: string; dryRun?: boolean; strictRefs?: boolean },
+): Promise<number> {
+  const [{ findImportSources }, { prepareModelAdd }] = await Promise.all([import('../models/import/sources.js'), import('../models/add.js')]);
+  const { kind, sources } = await findImportSources(g.cwd, opts.from);
+  if (name !== undefined && kind !== 'file') {
+    throw new MetarepoError(`A model name cannot go with a ${kind} (--from ${opts.from}): it imports ${sources.length} file${sources.length === 1 ? '' : 's'}.`, {
+      hint: `Drop "${name}": each file's model name comes from its $id or its path. To name one file, pass --from <file>.`,
+    });
+  }
   return withRegistry(g, 'model add', async (ws, registry) => {
-    const source = path.resolve(g.cwd, opts.from);
-    let text: string;
-    try {
-      text = fs.readFileSync(source, 'utf8');
-    } catch {
-      throw new MetarepoError(`Cannot read ${opts.from}.`, { hint: 'Pass --from <file> naming an existing JSON Schema file.' });
+    const plan = prepareModelAdd(registry, sources, { name });
+    const missingLines = plan.missing.map((m) => `${m.file}:${m.line}:${m.column}: ${m.message}`);
+    if (opts.strictRefs && plan.missing.length > 0) {
+      throw new MetarepoError(`${plan.missing.length} reference${plan.missing.length === 1 ? '' : 's'} in ${opts.from} lead${plan.missing.length === 1 ? 's' : ''} to no schema; nothing was added.`, {
+        details: missingLines,
+        hint: 'Import the schemas they name too (e.g. --from their folder), fix the references, or drop --strict-refs to add the models anyway.',
+      });
     }
-    const planned = prepareModelAdd(registry, name, text, opts.from);
-    const tree = new Tree(ws.root);
-    tree.write(planned.path, planned.content, { origin: 'model add' });
-    await commitTree(ws, { command: 'model add', changes: tree.changes(), eventData: () => ({ origin: 'model add' }) });
-    emit(g, { created: planned.path, name, version: '1.0.0' }, () => `Added model ${name}@1.0.0 at ${planned.path}`);
+    if (!opts.dryRun) {
+      const tree = new Tree(ws.root);
+      for (const f of plan.files) tree.write(f.path, f.content, { origin: 'model add' });
+      await commitTree(ws, { command: 'model add', changes: tree.changes(), eventData: () => ({ origin: 'model add' }) });
+    }
+    if (!g.json && missingLines.length > 0) {
+      process.stderr.write(
+        `${pc.yellow('warning')} ${missingLines.length} reference${missingLines.length === 1 ? '' : 's'} lead${missingLines.length === 1 ? 's' : ''} to no schema (generate fails for the models that need them):\n${missingLines.map((l) => `  ${l}\n`).join('')}`,
+      );
+    }
+    emit(g, { added: plan.added, missing: plan.missing, dryRun: !!opts.dryRun }, () =>
+      [
+        ...plan.added.map((a) => `${opts.dryRun ? 'would add' : 'Added'} model ${a.name}@${a.version} at ${a.path}${kind === 'file' ? '' : ` (from ${a.from})`}${a.assignedId ? `, $id ${a.id}` : ''}${a.rewrittenRefs.length ? `, ${a.rewrittenRefs.length} $ref(s) rewritten` : ''}`),
+        ...(opts.dryRun ? [pc.dim('dry run: nothing was written')] : []),
+      ].join('\n'),
+    );
     return 0;
-  }, true);
+  }, !opts.dryRun);
 }

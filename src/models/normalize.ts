@@ -40,7 +40,7 @@ const ANNOTATIONS = new Set(['examples', 'example', '$comment']);
 const DROPPED = new Set(['examples', 'example', '$comment', '$id', '$anchor', '$dynamicAnchor']);
 
 /** Reference keywords. `$dynamicRef` (2020-12) and `$recursiveRef` (2019-09) are resolved statically, like `$ref`. */
-const REFS = new Set(['$ref', '$dynamicRef', '$recursiveRef']);
+export const REF_KEYWORDS: ReadonlySet<string> = new Set(['$ref', '$dynamicRef', '$recursiveRef']);
 
 /** Identity of a subschema: `<absolute file>#<JSON pointer>`. */
 export function locationKey(location: SchemaLocation): string {
@@ -104,7 +104,7 @@ function normalize(node: unknown, at: SchemaLocation, outer: string, ctx: Normal
       continue;
     }
     if (CONTAINERS.has(keyword)) continue;
-    if (REFS.has(keyword) && typeof value === 'string') {
+    if (REF_KEYWORDS.has(keyword) && typeof value === 'string') {
       out.$ref = new ResolvedRef(resolveRef(value, base, { record, pointer: joinPointer(pointer, keyword) }, ctx));
       continue;
     }
@@ -144,22 +144,27 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   else target[key] = value;
 }
 
+/** The schema resource a reference's URI (without fragment) names, as {@link refResource} finds it. */
+export interface RefResource {
+  /** The absolute URI the reference names, without fragment. */
+  uri: string;
+  /** The fragment, percent-decoded (`''` when there is none). */
+  fragment: string;
+  /** The resource with that URI, when there is one. */
+  resource?: SchemaLocation;
+  /** The declarations of that URI, when several models declare it (the reference is then ambiguous). */
+  duplicate?: SchemaLocation[];
+}
+
 /**
- * Where `ref` (written at `at`, the pointer of the `$ref` keyword) leads.
- * @throws MetarepoError when it leads nowhere in the workspace.
+ * The resource a reference names: `ref` resolved against `base` (the base URI in effect where it is written), and a
+ * relative path that misses there retried against `record`'s own file (so file refs keep working under an `$id`).
+ * @returns undefined when `ref` is not a URI reference.
  */
-function resolveRef(ref: string, base: string, at: SchemaLocation, ctx: NormalizeContext): SchemaLocation {
-  const fail = (reason: string, hint: string, message = `Cannot resolve $ref "${ref}" in ${at.record.relFile}: ${reason}.`): SchemaLocation => {
-    const { line, column } = ctx.locate(at.record, at.pointer);
-    const location = { file: at.record.file, line, column };
-    const fullHint = `${hint} metarepo resolves references offline and never fetches schemas from the network.`;
-    if (!ctx.problems) throw new MetarepoError(message, { location, hint: fullHint });
-    ctx.problems.push({ message, hint: fullHint, location, displayFile: at.record.relFile });
-    return { record: at.record, pointer: '' };
-  };
+export function refResource(ref: string, base: string, record: ModelRecord, index: SchemaIndex): RefResource | undefined {
   const relativePath = !/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith('#');
-  const bases = relativePath ? [base, ctx.index.fileUri(at.record)] : [base];
-  let found: { uri: string; fragment: string; resource?: SchemaLocation } | undefined;
+  const bases = relativePath ? [base, index.fileUri(record)] : [base];
+  let found: RefResource | undefined;
   for (const b of bases) {
     let url: URL;
     try {
@@ -168,14 +173,33 @@ function resolveRef(ref: string, base: string, at: SchemaLocation, ctx: Normaliz
     } catch {
       continue;
     }
-    found.resource = ctx.index.resource(found.uri, at.record);
-    if (found.resource) break;
+    found.resource = index.resource(found.uri, record);
+    if (found.resource) return found;
+    found.duplicate = index.duplicate(found.uri);
+    if (found.duplicate) return found;
+  }
+  return found;
+}
+
+/**
+ * Where `ref` (written at `at`, the pointer of the `$ref` keyword) leads.
+ * @throws MetarepoError when it leads nowhere in the workspace (with `ctx.problems`: records the problem and returns
+ *   `at`'s document root instead).
+ */
+export function resolveRef(ref: string, base: string, at: SchemaLocation, ctx: NormalizeContext): SchemaLocation {
+  const fail = (reason: string, hint: string, message = `Cannot resolve $ref "${ref}" in ${at.record.relFile}: ${reason}.`): SchemaLocation => {
+    const { line, column } = ctx.locate(at.record, at.pointer);
+    const location = { file: at.record.file, line, column };
+    const fullHint = `${hint} metarepo resolves references offline and never fetches schemas from the network.`;
+    if (!ctx.problems) throw new MetarepoError(message, { location, hint: fullHint });
+    ctx.problems.push({ message, hint: fullHint, location, displayFile: at.record.relFile });
+    return { record: at.record, pointer: '' };
+  };
+  const found = refResource(ref, base, at.record, ctx.index);
+  if (found?.duplicate) {
     // A reference to an $id that several models declare is ambiguous: it fails, naming them all.
-    const duplicate = ctx.index.duplicate(found.uri);
-    if (duplicate) {
-      const error = duplicateIdError({ uri: found.uri, locations: duplicate });
-      return fail('', error.hint ?? '', `Cannot resolve $ref "${ref}" in ${at.record.relFile}: ${error.message}`);
-    }
+    const error = duplicateIdError({ uri: found.uri, locations: found.duplicate });
+    return fail('', error.hint ?? '', `Cannot resolve $ref "${ref}" in ${at.record.relFile}: ${error.message}`);
   }
   if (!found) {
     return fail('it is not a valid URI reference', 'Write a JSON pointer ("#/definitions/x"), a relative file or an $id URI.');

@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareModelAdd } from '../../../src/models/add.js';
+import { prepareModelAdd as prepareSet } from '../../../src/models/add.js';
 import { ModelRegistry } from '../../../src/models/registry.js';
 import { caught, workspace } from './helpers.js';
+
+/** The one file `model add <name> --from <file>` plans (the file named `display`, relative to the workspace root). */
+const prepareModelAdd = (registry: ModelRegistry, name: string, text: string, display: string) =>
+  prepareSet(registry, [{ file: path.join(registry.root, display), display, rel: path.basename(display), text }], { name }).files[0];
 
 const load = () =>
   ModelRegistry.load(workspace({ 'models/user/1.0.0.schema.json': { $id: 'https://example.com/user', type: 'object' } }));
