@@ -20,7 +20,8 @@ const CHECKED_KEYWORDS = ['format', 'const', 'pattern', 'minLength', 'maxLength'
  * - a scalar keeps its `enum` while the new values are in it, else the new values join it while the set stays within
  *   {@link ENUM_RULE}`.maxDistinct` (else `enum` goes); `format`, `pattern`, bounds and the like stay while every
  *   new value satisfies them (checked with ajv);
- * - `integer` meeting `number` becomes `number`; other different types become an `anyOf` of both;
+ * - `integer` meeting `number` becomes `number`; other scalar types join the `type` list; any other two types
+ *   become an `anyOf` of both;
  * - definitions are matched by name: a `$ref` on either side reaches the definition, which is merged in place, so
  *   the existing names stay.
  * @param stats - what the new samples put at each node of `fresh` (from `collectStats`); absent for a schema from
