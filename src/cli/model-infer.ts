@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { MetarepoError, EXIT_FAILURE } from '../core/errors.js';
 import { commitTree } from '../engine/commit.js';
 import { Tree } from '../engine/tree.js';
@@ -29,13 +30,17 @@ export async function modelInferCommand(g: GlobalOptions, name: string, opts: { 
     const { pascalCase } = await import('change-case');
     const result = await inferSchema({ title: pascalCase(name), from: opts.from, cwd: g.cwd, file, ...(base ? { base: { schema: base.schema, draft: base.draft, file: base.relFile } } : {}) });
     const generator = await checkTypescriptGenerator(ws, name, result.schema);
+    // A released version that already accepts every source needs no draft: nothing is written then.
+    const unchanged = base !== undefined && base.version !== DRAFT_VERSION && isDeepStrictEqual(result.schema, base.schema);
     const tree = new Tree(ws.root);
-    tree.write(file, result.text, { overwrite: true, origin: 'model infer' });
+    if (!unchanged) tree.write(file, result.text, { overwrite: true, origin: 'model infer' });
     const changes = tree.changes();
     await commitTree(ws, { command: 'model infer', changes, eventData: () => ({ origin: 'model infer' }) });
-    const diff = versions.length ? await modelDiffReport(ws.root, ws.config, await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), name, versions.at(-1)!, DRAFT_VERSION) : undefined;
+    const diff = versions.length && !unchanged ? await modelDiffReport(ws.root, ws.config, await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), name, versions.at(-1)!, DRAFT_VERSION) : undefined;
     const sources = [...result.samples, ...result.types];
-    const head = changes.length === 0
+    const head = unchanged
+      ? `${name}@${base.version} already accepts the ${sources.length} source(s) as they are; no draft written.`
+      : changes.length === 0
       ? `${file} already says what ${sources.length} source(s) show; nothing written.`
       : `${base ? `Refined ${name} from ${base.relFile}` : `Inferred ${name}`} from ${sources.length} source(s) into ${file}${generator ? '' : ' (no typescript generator here: not checked with it)'}; release it with \`metarepo model bump ${name}\`.`;
     emit(g, { model: name, draft: file, written: changes.length > 0, base: base?.relFile ?? null, samples: result.samples, types: result.types, draftVersion: result.draft, schema: result.schema, diff: diff?.data ?? null }, () =>

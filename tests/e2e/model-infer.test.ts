@@ -61,6 +61,10 @@ describe('metarepo model infer', () => {
     expect(JSON.parse(diff.stdout).required).toBe('minor');
     const release = await metarepoAsync(dir, ['model', 'bump', 'order']);
     expect(release.stdout).toContain('Released order@1.1.0 (minor bump from 1.0.0');
+    // Samples the newest version accepts as it is: no draft.
+    const again = await metarepoAsync(dir, ['model', 'infer', 'order', '--from', 'samples/a.json', 'samples/e.json']);
+    expect(again.stdout).toContain('order@1.1.0 already accepts the 2 source(s) as they are; no draft written.');
+    expect(fs.existsSync(path.join(dir, 'models/order/draft.schema.json'))).toBe(false);
   });
 
   it('infers a draft from a TypeScript type (file.ts#Type)', async () => {

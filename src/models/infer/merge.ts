@@ -122,8 +122,16 @@ class Widener {
     return node;
   }
 
+  /**
+   * `anyOf` of both. The annotations of `a` that name or identify it (`$id`, `title`, `description`, `$comment`) stay
+   * on the union, so a root keeps its `$id` and the generated type its name; `b`'s title goes (it named the type
+   * only in the new inference).
+   */
   private union(a: Schema, b: Schema): Schema {
-    return { anyOf: [a, this.adopt(b)] };
+    const kept = Object.fromEntries(Object.entries(a).filter(([k]) => IDENTIFYING.includes(k)));
+    const rest = Object.fromEntries(Object.entries(a).filter(([k]) => !IDENTIFYING.includes(k)));
+    const { title: _title, ...other } = this.adopt(b);
+    return { ...kept, anyOf: [rest, other] };
   }
 
   /** Adds `b` to the `anyOf` of `a`: merged into the branch of the same single type, else as a new branch. */
@@ -208,6 +216,8 @@ class Widener {
     return name === undefined ? n : (name === '#' ? this.old.root : this.defs[name]) ?? n;
   }
 }
+
+const IDENTIFYING = ['$id', 'title', 'description', '$comment'];
 
 const SCALARS = new Set(['string', 'number', 'integer', 'boolean', 'null']);
 

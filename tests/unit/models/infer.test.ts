@@ -139,7 +139,14 @@ describe('refinement: widen, never narrow', () => {
     const lacking = await infer([{ id: 'c', status: 'paid', count: 1 }], base);
     expect(lacking.schema.required).toEqual(['id', 'status', 'count']); // `code` is missing from the new sample
     expect(props(schema).id).toEqual({ description: 'The id.', type: ['string', 'integer'] });
-    expect(props(schema).code).toEqual({ anyOf: [{ type: 'string', pattern: '^[A-Z]+$', maxLength: 3 }, { type: 'object', additionalProperties: false, properties: { x: { type: 'integer' } }, required: ['x'], title: 'Code' }] });
+    expect(props(schema).code).toEqual({ anyOf: [{ type: 'string', pattern: '^[A-Z]+$', maxLength: 3 }, { type: 'object', additionalProperties: false, properties: { x: { type: 'integer' } }, required: ['x'] }] }); // the new branch's title goes
+    expect(diffSchemas(base.schema, schema).filter((c) => c.impacts.backward)).toEqual([]);
+  });
+
+  it('a root of another type becomes an anyOf that keeps the $id, title and description on top', async () => {
+    const { schema } = await infer(['just text'], base);
+    expect(Object.keys(schema)).toEqual(['$schema', '$id', 'title', 'description', 'anyOf', 'definitions']);
+    expect((schema.anyOf as any[])[1]).toEqual({ type: 'string' });
     expect(diffSchemas(base.schema, schema).filter((c) => c.impacts.backward)).toEqual([]);
   });
 
