@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ENUM_RULE } from './rules.js';
 import type { NodeStats } from './rules.js';
-import { refName, type Schema, type Shape } from './shape.js';
+import { refName, setOwn, type Schema, type Shape } from './shape.js';
 import { instanceAjv } from './verify.js';
 import type { Draft } from '../meta-schema.js';
 
@@ -148,7 +148,7 @@ class Widener {
     const pa = (a.properties ?? {}) as Record<string, Schema>;
     const pb = (b.properties ?? {}) as Record<string, Schema>;
     const properties: Record<string, Schema> = { ...pa };
-    for (const [p, s] of Object.entries(pb)) properties[p] = Object.hasOwn(pa, p) ? this.merge(pa[p], s) : this.adopt(s);
+    for (const [p, s] of Object.entries(pb)) setOwn(properties, p, Object.hasOwn(pa, p) ? this.merge(pa[p], s) : this.adopt(s));
     const rb = new Set((b.required ?? []) as string[]);
     const required = ((a.required ?? []) as string[]).filter((p) => rb.has(p));
     const out: Schema = { ...a, ...(Object.keys(properties).length ? { properties } : {}) };

@@ -14,7 +14,7 @@ import { fromDocument, type Shape } from './shape.js';
 export async function inferWithQuicktype(title: string, samples: Sample[]): Promise<Shape> {
   const { InputData, jsonInputForTargetLanguage, quicktype } = await import('quicktype-core');
   const input = jsonInputForTargetLanguage('schema');
-  await input.addSource({ name: title, samples: samples.map((s) => JSON.stringify(s.value)) });
+  await input.addSource({ name: title, samples: samples.map((s) => JSON.stringify(s.value, hideProto)) });
   const inputData = new InputData();
   inputData.addInput(input);
   const result = await quicktype({
@@ -29,5 +29,23 @@ export async function inferWithQuicktype(title: string, samples: Sample[]): Prom
     combineClasses: true,
     alphabetizeProperties: false,
   });
-  return fromDocument(JSON.parse(result.lines.join('\n')) as Record<string, unknown>, title);
+  return fromDocument(restoreProto(JSON.parse(result.lines.join('\n'))) as Record<string, unknown>, title);
+}
+
+/**
+ * quicktype loses a property named `__proto__` (it lists it in `required` but writes no schema for it), so such keys
+ * go to quicktype under a stand-in name no JSON key has (with a NUL) and come back in {@link restoreProto}.
+ */
+const PROTO = '__proto__';
+const STAND_IN = '\u0000__proto__';
+
+function hideProto(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, PROTO)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === PROTO ? STAND_IN : k, v]));
+}
+
+function restoreProto(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map((n) => (n === STAND_IN ? PROTO : restoreProto(n)));
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k === STAND_IN ? PROTO : k, restoreProto(v)]));
 }

@@ -78,6 +78,9 @@ export function applyRules(stats: Map<Schema, NodeStats>): void {
       const required = Object.keys(node.properties).filter((p) => s.present.get(p) === s.seen);
       if (required.length) node.required = required;
       else delete node.required;
+      // ajv reports an own `__proto__` key as undeclared in a closed object, declared or not: such an object stays
+      // open, or no sample having the key would validate.
+      if (Object.hasOwn(node.properties, '__proto__') && node.additionalProperties === false) delete node.additionalProperties;
     }
     const strings = s.values.filter((v): v is string => typeof v === 'string');
     if (node.type !== 'string' || strings.length === 0) continue;

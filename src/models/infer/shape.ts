@@ -49,7 +49,7 @@ export function fromDocument(doc: Schema, title: string): Shape {
       if (k === '$ref' && typeof v === 'string') {
         const r = rename(v);
         out.$ref = rootName && refName({ $ref: r }) === rootName ? '#' : r;
-      } else out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : fix(v);
+      } else setOwn(out, k, k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : fix(v));
     }
     return out;
   };
@@ -77,13 +77,21 @@ export function toDocument(shape: Shape, draft: Draft, extra: Schema = {}): Sche
       const v = (node as Schema)[k];
       if (k === '$ref' && typeof v === 'string' && v.startsWith(DEFS_PREFIX)) out.$ref = `#/${keyword}/${v.slice(DEFS_PREFIX.length)}`;
       else if (k === 'properties' && v && typeof v === 'object') out[k] = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, write(s)]));
-      else out[k] = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : write(v);
+      else setOwn(out, k, k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? v : write(v));
     }
     return out;
   };
   const doc = write({ ...extra, ...shape.root }) as Schema;
   const defs = Object.keys(shape.defs).filter((k) => used.has(k)).sort();
   return { $schema: SUPPORTED_SCHEMA_URIS[draft], ...doc, ...(defs.length ? { [keyword]: Object.fromEntries(defs.map((k) => [k, write(shape.defs[k])])) } : {}) };
+}
+
+/**
+ * Sets an own property: keys come from samples, and `out[k] = v` with k `__proto__` would set the prototype instead
+ * (`Object.fromEntries` and spreads define own properties already).
+ */
+export function setOwn(out: Schema, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function rank(key: string): number {

@@ -70,6 +70,16 @@ describe('inference rules', () => {
     expect(Object.keys(props(one.schema))).toEqual(['zeta', 'alpha', 'n']); // the samples' order
   });
 
+  it('keeps properties named like Object.prototype members (__proto__, constructor), with their schemas', async () => {
+    const sample = JSON.parse('{"__proto__": {"x": 1}, "constructor": "c", "a/b~c": 2}');
+    const { schema, text } = await infer([sample, sample]);
+    expect(Object.keys(props(schema))).toEqual(['__proto__', 'constructor', 'a/b~c']);
+    expect(JSON.parse(text).required).toEqual(['__proto__', 'constructor', 'a/b~c']);
+    expect(Object.getPrototypeOf(props(schema))).toBe(Object.prototype);
+    expect(schema.additionalProperties).toBeUndefined(); // ajv cannot close an object with a `__proto__` key
+    expect((schema.$defs as any).Proto.additionalProperties).toBe(false);
+  });
+
   it('a schema that rejects a sample stops the run with exit 1, naming the sample and the ajv error', async () => {
     const err = await caught(() => verifySamples({ type: 'object', properties: { n: { type: 'integer' } } }, '2020-12', [{ file: 'ok.json', value: { n: 1 } }, { file: 'bad.json', value: { n: 1.5 } }]));
     expect(err.exitCode).toBe(1);
