@@ -93,11 +93,14 @@ describe('metarepo model infer', () => {
     expect(fs.existsSync(path.join(dir, 'models/order'))).toBe(false);
   });
 
-  it('a TypeScript type that does not exist is bad input naming it', async () => {
+  it('a TypeScript type that does not exist, or a file that does not type-check, is bad input naming it', async () => {
     const dir = await workspace();
     const r = await metarepoAsync(dir, ['model', 'infer', 'customer', '--from', 'samples/customer.ts#Nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Cannot make a schema of Nope in samples/customer.ts: No root type "Nope" found');
+    const broken = await metarepoAsync(dir, ['model', 'infer', 'customer', '--from', 'samples/broken.ts#Broken']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain("error samples/broken.ts:2:30: Cannot make a schema of Broken in samples/broken.ts: Type check error: Cannot find name 'Strin'.");
     expect(fs.existsSync(path.join(dir, 'models/customer'))).toBe(false);
   });
 });

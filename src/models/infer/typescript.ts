@@ -36,10 +36,30 @@ export async function schemaFromTypescript(cwd: string, file: string, type: stri
     return fromDocument(generator.createSchema(type) as Record<string, unknown>, type);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new MetarepoError(`Cannot make a schema of ${type} in ${file}: ${message}`, {
-      location: { file },
+    const problems = typeErrors(cwd, error);
+    throw new MetarepoError(`Cannot make a schema of ${type} in ${file}: ${message}${problems.length ? `: ${problems[0].text}` : ''}`, {
+      location: problems[0]?.location ?? { file },
+      details: problems.slice(1).map((p) => `${p.location.file}:${p.location.line}:${p.location.column}: ${p.text}`),
       hint: `Export a type or interface named ${type} from ${file}, and make the file type-check (\`npx tsc --noEmit ${file}\`).`,
       cause: error,
     });
   }
+}
+
+/** The shape of a TypeScript diagnostic the library attaches to its "Type check error" (as `relatedInformation`). */
+interface Diagnostic {
+  file?: { fileName: string; getLineAndCharacterOfPosition(pos: number): { line: number; character: number } };
+  start?: number;
+  messageText: string | { messageText: string };
+}
+
+/** The located type errors the library's error carries, if any (file relative to `cwd`, 1-based line and column). */
+function typeErrors(cwd: string, error: unknown): Array<{ text: string; location: { file: string; line: number; column: number } }> {
+  const related = (error as { diagnostic?: { relatedInformation?: Diagnostic[] } })?.diagnostic?.relatedInformation ?? [];
+  return related.flatMap((d) => {
+    if (!d.file || d.start === undefined) return [];
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    const text = typeof d.messageText === 'string' ? d.messageText : d.messageText.messageText;
+    return [{ text, location: { file: path.relative(cwd, d.file.fileName), line: line + 1, column: character + 1 } }];
+  });
 }
