@@ -35,7 +35,7 @@ export async function modelInferCommand(g: GlobalOptions, name: string, opts: { 
     const tree = new Tree(ws.root);
     if (!unchanged) tree.write(file, result.text, { overwrite: true, origin: 'model infer' });
     const changes = tree.changes();
-    await commitTree(ws, { command: 'model infer', changes, eventData: () => ({ origin: 'model infer' }) });
+    if (changes.length) await commitTree(ws, { command: 'model infer', changes, eventData: () => ({ origin: 'model infer' }) });
     const diff = versions.length && !unchanged ? await modelDiffReport(ws.root, ws.config, await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), name, versions.at(-1)!, DRAFT_VERSION) : undefined;
     const sources = [...result.samples, ...result.types];
     const head = unchanged
@@ -43,7 +43,7 @@ export async function modelInferCommand(g: GlobalOptions, name: string, opts: { 
       : changes.length === 0
       ? `${file} already says what ${sources.length} source(s) show; nothing written.`
       : `${base ? `Refined ${name} from ${base.relFile}` : `Inferred ${name}`} from ${sources.length} source(s) into ${file}${generator ? '' : ' (no typescript generator here: not checked with it)'}; release it with \`metarepo model bump ${name}\`.`;
-    emit(g, { model: name, draft: file, written: changes.length > 0, base: base?.relFile ?? null, samples: result.samples, types: result.types, draftVersion: result.draft, schema: result.schema, diff: diff?.data ?? null }, () =>
+    emit(g, { model: name, draft: file, written: changes.length > 0, base: base?.relFile ?? null, samples: result.samples, types: result.types, schemaDraft: result.draft, schema: result.schema, diff: diff?.data ?? null }, () =>
       [head, ...(diff ? [diff.text] : [])].join('\n'),
     );
     return 0;
