@@ -81,6 +81,11 @@ export function registerCommands(program: Command, globals: Globals): void {
     .option('--strict-refs', 'refuse (exit 2, nothing written) when a reference leads to no schema')
     .action(act(async () => (await import('./model.js')).modelAddCommand));
   model
+    .command('infer <name>')
+    .description('write the draft of a model inferred from sample JSON/YAML documents or a TypeScript type (file.ts#Type); refines an existing model')
+    .requiredOption('--from <sources...>', 'sample files (.json, .yaml) and/or <file.ts>#<Type>')
+    .action(act(async () => (await import('./model-infer.js')).modelInferCommand));
+  model
     .command('diff <name> [from] [to]')
     .description('list the changes between two versions (default: the draft against the newest, or the two newest) with rule, pointer, impacts')
     .action(act(async () => (await import('./model-diff.js')).modelDiffCommand));

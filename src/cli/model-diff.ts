@@ -17,14 +17,23 @@ const MARK = { error: pc.red('✗'), warning: pc.yellow('!'), info: pc.dim('·')
 export async function modelDiffCommand(g: GlobalOptions, name: string, from: string | undefined, to: string | undefined): Promise<number> {
   return withRegistry(g, 'model diff', async (ws, registry) => {
     const [a, b] = from === undefined ? defaultDiffPair(registry, name) : [from, to ?? latestOrDraft(registry, name, from)];
-    const imports = await modelImports(ws.root, ws.config, name);
-    const started = performance.now();
-    const diff = diffModel(registry, ws.config, name, a, b, imports);
-    const durationMs = Math.round(performance.now() - started);
-    const judged = judgeChanges(diff.changes, diff.policy.compatibility, diff.usage!);
-    emit(g, { ...summary(diff), changes: judged, durationMs }, () => human(diff, judged));
+    const report = await modelDiffReport(ws.root, ws.config, registry, name, a, b);
+    emit(g, report.data, () => report.text);
     return 0;
   });
+}
+
+/**
+ * What `model diff <name> <a> <b>` prints: the changes judged under the model's policy and the projects' imports,
+ * as JSON data and as text (also printed by `model infer` after it writes a draft).
+ */
+export async function modelDiffReport(root: string, config: WorkspaceConfig, registry: ModelRegistry, name: string, a: string, b: string): Promise<{ data: Record<string, unknown>; text: string }> {
+  const imports = await modelImports(root, config, name);
+  const started = performance.now();
+  const diff = diffModel(registry, config, name, a, b, imports);
+  const durationMs = Math.round(performance.now() - started);
+  const judged = judgeChanges(diff.changes, diff.policy.compatibility, diff.usage!);
+  return { data: { ...summary(diff), changes: judged, durationMs }, text: human(diff, judged) };
 }
 
 /** With one version given: compare it with the draft if there is one, else with the newest version. */
