@@ -57,7 +57,7 @@ export async function serveHttp(opts: ServeOptions & { port: number }): Promise<
       return;
     }
     // No session yet: a new transport, which accepts only an initialize request.
-    const { server, close } = await served.connectServer();
+    const { server, close, addPluginTools } = await served.connectServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableDnsRebindingProtection: true,
@@ -71,6 +71,7 @@ export async function serveHttp(opts: ServeOptions & { port: number }): Promise<
     await server.connect(transport);
     await transport.handleRequest(req, res);
     if (!transport.sessionId) await transport.close();
+    else void addPluginTools().catch((e: Error) => opts.notice(`metarepo mcp: plugin commands are not offered: ${e.message}`));
   };
 
   const httpServer = http.createServer((req, res) => {

@@ -1,8 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { modelPolicy } from '../models/evolution.js';
-import { generatorVariables } from './generators.js';
 import type { WorkspaceSession } from './session.js';
 
 const user = (text: string): GetPromptResult => ({ messages: [{ role: 'user', content: { type: 'text', text } }] });
@@ -17,6 +15,7 @@ export function registerPrompts(server: McpServer, session: WorkspaceSession): v
     'add_data_model',
     { title: 'Add a data model', description: 'Add a versioned JSON Schema model to the workspace.', argsSchema: { name: z.string().describe('model name, kebab-case'), description: z.string().optional().describe('what the model describes') } },
     async ({ name, description }) => {
+      const { generatorVariables } = await import('./generators.js');
       const { models, generators } = await session.read(async (ws) => ({
         models: [...new Set((await ws.models()).list().map((m) => `${m.name}@${m.version}`))],
         generators: (await generatorVariables(ws)).map((g) => g.name),
@@ -36,6 +35,7 @@ export function registerPrompts(server: McpServer, session: WorkspaceSession): v
     'scaffold_subproject',
     { title: 'Scaffold a subproject', description: 'Create a project of the monorepo from one of its scaffold generators.', argsSchema: { name: z.string().describe('project name'), generator: z.string().optional().describe('generator to use (default: pick one)') } },
     async ({ name, generator }) => {
+      const { generatorVariables } = await import('./generators.js');
       const generators = await session.read((ws) => generatorVariables(ws));
       const chosen = generators.filter((g) => !generator || g.name === generator);
       return user(
@@ -52,6 +52,7 @@ export function registerPrompts(server: McpServer, session: WorkspaceSession): v
     'evolve_model',
     { title: 'Evolve a model safely', description: 'Change a model through a draft: draft → edit → diff → bump, within its compatibility policy.', argsSchema: { name: z.string().describe('model name'), change: z.string().optional().describe('the change wanted') } },
     async ({ name, change }) => {
+      const { modelPolicy } = await import('../models/evolution.js');
       const info = await session.read(async (ws) => {
         const registry = await ws.models();
         registry.resolve(name); // an unknown model fails here, naming the models

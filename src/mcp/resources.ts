@@ -4,10 +4,7 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { MetarepoError } from '../core/errors.js';
 import { safeRelativePath } from '../core/paths.js';
-import { eventsDir } from '../events/dir.js';
-import { queryEvents } from '../events/query.js';
-import { readManifest } from '../engine/manifest.js';
-import { DRAFT_VERSION, type ModelRecord, type ModelRegistry } from '../models/registry.js';
+import type { ModelRecord, ModelRegistry } from '../models/registry.js';
 import type { WorkspaceSession } from './session.js';
 
 /** The URI scheme of every resource. */
@@ -35,11 +32,13 @@ const json = (uri: URL, value: unknown): ReadResourceResult => ({ contents: [{ u
  * each listing what it holds.
  */
 export function registerResources(server: McpServer, session: WorkspaceSession): void {
-  server.registerResource('manifest', MANIFEST_URI, { title: 'Generated files manifest', description: 'Every generated file with its target, model version and hashes (.metarepo/manifest.json).', mimeType: 'application/json' }, (uri) =>
-    json(uri, readManifest(session.root)),
+  server.registerResource('manifest', MANIFEST_URI, { title: 'Generated files manifest', description: 'Every generated file with its target, model version and hashes (.metarepo/manifest.json).', mimeType: 'application/json' }, async (uri) =>
+    json(uri, (await import('../engine/manifest.js')).readManifest(session.root)),
   );
-  server.registerResource('recent-events', RECENT_EVENTS_URI, { title: 'Recent events', description: `The newest ${RECENT_EVENTS} events of the log, oldest first.`, mimeType: 'application/json' }, (uri) =>
-    json(uri, [...queryEvents(eventsDir(session.root), { limit: RECENT_EVENTS })]),
+  server.registerResource('recent-events', RECENT_EVENTS_URI, { title: 'Recent events', description: `The newest ${RECENT_EVENTS} events of the log, oldest first.`, mimeType: 'application/json' }, async (uri) => {
+    const [{ eventsDir }, { queryEvents }] = await Promise.all([import('../events/dir.js'), import('../events/query.js')]);
+    return json(uri, [...queryEvents(eventsDir(session.root), { limit: RECENT_EVENTS })]);
+  },
   );
   const listModels = (bundled: boolean) => async () => ({
     resources: await session.read(async (ws) =>
@@ -78,7 +77,7 @@ function modelRecords(registry: ModelRegistry): ModelRecord[] {
 
 /** @throws MetarepoError (exit 2) naming the model's versions when there is no such version. */
 function findModel(registry: ModelRegistry, name: string, version: string): ModelRecord {
-  const record = version === DRAFT_VERSION ? registry.draft(name) : registry.get(name, version);
+  const record = version === 'draft' ? registry.draft(name) : registry.get(name, version); // DRAFT_VERSION
   if (record) return record;
   registry.resolve(name); // throws naming the models when there is no such model
   throw new MetarepoError(`Model "${name}" has no version ${version}.`, { hint: `Versions: ${registry.versions(name).join(', ')}${registry.draft(name) ? ', draft' : ''}.` });

@@ -61,13 +61,14 @@ export async function serveStdio(opts: ServeOptions): Promise<void> {
   const protocolOut = new Writable({ write: (chunk, _enc, cb) => void write(chunk, cb) });
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   const served = await startServing(opts);
-  const { server, close } = await served.connectServer();
+  const { server, close, addPluginTools } = await served.connectServer();
   const transport = new StdioServerTransport(process.stdin, protocolOut);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = resolve;
     process.stdin.once('end', resolve);
   });
   await server.connect(transport);
+  void addPluginTools().catch((e: Error) => opts.notice(`metarepo mcp: plugin commands are not offered: ${e.message}`));
   await closed;
   close();
   await server.close().catch(() => undefined);

@@ -32,7 +32,7 @@ export function builtinTools(readOnly: boolean): ToolSpec[] {
  * session): its tools (read, write unless read-only, plugin commands), resources with templates and subscriptions,
  * and prompts. A tool that fails answers with an MCP tool error (`isError`), never by crashing the server.
  */
-export async function createMcpServer(opts: ServerOptions): Promise<{ server: McpServer; close(): void }> {
+export async function createMcpServer(opts: ServerOptions): Promise<{ server: McpServer; close(): void; addPluginTools(): Promise<void> }> {
   const server = new McpServer(
     { name: 'metarepo', version: TOOL_VERSION },
     {
@@ -42,7 +42,6 @@ export async function createMcpServer(opts: ServerOptions): Promise<{ server: Mc
     },
   );
   for (const tool of builtinTools(opts.readOnly)) registerTool(server, opts.session, tool);
-  await registerPluginTools(server, opts.session, opts.readOnly);
   registerResources(server, opts.session);
   registerPrompts(server, opts.session);
 
@@ -59,5 +58,7 @@ export async function createMcpServer(opts: ServerOptions): Promise<{ server: Mc
   const unsubscribe = opts.onResourcesChanged((uris) => {
     for (const uri of uris) if (subscribed.has(uri)) void server.server.sendResourceUpdated({ uri }).catch(() => undefined);
   });
-  return { server, close: unsubscribe };
+  // Plugin commands need plugin discovery: added once connected (clients hear notifications/tools/list_changed), so
+  // the first answer does not wait for it.
+  return { server, close: unsubscribe, addPluginTools: () => registerPluginTools(server, opts.session, opts.readOnly) };
 }

@@ -1,13 +1,6 @@
 import { z } from 'zod';
-import { eventsDir } from '../events/dir.js';
-import { queryEvents } from '../events/query.js';
-import { buildCheckContext, runChecks, workspaceChecks } from '../engine/checks.js';
-import { diffSummary, modelDiffReport, modelImpact } from '../engine/model-impact.js';
-import { targetStatuses, workspaceStatus } from '../engine/status.js';
-import { memberAnswers, readIndex, readProposal } from '../patterns/store.js';
-import { lintTemplates } from '../templates/health.js';
-import { runHealthChecks } from '../workspace/health.js';
-import { generatorVariables } from './generators.js';
+// What each tool runs is imported when it is first called: a server answers its first call sooner (startup matters
+// for editors that start one per window).
 import { READ, defineTool, type ToolSpec } from './tool.js';
 
 /** A JSON object whose shape the tool's description names (engine types the schema does not spell out). */
@@ -44,6 +37,7 @@ export const READ_TOOLS: ToolSpec[] = [
     },
     hints: READ,
     async run(_args, { session }) {
+      const { workspaceStatus } = await import('../engine/status.js');
       const data = await session.read((ws) => workspaceStatus(ws));
       const stale = data.targets.filter((t) => t.state !== 'up-to-date').length;
       return {
@@ -60,6 +54,7 @@ export const READ_TOOLS: ToolSpec[] = [
     output: { ok: z.boolean(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string().optional() })) },
     hints: READ,
     async run(_args, { session }) {
+      const [{ runHealthChecks }, { lintTemplates }] = await Promise.all([import('../workspace/health.js'), import('../templates/health.js')]);
       const checks = await runHealthChecks(session.root, lintTemplates);
       const ok = checks.every((c) => c.ok);
       return { data: { ok, checks }, summary: checks.map((c) => `${c.ok ? 'pass' : 'fail'} ${c.name}${c.reason ? `: ${c.reason}` : ''}`).join('\n') };
@@ -116,6 +111,7 @@ export const READ_TOOLS: ToolSpec[] = [
     },
     hints: READ,
     async run({ name, from, to }, { session }) {
+      const { diffSummary, modelDiffReport } = await import('../engine/model-impact.js');
       const { diff, judged } = await session.read(async (ws) => modelDiffReport(ws, await ws.models(), name, from, to));
       return {
         data: { ...diffSummary(diff), changes: judged },
@@ -131,6 +127,7 @@ export const READ_TOOLS: ToolSpec[] = [
     output: { model: z.string(), version: z.string(), targets: z.array(record), breaking: z.number() },
     hints: READ,
     async run({ spec }, { session }) {
+      const { modelImpact } = await import('../engine/model-impact.js');
       const { name, version, targets } = await session.read(async (ws) => modelImpact(ws, await ws.models(), spec));
       const breaking = targets.filter((t) => t.breaks).length;
       return {
@@ -147,6 +144,7 @@ export const READ_TOOLS: ToolSpec[] = [
     output: { generators: z.array(z.object({ name: z.string(), description: z.string(), source: z.enum(['builtin', 'workspace']), variables: record })) },
     hints: READ,
     async run(_args, { session }) {
+      const { generatorVariables } = await import('./generators.js');
       const generators = await session.read((ws) => generatorVariables(ws));
       return { data: { generators }, summary: generators.map((g) => `${g.name}  ${g.description}`).join('\n') };
     },
@@ -159,6 +157,7 @@ export const READ_TOOLS: ToolSpec[] = [
     output: { targets: z.array(targetStatus) },
     hints: READ,
     async run(_args, { session }) {
+      const { targetStatuses } = await import('../engine/status.js');
       const targets = await session.read((ws) => targetStatuses(ws));
       return { data: { targets }, summary: targets.map((t) => `${t.name}: ${t.resolved ?? t.model} → ${t.output} (${t.state})`).join('\n') || 'no targets' };
     },
@@ -171,6 +170,7 @@ export const READ_TOOLS: ToolSpec[] = [
     output: { checks: z.array(z.object({ name: z.string(), plugin: z.string() })), findings: z.array(finding), errors: z.number() },
     hints: READ,
     async run(_args, { session }) {
+      const { buildCheckContext, runChecks, workspaceChecks } = await import('../engine/checks.js');
       const { checks, findings } = await session.read(async (ws) => {
         const checks = await workspaceChecks(ws);
         return { checks, findings: await runChecks(ws, checks, await buildCheckContext(ws)) };
@@ -197,6 +197,7 @@ export const READ_TOOLS: ToolSpec[] = [
     output: { events: z.array(z.looseObject({ type: z.string(), source: z.string(), time: z.string(), sequence: z.number().optional(), data: z.unknown() })) },
     hints: READ,
     async run({ type, source, run, since, until, limit }, { session }) {
+      const [{ eventsDir }, { queryEvents }] = await Promise.all([import('../events/dir.js'), import('../events/query.js')]);
       const events = [...queryEvents(eventsDir(session.root), { type, source, runid: run, since, until, limit })];
       return { data: { events }, summary: `${events.length} event(s)${events.length ? `, sequences ${events[0].sequence}…${events.at(-1)!.sequence}` : ''}` };
     },
@@ -209,6 +210,7 @@ export const READ_TOOLS: ToolSpec[] = [
     output: { paths: z.array(z.string()), patterns: z.array(record) },
     hints: READ,
     async run(_args, { session }) {
+      const { readIndex } = await import('../patterns/store.js');
       const index = readIndex(session.root);
       const patterns = index?.proposals ?? [];
       return {
@@ -225,6 +227,7 @@ export const READ_TOOLS: ToolSpec[] = [
     output: { id: z.string(), pattern: record.optional(), answers: record.optional() },
     hints: READ,
     async run({ id, member }, { session }) {
+      const { memberAnswers, readProposal } = await import('../patterns/store.js');
       const p = readProposal(session.root, id);
       if (member !== undefined) return { data: { id, answers: memberAnswers(p, member) }, summary: `answers of ${member} in ${id}` };
       return { data: { id, pattern: p }, summary: `${p.id} ${p.name}: ${p.members.length} members, ${p.variables.length} variables` };

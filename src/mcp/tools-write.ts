@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { MetarepoError } from '../core/errors.js';
 import type { ReportedFinding } from '../engine/checks.js';
-import { generate } from '../engine/generate.js';
-import { modelBump, modelDraft } from '../engine/model-release.js';
-import { formatChangesPatch } from '../engine/patch.js';
 import type { FileChange } from '../engine/tree.js';
-import { adoptPattern } from '../patterns/adopt-commit.js';
-import { findScaffoldGenerator } from '../templates/scaffold/run.js';
-import { scaffoldNew } from '../templates/scaffold/new.js';
-import { updateTemplateSnapshots } from '../templates/snapshot-update.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { defineTool, type ToolContext, type ToolSpec } from './tool.js';
 
@@ -43,7 +36,8 @@ export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new MetarepoError('The call was cancelled; nothing was written.', { exitCode: 1 });
 }
 
-function report(applied: boolean, changes: FileChange[], findings: ReportedFinding[]) {
+async function report(applied: boolean, changes: FileChange[], findings: ReportedFinding[]) {
+  const { formatChangesPatch } = await import('../engine/patch.js'); // the diff library loads only for a write tool
   return { applied, changes: changes.map((c) => ({ type: c.type, path: c.path })), diff: formatChangesPatch(changes), findings };
 }
 
@@ -64,12 +58,13 @@ export const WRITE_TOOLS: ToolSpec[] = [
     hints: writes(false),
     write: true,
     async run({ generator, answers, apply: applyIt }, ctx) {
+      const [{ findScaffoldGenerator }, { scaffoldNew }] = await Promise.all([import('../templates/scaffold/run.js'), import('../templates/scaffold/new.js')]);
       const out = await inWorkspace(ctx, 'new', applyIt, async (ws) => {
         const entry = await findScaffoldGenerator(ws.root, generator, async () => (await ws.plugins()).scaffolds());
         return { entry, ...(await scaffoldNew(ws, { entry, answers, interactive: false, dryRun: !applyIt })) };
       });
       return {
-        data: { generator: out.entry.name, answers: out.result.answers, ...(out.result.project ? { project: out.result.project } : {}), messages: out.result.messages, ...report(applyIt, out.changes, out.findings) },
+        data: { generator: out.entry.name, answers: out.result.answers, ...(out.result.project ? { project: out.result.project } : {}), messages: out.result.messages, ...(await report(applyIt, out.changes, out.findings)) },
         summary: changeSummary(applyIt, out.changes, out.findings),
       };
     },
@@ -83,6 +78,7 @@ export const WRITE_TOOLS: ToolSpec[] = [
     hints: writes(true),
     write: true,
     async run({ apply: applyIt, force, merge }, ctx) {
+      const { generate } = await import('../engine/generate.js');
       const r = await inWorkspace(ctx, 'generate', applyIt, (ws) =>
         generate(ws, {
           dryRun: !applyIt,
@@ -96,7 +92,7 @@ export const WRITE_TOOLS: ToolSpec[] = [
       );
       const failed = r.targets.filter((t) => t.status === 'failed');
       return {
-        data: { targets: r.targets, edited: r.edited, blocked: r.blocked, conflicts: r.conflicts, ...report(applyIt && r.written, r.changes, r.findings) },
+        data: { targets: r.targets, edited: r.edited, blocked: r.blocked, conflicts: r.conflicts, ...(await report(applyIt && r.written, r.changes, r.findings)) },
         summary: [changeSummary(applyIt && r.written, r.changes, r.findings), ...failed.map((t) => `failed ${t.target}: ${t.reason}`), ...(r.blocked.length ? [`edited by hand (refused without force or merge): ${r.blocked.join(', ')}`] : [])].join('\n'),
       };
     },
@@ -110,8 +106,9 @@ export const WRITE_TOOLS: ToolSpec[] = [
     hints: writes(false),
     write: true,
     async run({ name, apply: applyIt }, ctx) {
+      const { modelDraft } = await import('../engine/model-release.js');
       const out = await inWorkspace(ctx, 'model draft', applyIt, async (ws) => modelDraft(ws, await ws.models(), name, { dryRun: !applyIt }));
-      return { data: { draft: out.draft, from: out.from, ...report(applyIt, out.changes, []) }, summary: changeSummary(applyIt, out.changes, []) };
+      return { data: { draft: out.draft, from: out.from, ...(await report(applyIt, out.changes, [])) }, summary: changeSummary(applyIt, out.changes, []) };
     },
   }),
   defineTool({
@@ -123,10 +120,11 @@ export const WRITE_TOOLS: ToolSpec[] = [
     hints: writes(true),
     write: true,
     async run({ name, as, apply: applyIt }, ctx) {
+      const { modelBump } = await import('../engine/model-release.js');
       const out = await inWorkspace(ctx, 'model bump', applyIt, async (ws) => modelBump(ws, await ws.models(), name, { as, dryRun: !applyIt }));
       const { changes, ...rest } = out;
       return {
-        data: { model: name, ...rest, ...report(applyIt, changes, []) },
+        data: { model: name, ...rest, ...(await report(applyIt, changes, [])) },
         summary: `${applyIt ? 'released' : 'would release'} ${name}@${out.version} (${out.previous ? `${out.required} bump from ${out.previous}` : 'first version'}, policy ${out.policy})\n${changeSummary(applyIt, changes, [])}`,
       };
     },
@@ -140,9 +138,10 @@ export const WRITE_TOOLS: ToolSpec[] = [
     hints: writes(false),
     write: true,
     async run({ id, name, apply: applyIt }, ctx) {
+      const { adoptPattern } = await import('../patterns/adopt-commit.js');
       const out = await inWorkspace(ctx, 'patterns adopt', applyIt, (ws) => adoptPattern(ws, id, { name, dryRun: !applyIt }));
       return {
-        data: { id: out.proposal.id, generator: out.result.name, example: out.result.example, ...report(applyIt, out.changes, out.findings) },
+        data: { id: out.proposal.id, generator: out.result.name, example: out.result.example, ...(await report(applyIt, out.changes, out.findings)) },
         summary: changeSummary(applyIt, out.changes, out.findings),
       };
     },
@@ -156,10 +155,11 @@ export const WRITE_TOOLS: ToolSpec[] = [
     hints: writes(true),
     write: true,
     async run({ names, apply: applyIt }, ctx) {
+      const { updateTemplateSnapshots } = await import('../templates/snapshot-update.js');
       const out = await inWorkspace(ctx, 'template test', applyIt, (ws) =>
         updateTemplateSnapshots(ws, names, { dryRun: !applyIt, onFixture: (done, total) => ctx.progress(done, total) }),
       );
-      return { data: { templates: out.outcomes, ...report(applyIt, out.changes, out.findings) }, summary: changeSummary(applyIt, out.changes, out.findings) };
+      return { data: { templates: out.outcomes, ...(await report(applyIt, out.changes, out.findings)) }, summary: changeSummary(applyIt, out.changes, out.findings) };
     },
   }),
 ];

@@ -217,3 +217,41 @@ describe('metarepo mcp --read-only', () => {
     }
   });
 });
+
+describe('metarepo mcp: plugin commands as tools', () => {
+  it('offers a plugin command as plugin_<plugin>_<command> with its output, and leaves out one with mcp: false', async () => {
+    const dir = await realWorkspace();
+    const folder = path.join(dir, 'plugins', 'hello');
+    fs.mkdirSync(folder, { recursive: true });
+    const manifest = { engines: { metarepo: '^0.1.0' }, contributes: { commands: [{ name: 'hello', description: 'says hello' }, { name: 'secret', description: 'not for assistants', mcp: false }] } };
+    fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ name: 'hello', version: '1.0.0', type: 'module', main: 'index.mjs', metarepo: manifest }));
+    fs.writeFileSync(
+      path.join(folder, 'index.mjs'),
+      `export default { name: 'hello', setup(api) {
+  api.registerCommand({ name: 'hello', description: 'says hello', run: (ctx) => { ctx.print('hello ' + ctx.args.join(' ') + (ctx.options.loud ? '!' : '')); return ctx.args[0] === 'fail' ? 3 : 0; } });
+  api.registerCommand({ name: 'secret', description: 'x', run: () => 0 });
+} };\n`,
+    );
+    const { client } = await stdioClient(dir);
+    try {
+      // Added once connected (notifications/tools/list_changed): poll the list.
+      await expect.poll(async () => (await client.listTools()).tools.map((t) => t.name)).toContain('plugin_hello_hello');
+      const tools = (await client.listTools()).tools;
+      expect(tools.map((t) => t.name)).not.toContain('plugin_hello_secret');
+      expect(tools.find((t) => t.name === 'plugin_hello_hello')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+      const ok = await client.callTool({ name: 'plugin_hello_hello', arguments: { args: ['world'], options: { loud: true } } });
+      expect(ok.structuredContent).toEqual({ exitCode: 0, output: 'hello world!\n' });
+      const failed = await client.callTool({ name: 'plugin_hello_hello', arguments: { args: ['fail'] } });
+      expect(failed.isError).toBe(true);
+      expect(text(failed)).toContain('exited with 3');
+    } finally {
+      await client.close();
+    }
+    const readOnly = await stdioClient(dir, ['--read-only']);
+    try {
+      expect((await readOnly.client.listTools()).tools.map((t) => t.name).filter((n) => n.startsWith('plugin_'))).toEqual([]);
+    } finally {
+      await readOnly.client.close();
+    }
+  });
+});
