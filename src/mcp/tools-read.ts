@@ -20,7 +20,10 @@ const targetStatus = z.looseObject({
 /** Largest `limit` of `events_query`: an assistant's context is no place for the whole log. */
 const MAX_EVENTS = 1000;
 
-/** The tools that only read the workspace (offered in read-only mode too). */
+/**
+ * The tools that only read the workspace (offered in read-only mode too). `docs_search` joins them once the docs
+ * capability (src/docs) exists: one more entry here calling it, nothing else changes (docs/mcp.md lists it then).
+ */
 export const READ_TOOLS: ToolSpec[] = [
   defineTool({
     name: 'status',
