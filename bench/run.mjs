@@ -137,6 +137,10 @@ runScript('bench/templates.mjs');
 //    their budget (exits 1 over it); once a wall-clock limit inside tests/e2e/model-history.test.ts.
 runScript('bench/model-history.mjs');
 
+// 7b. The MCP server on 200 models: a warm server's `status`, and cold start to first answer, beside `metarepo status`
+//     (exits 1 over the 20 ms / 300 ms budgets).
+runScript('bench/mcp.mjs');
+
 // 8. Recovery: a timed-out codegen job, quicktype on a schema nested too deep, a hung process plugin, each beside
 //    the same thing done with bare Node primitives; once wall-clock limits inside unit tests.
 runScript('bench/recovery.mjs', { quiet: true });

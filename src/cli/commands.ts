@@ -224,6 +224,14 @@ export function registerCommands(program: Command, globals: Globals): void {
     .action(act(async () => (await import('./patterns.js')).patternsAdoptCommand));
 
   program
+    .command('mcp')
+    .description('MCP server for assistants and editors: tools, resources and prompts over the workspace (stdio; --http for Streamable HTTP on 127.0.0.1)')
+    .option('--http', 'serve Streamable HTTP on 127.0.0.1 with a bearer token written to .metarepo/mcp.json (mode 0600)')
+    .option('--port <port>', 'with --http: the TCP port (default: one the system picks)')
+    .option('--read-only', 'offer no tool that writes')
+    .action(act(async () => (await import('./mcp.js')).mcpCommand));
+
+  program
     .command('check')
     .description("run every plugin's consistency checks on the workspace; exit 1 on errors")
     .action(act(async () => (await import('./check.js')).checkCommand));

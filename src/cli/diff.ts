@@ -1,43 +1,20 @@
-import { OMIT_HEADERS, formatPatch, structuredPatch } from 'diff';
 import pc from 'picocolors';
 import type { FileChange } from '../engine/tree.js';
+import { formatChangesPatch as enginePatch } from '../engine/patch.js';
 import { describeConflict, type FileConflict } from '../engine/merge/three-way.js';
 
-/** Lines of context around each hunk, as `git diff` and `diff -u` print them. */
-const CONTEXT = 3;
+export { quotePath } from '../engine/patch.js';
 
 /** The note every dry run ends with. */
 export const DRY_RUN_NOTE = 'dry run: nothing was written';
 
 /**
- * The patch of a set of changes in git's format: one `diff --git a/<path> b/<path>` section per file, `/dev/null`
- * for the missing side of a created or deleted file (`new file mode` / `deleted file mode` headers, so empty files
- * are created and removed too), hunks with 3 lines of context. `git apply` and `patch -p1` apply it to the
- * workspace as it was when the changes were computed. Changes that leave a file as it is print nothing; no
- * changes give the empty string. Colours (green additions, red removals) only where picocolors has them on, that
- * is on a terminal (see `configureColors` in `output.ts`).
+ * The patch of a set of changes in git's format (see `formatChangesPatch` in src/engine/patch.ts), with colours
+ * (bold headers, green additions, red removals) only where picocolors has them on, that is on a terminal (see
+ * `configureColors` in `output.ts`).
  */
 export function formatChangesPatch(changes: readonly FileChange[]): string {
-  return changes.map(filePatch).join('');
-}
-
-function filePatch(c: FileChange): string {
-  const before = c.type === 'create' ? '' : (c.previous ?? '');
-  const after = c.type === 'delete' ? '' : (c.content ?? '');
-  if (c.type === 'modify' && before === after) return '';
-  const a = quotePath(`a/${c.path}`);
-  const b = quotePath(`b/${c.path}`);
-  const head = [`diff --git ${a} ${b}`];
-  if (c.type === 'create') head.push('new file mode 100644');
-  if (c.type === 'delete') head.push('deleted file mode 100644');
-  const hunks = before === after ? '' : formatPatch(structuredPatch(a, b, before, after, undefined, undefined, { context: CONTEXT }), OMIT_HEADERS);
-  if (hunks.trim() !== '') {
-    // git puts a tab after a name with a space in it, so that `patch` reads the whole name.
-    const tab = c.path.includes(' ') ? '\t' : '';
-    head.push(`--- ${c.type === 'create' ? '/dev/null' : a + tab}`, `+++ ${c.type === 'delete' ? '/dev/null' : b + tab}`);
-  }
-  const text = `${head.map((l) => pc.bold(l)).join('\n')}\n${hunks.trim() === '' ? '' : hunks}`;
-  return colorHunks(text.endsWith('\n') ? text : `${text}\n`);
+  return enginePatch(changes, { header: (l) => pc.bold(l), hunks: colorHunks });
 }
 
 /** Green `+` lines, red `-` lines, cyan `@@` lines; unchanged when colours are off. */
@@ -47,16 +24,6 @@ function colorHunks(text: string): string {
     .split('\n')
     .map((l) => (l.startsWith('@@') ? pc.cyan(l) : l.startsWith('+') && !l.startsWith('+++ ') ? pc.green(l) : l.startsWith('-') && !l.startsWith('--- ') ? pc.red(l) : l))
     .join('\n');
-}
-
-/**
- * A path as git writes it in patch headers: as is, unless it holds a double quote, a backslash or a control
- * character; then in double quotes with C escapes (git's `quote_c_style`), which `git apply` reads back.
- */
-export function quotePath(p: string): string {
-  if (!/["\\\x00-\x1f\x7f]/.test(p)) return p;
-  const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r' };
-  return `"${p.replace(/["\\\x00-\x1f\x7f]/g, (ch) => named[ch] ?? `\\${ch.charCodeAt(0).toString(8).padStart(3, '0')}`)}"`;
 }
 
 const VERB = { create: 'create', modify: 'update', delete: 'remove' } as const;

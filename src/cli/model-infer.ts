@@ -7,7 +7,8 @@ import { DRAFT_VERSION, MODEL_FILE_SUFFIX, MODEL_NAME_PATTERN, ModelRegistry } f
 import type { Schema } from '../models/infer/shape.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { withRegistry } from './model.js';
-import { modelDiffReport } from './model-diff.js';
+import { modelDiffReport } from '../engine/model-impact.js';
+import { renderModelDiff } from './model-diff.js';
 import { emit, type GlobalOptions } from './output.js';
 
 /**
@@ -36,7 +37,7 @@ export async function modelInferCommand(g: GlobalOptions, name: string, opts: { 
     if (!unchanged) tree.write(file, result.text, { overwrite: true, origin: 'model infer' });
     const changes = tree.changes();
     if (changes.length) await commitTree(ws, { command: 'model infer', changes, eventData: () => ({ origin: 'model infer' }) });
-    const diff = versions.length && !unchanged ? await modelDiffReport(ws.root, ws.config, await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), name, versions.at(-1)!, DRAFT_VERSION) : undefined;
+    const diff = versions.length && !unchanged ? renderModelDiff(await modelDiffReport(ws, await ModelRegistry.load(ws.root, { modelsDir: ws.config.modelsDir }), name, versions.at(-1)!, DRAFT_VERSION)) : undefined;
     const sources = [...result.samples, ...result.types];
     const head = unchanged
       ? `${name}@${base.version} already accepts the ${sources.length} source(s) as they are; no draft written.`

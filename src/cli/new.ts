@@ -2,11 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
 import { MetarepoError } from '../core/errors.js';
-import { commitTree, describeFinding } from '../engine/commit.js';
-import { findScaffoldGenerator, listScaffoldGenerators, runScaffold, templateOf } from '../templates/scaffold/run.js';
-import { Tree } from '../engine/tree.js';
-import { sha256 } from '../core/hash.js';
-import { TOOL_VERSION } from '../core/version.js';
+import { describeFinding } from '../engine/commit.js';
+import { findScaffoldGenerator, listScaffoldGenerators } from '../templates/scaffold/run.js';
+import { scaffoldNew } from '../templates/scaffold/new.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -41,41 +39,13 @@ export async function newCommand(g: GlobalOptions, generatorName: string | undef
       const key = ('positional' in entry.generator && entry.generator.positional) || 'name';
       answers[key] = name;
     }
-    const tree = new Tree(ws.root);
-    ws.bus.publish('core:scaffold:started', { generator: entry.name, source: entry.source, dryRun: !!opts.dryRun });
-    const result = await runScaffold({
-      root: ws.root,
-      tree,
-      generator: entry.generator,
+    const { result, changes, findings } = await scaffoldNew(ws, {
+      entry,
       answers,
       interactive: !!process.stdin.isTTY && !opts.yes && !g.json && opts.answers !== '-',
       dryRun: opts.dryRun,
-      workspace: ws.config,
-    });
-    const written = result.changes.filter((c) => c.content !== undefined);
-    if (result.project) {
-      const { recordAnswers, registerProject } = await import('../templates/scaffold/projects.js');
-      const projectName = path.posix.basename(result.project.path);
-      registerProject(tree, { name: projectName, path: result.project.path, generator: entry.name, kind: result.project.kind });
-      const templateVersion = (await templateOf(ws.root, entry.generator))?.version;
-      recordAnswers(tree, projectName, {
-        generator: entry.name,
-        answers: result.answers,
-        metarepoVersion: TOOL_VERSION,
-        ...(templateVersion ? { templateVersion } : {}),
-        files: Object.fromEntries(written.map((c) => [c.path, sha256(c.content!)])),
-      });
-    }
-    const changes = tree.changes();
-    const { findings } = await commitTree(ws, {
-      command: 'new',
-      changes,
-      bases: result.project ? written.map((c) => c.content!) : [],
-      dryRun: opts.dryRun,
-      eventData: () => ({ generator: entry.name }),
     });
     const errors = findings.filter((f) => f.severity === 'error');
-    ws.bus.publish('core:scaffold:finished', { generator: entry.name, files: changes.map((c) => c.path), project: result.project?.path, dryRun: !!opts.dryRun });
     code = errors.length ? 1 : 0; // a dry run exits as the real run would: a failing check vetoes it
     const describeChanges = opts.dryRun && !g.json ? (await import('./diff.js')).describeChanges : undefined;
     emit(g, { generator: entry.name, answers: result.answers, project: result.project, changes: changes.map((c) => ({ type: c.type, path: c.path })), dryRun: !!opts.dryRun, messages: result.messages }, () =>

@@ -141,18 +141,8 @@ export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: {
   const ws = await openWorkspace(g.cwd, 'patterns adopt', { strict: g.strict, write: true });
   let code = 1;
   try {
-    const [{ readProposal }, { adoptProposal, existingGenerators }, { Tree }, { commitTree }] = await Promise.all([
-      import('../patterns/store.js'),
-      import('../patterns/adopt.js'),
-      import('../engine/tree.js'),
-      import('../engine/commit.js'),
-    ]);
-    const p = readProposal(ws.root, id);
-    const tree = new Tree(ws.root);
-    const result = adoptProposal(tree, p, { name: opts.name, existing: await existingGenerators(ws.root, await ws.plugins()) });
-    const changes = tree.changes();
-    await commitTree(ws, { command: 'patterns adopt', changes, eventData: () => ({ generator: `patterns adopt ${p.id}` }) });
-    ws.bus.publish('core:patterns:adopted', { id: p.id, generator: result.name, files: changes.map((c) => c.path) });
+    const { adoptPattern } = await import('../patterns/adopt-commit.js');
+    const { proposal: p, result, changes } = await adoptPattern(ws, id, { name: opts.name });
     code = 0;
     // Answers too long for a command line (one argument may hold 128 KiB on Linux) go through a pipe instead.
     const example = result.example.map(shellQuote).join(' ');
@@ -161,9 +151,6 @@ export async function patternsAdoptCommand(g: GlobalOptions, id: string, opts: {
       [...changes.map((c) => `  create ${c.path}`), '', `Scaffold the next member with:`, `  ${example.length > EXAMPLE_LIMIT ? piped : example}`].join('\n'),
     );
     return code;
-  } catch (e) {
-    ws.bus.publish('core:patterns:failed', { command: 'adopt', id, reason: (e as Error).message });
-    throw e;
   } finally {
     await closeWorkspace(ws, code);
   }

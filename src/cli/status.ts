@@ -1,6 +1,5 @@
 import pc from 'picocolors';
-import { findConflictMarkers } from '../engine/conflict-markers.js';
-import { targetStatuses } from '../engine/status.js';
+import { workspaceStatus } from '../engine/status.js';
 import { closeWorkspace, openWorkspace } from '../workspace/open.js';
 import { emit, type GlobalOptions } from './output.js';
 
@@ -8,21 +7,8 @@ export async function statusCommand(g: GlobalOptions): Promise<number> {
   const ws = await openWorkspace(g.cwd, 'status', { strict: g.strict });
   let code = 1;
   try {
-    const registry = await ws.models();
-    const models = new Map<string, string[]>();
-    for (const m of registry.list()) models.set(m.name, [...(models.get(m.name) ?? []), m.version]);
-    const targets = await targetStatuses(ws);
-    const edited = targets.flatMap((t) => t.edited);
-    // Unresolved conflict markers fail status as they fail check and generate --check (exit 1).
-    const conflicts = findConflictMarkers(ws.root);
-    const data = {
-      workspace: { name: ws.config.name, root: ws.root },
-      projects: ws.config.projects ?? [],
-      models: [...models].map(([name, versions]) => ({ name, versions })),
-      targets,
-      edited,
-      conflicts,
-    };
+    const data = await workspaceStatus(ws);
+    const { targets, edited, conflicts } = data;
     code = conflicts.length ? 1 : 0;
     emit(g, data, () => {
       const lines = [`${pc.bold(ws.config.name)} ${pc.dim(ws.root)}`, '', `projects (${data.projects.length})`];

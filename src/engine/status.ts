@@ -4,6 +4,7 @@ import { diskOf, filesOfTarget, isEdited } from './disk.js';
 import { readManifest } from './manifest.js';
 import type { PlannedTarget } from './plan.js';
 import { cachedPlan, savePlan } from './plan-cache.js';
+import { findConflictMarkers } from './conflict-markers.js';
 
 /** State of one target without rendering it: the public {@link TargetSummary} plus the resolved model version. */
 export interface TargetStatus extends TargetSummary {
@@ -47,4 +48,37 @@ export async function targetStatuses(ws: Workspace, pending: Set<string> = new S
   }
   disk.save();
   return [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
+}
+
+/** What `metarepo status` (and the MCP `status` tool) reports: see {@link workspaceStatus}. */
+export interface WorkspaceStatus {
+  workspace: { name: string; root: string };
+  projects: NonNullable<Workspace['config']['projects']>;
+  /** Each model with its versions, oldest first. */
+  models: Array<{ name: string; versions: string[] }>;
+  targets: TargetStatus[];
+  /** Generated files edited by hand. */
+  edited: string[];
+  /** Unresolved conflict markers (file, line). */
+  conflicts: ReturnType<typeof findConflictMarkers>;
+}
+
+/**
+ * The workspace at a glance: its projects, models and versions, every target's state (see {@link targetStatuses}),
+ * generated files edited by hand and unresolved conflict markers. Renders nothing.
+ * @throws MetarepoError (exit 2) when a model cannot be loaded.
+ */
+export async function workspaceStatus(ws: Workspace): Promise<WorkspaceStatus> {
+  const registry = await ws.models();
+  const models = new Map<string, string[]>();
+  for (const m of registry.list()) models.set(m.name, [...(models.get(m.name) ?? []), m.version]);
+  const targets = await targetStatuses(ws);
+  return {
+    workspace: { name: ws.config.name, root: ws.root },
+    projects: ws.config.projects ?? [],
+    models: [...models].map(([name, versions]) => ({ name, versions })),
+    targets,
+    edited: targets.flatMap((t) => t.edited),
+    conflicts: findConflictMarkers(ws.root),
+  };
 }

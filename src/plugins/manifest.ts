@@ -13,6 +13,8 @@ export type PluginSource = 'builtin' | 'workspace' | 'npm' | 'path' | 'git';
 export interface DeclaredCommand {
   name: string;
   description: string;
+  /** Offered as a tool of `metarepo mcp` (default true); `false` opts out. */
+  mcp?: boolean;
 }
 
 /** What a plugin declares it contributes; every list is present (empty when not declared). */
