@@ -39,6 +39,12 @@ export interface CodegenInput {
   options: Record<string, unknown>;
   /** Output path of the target, relative to the workspace root. */
   output: string;
+  /**
+   * Absolute workspace root, for generators that document the workspace (the `docs` generator reads the model's
+   * earlier versions and examples from it). Set by `metarepo generate`; absent when a test calls a generator directly.
+   * Only the model (and the files in the generator's `inputs`) are part of the input hash: read nothing else that changes.
+   */
+  root?: string;
 }
 
 /** One file a codegen generator produces. Paths are relative to the workspace root. */
