@@ -4,7 +4,8 @@
  * Text from the schema (titles, descriptions) is untrusted: table cells escape `|`, `<` and line breaks.
  */
 import { slug } from 'github-slugger';
-import type { ModelReference, PropertyRow, TypeSection } from './model-reference.js';
+import { typeSection, type ModelReference, type PropertyRow, type TypeSection } from './model-reference.js';
+import { fence } from './page.js';
 
 /** Where a page links to another model's page. */
 export type ModelLink = (name: string, version: string) => string;
@@ -29,7 +30,7 @@ export function modelMarkdown(ref: ModelReference, link: ModelLink): string {
     out.push('## Examples', '');
     ref.examples.forEach((ex, i) => {
       const verdict = ex.errors.length === 0 ? 'valid' : `**invalid**: ${ex.errors.map(inline).join('; ')}`;
-      out.push(`Example ${i + 1} (\`${ex.pointer}\`): ${verdict}.`, '', '```json', JSON.stringify(ex.value, null, 2) ?? 'undefined', '```', '');
+      out.push(`Example ${i + 1} (\`${ex.pointer}\`): ${verdict}.`, '', fence(JSON.stringify(ex.value, null, 2) ?? 'undefined', 'json'), '');
     });
   }
   if (ref.references.length > 0) {
@@ -57,14 +58,28 @@ function typeBody(section: TypeSection, ref: ModelReference, link: ModelLink): s
     out.push(`Type: \`${cell(section.type)}\``, '');
     return out;
   }
-  out.push('| Name | Type | Required | Default | Constraints | Description |', '| --- | --- | --- | --- | --- | --- |');
-  for (const p of section.properties) out.push(propertyRow(p, ref));
-  out.push('');
+  out.push(...propertyTable(section.properties, (key) => ref.definitions.find((d) => d.key === key)), '');
   return out;
 }
 
-function propertyRow(p: PropertyRow, ref: ModelReference): string {
-  const target = p.ref === undefined ? undefined : ref.definitions.find((d) => d.key === p.ref);
+/**
+ * A Markdown properties table of a JSON Schema object (e.g. a template's variables, an event's payload): name, type,
+ * required, default, constraints, description; or one line with its type when it has no properties.
+ */
+export function schemaTable(schema: Record<string, unknown>): string[] {
+  const definitions = typeof schema.definitions === 'object' && schema.definitions !== null ? (schema.definitions as Record<string, unknown>) : {};
+  const section = typeSection('', '', schema, definitions);
+  if (section.properties.length === 0) return [`Type: \`${cell(section.type)}\``];
+  return propertyTable(section.properties, () => undefined);
+}
+
+function propertyTable(rows: PropertyRow[], definition: (key: string) => TypeSection | undefined): string[] {
+  const out = ['| Name | Type | Required | Default | Constraints | Description |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const p of rows) out.push(propertyRow(p, p.ref === undefined ? undefined : definition(p.ref)));
+  return out;
+}
+
+function propertyRow(p: PropertyRow, target: TypeSection | undefined): string {
   const type = target ? `[\`${cell(p.type)}\`](#${slug(target.typeName)})` : `\`${cell(p.type)}\``;
   return `| \`${cell(p.name)}\` | ${type} | ${p.required ? 'yes' : 'no'} | ${p.default === undefined ? '' : `\`${cell(p.default)}\``} | ${cell(p.constraints.join(', '))} | ${cell(p.description ?? '')} |`;
 }

@@ -3,10 +3,12 @@
  * its examples (each validated against the schema), the models it references, and its version history judged by
  * the evolution rules. Rendering them is `model-markdown.ts`'s job.
  */
+import type { ValidateFunction } from 'ajv';
 import semver from 'semver';
+import { escapeSegment, getAtPointer } from '../core/pointer.js';
 import type { WorkspaceConfig } from '../generated/workspace.js';
 import { createMetaAjv } from '../models/meta-schema.js';
-import { diffModel, modelPolicy } from '../models/evolution.js';
+import { diffModel, modelPolicy, type ModelDiff } from '../models/evolution.js';
 import type { ModelRecord, ModelRegistry } from '../models/registry.js';
 import { constraintWords, refName, typeNameOf, typeText } from './schema-words.js';
 
@@ -81,12 +83,16 @@ export interface ModelReference {
   policy: string;
 }
 
+/** The diff of two versions of a model (`diffModel`), or a cache of them when many pages share the steps. */
+export type VersionDiff = (name: string, from: string, to: string) => ModelDiff;
+
 /**
  * Reads the reference facts of `record` from `registry`.
  * @param config - metarepo.yaml, for the model's compatibility policy.
+ * @param diff - how the history's steps are diffed (default `diffModel` each time).
  * @throws MetarepoError (exit 2) when the model cannot be bundled (a `$ref` that resolves nowhere).
  */
-export function modelReference(registry: ModelRegistry, config: WorkspaceConfig, record: ModelRecord): ModelReference {
+export function modelReference(registry: ModelRegistry, config: WorkspaceConfig, record: ModelRecord, diff?: VersionDiff): ModelReference {
   const bundled = registry.bundle(record, { annotations: true });
   const schema = bundled.schema;
   const definitions = isSchema(schema.definitions) ? schema.definitions : {};
@@ -105,12 +111,16 @@ export function modelReference(registry: ModelRegistry, config: WorkspaceConfig,
     })),
     examples: examplesOf(record, schema),
     references: bundled.dependencies.map((d) => ({ name: d.name, version: d.version })),
-    history: historyUpTo(registry, config, record),
+    history: historyUpTo(registry, record, diff ?? ((name, from, to) => diffModel(registry, config, name, from, to))),
     policy: modelPolicy(config, record.name).compatibility,
   };
 }
 
-function typeSection(key: string, typeName: string, schema: unknown, definitions: Schema): TypeSection {
+/**
+ * The properties of one object schema as table rows (or its type when it has none).
+ * @param definitions - the bundle's `definitions`, to name referenced types.
+ */
+export function typeSection(key: string, typeName: string, schema: unknown, definitions: Schema): TypeSection {
   const s = isSchema(schema) ? schema : {};
   const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
   const properties = isSchema(s.properties)
@@ -159,7 +169,7 @@ function examplesOf(record: ModelRecord, bundled: Schema): ExampleFact[] {
       if (!isSchema(node[keyword])) continue;
       const into = keyword === '$defs' ? 'definitions' : keyword; // the bundle keeps every definition under `definitions`
       for (const [name, sub] of Object.entries(node[keyword] as Schema)) {
-        const part = escapePointer(name);
+        const part = escapeSegment(name);
         walk(sub, `${pointer}/${keyword}/${part}`, `${bundledPointer}/${into}/${part}`, depth + 1);
       }
     }
@@ -167,26 +177,30 @@ function examplesOf(record: ModelRecord, bundled: Schema): ExampleFact[] {
   };
   walk(record.schema, '', '', 0);
   if (found.length === 0) return [];
-  const { ajv } = createMetaAjv(record.draft);
-  ajv.addSchema(bundled, 'model');
+  const { ajv } = createMetaAjv(record.draft, { inlineRefs: false });
+  const definitions = isSchema(bundled.definitions) ? bundled.definitions : {};
+  const compiled = new Map<string, ValidateFunction | undefined>();
   return found.map(({ pointer, bundledPointer, value }) => {
-    const validate = ajv.getSchema(`model#${encodeURI(bundledPointer)}`);
+    // Each example's own part is compiled alone (with the definitions it may reference), not the whole model: Ajv
+    // compiles a big bundle in seconds, and the part an example sits on is usually small.
+    if (!compiled.has(bundledPointer)) {
+      const part = getAtPointer(bundled, bundledPointer);
+      compiled.set(bundledPointer, isSchema(part) || typeof part === 'boolean' ? ajv.compile(isSchema(part) ? { ...part, definitions } : part) : undefined);
+    }
+    const validate = compiled.get(bundledPointer);
     if (!validate || validate(value)) return { pointer, value, errors: [] };
     return { pointer, value, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '(the example)'} ${e.message ?? 'is invalid'}`) };
   });
 }
 
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 /** The steps between consecutive versions up to `record`'s, each judged by `diffModel`. */
-function historyUpTo(registry: ModelRegistry, config: WorkspaceConfig, record: ModelRecord): HistoryStep[] {
+function historyUpTo(registry: ModelRegistry, record: ModelRecord, diffOf: VersionDiff): HistoryStep[] {
   const versions = registry.versions(record.name).filter((v) => semver.lte(v, record.version));
   const steps: HistoryStep[] = [];
   for (let i = 1; i < versions.length; i++) {
     const [from, to] = [versions[i - 1]!, versions[i]!];
-    const diff = diffModel(registry, config, record.name, from, to);
+    const diff = diffOf(record.name, from, to);
     steps.push({
       from,
       to,

@@ -1,0 +1,133 @@
+// `generator: docs` targets, `metarepo docs build` and `metarepo docs search`, driven through the built CLI in a
+// real workspace: two versions of a model referencing another, a project with a README and docs/, the built-in
+// templates, plugins and the core event catalogue. Untrusted text (a description, a README) must not become HTML.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { metarepoAsync, setTargets, writeModel } from './cli.js';
+import { initWorkspace } from './workspaces.js';
+
+let dir: string;
+
+/** The `user` model: 1.1.0 adds `email` (described), `home` (a reference to model `address`) and examples. */
+function writeModels(examples: unknown[] = [{ id: 'u1', email: 'a@b.test' }]): void {
+  const base = { $schema: 'http://json-schema.org/draft-07/schema#', title: 'User', type: 'object', required: ['id'] };
+  writeModel(dir, 'address', '1.0.0', { $schema: base.$schema, title: 'Address', description: 'A postal address.', type: 'object', properties: { street: { type: 'string', description: 'Street and number.' } } });
+  writeModel(dir, 'user', '1.0.0', { ...base, description: 'A user.', properties: { id: { type: 'string' } } });
+  writeModel(dir, 'user', '1.1.0', {
+    ...base,
+    description: 'A user of the shop <img src=x onerror=alert(1)>.',
+    properties: {
+      id: { type: 'string' },
+      email: { type: 'string', format: 'email', description: 'Where receipts are mailed.' },
+      home: { $ref: '../address/1.0.0.schema.json' },
+    },
+    examples,
+  });
+}
+
+beforeAll(async () => {
+  dir = await initWorkspace('shop');
+  writeModels();
+  fs.mkdirSync(path.join(dir, 'projects/api/docs'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'projects/api/README.md'), '# API\n\nServes carts. <script>alert(2)</script>\n\nSee [the guide](docs/guide.md).\n');
+  fs.writeFileSync(path.join(dir, 'projects/api/docs/guide.md'), '# Guide\n\nHow to run the checkout server.\n');
+  const yaml = path.join(dir, 'metarepo.yaml');
+  fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('projects: []', 'projects:\n  - name: api\n    path: projects/api'));
+  setTargets(dir, ['  - model: user@^1', '    generator: docs', '    output: docs/models/user.md', '    options: { links: "{name}.md" }']);
+});
+
+describe('generator docs', () => {
+  it('writes the reference page of the newest version, links the referenced model, and --check agrees', async () => {
+    const r = await metarepoAsync(dir, ['generate']);
+    expect(r.code, r.stderr).toBe(0);
+    const page = fs.readFileSync(path.join(dir, 'docs/models/user.md'), 'utf8');
+    expect(page).toContain('# User (user@1.1.0)');
+    expect(page).toContain('| `email` | `string` | no |  | format email | Where receipts are mailed. |');
+    expect(page).toContain('- [address@1.0.0](address.md)');
+    expect(page).toContain('```mermaid\nclassDiagram');
+    expect(page).toContain('### 1.0.0 → 1.1.0');
+    expect((await metarepoAsync(dir, ['generate', '--check'])).code).toBe(0);
+  });
+
+  it('refuses a generate whose model has an invalid example (check model-examples), naming file and example', async () => {
+    writeModels([{ email: 42 }]);
+    const r = await metarepoAsync(dir, ['generate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/models\/user\/1\.1\.0\.schema\.json:\d+:\d+: user@1\.1\.0: example \/examples\/0 does not match the schema: .*required property 'id'.*codegen-docs\/model-examples/);
+    writeModels();
+    expect((await metarepoAsync(dir, ['generate', '--check'])).code).toBe(0);
+  });
+});
+
+describe('docs build', () => {
+  it('writes one site for models, diffs, changelogs, projects, templates, plugins and events, with no raw HTML from the workspace', async () => {
+    const r = await metarepoAsync(dir, ['docs', 'build', '--out', 'site']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Built \d+ pages \(.* MB\) in \d+ ms: .*site[\\/]index\.html$/m);
+    const site = (p: string) => fs.readFileSync(path.join(dir, 'site', p), 'utf8');
+    const user = site('models/user/1.1.0.html');
+    expect(user).toContain('<a href="../../models/address/1.0.0.html">address@1.0.0</a>');
+    expect(user).toContain('<pre class="mermaid">classDiagram');
+    expect(user).toContain('A user of the shop &lt;img src=x onerror=alert(1)&gt;.');
+    expect(user).not.toMatch(/<img/);
+    expect(user).toContain('src="../../assets/mermaid.min.js"');
+    expect(site('models/user/diff-1.0.0-1.1.0.html')).toContain('PROPERTY_ADDED_OPTIONAL_OPEN');
+    expect(site('models/user/changelog.html')).toContain('user changelog');
+    const readme = site('projects/api/index.html');
+    expect(readme).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(readme).toContain('<a href="docs/guide.html">the guide</a>');
+    expect(site('projects/api/docs/guide.html')).toContain('How to run the checkout server.');
+    const template = site('templates/ts-library.html');
+    expect(template).toContain('npm scope of the package name');
+    expect(template).toMatch(/<h3[^>]*>projects\/string-utils\/package\.json<\/h3>/);
+    expect(site('plugins/codegen-docs.html')).toContain('model-examples');
+    expect(site('events/core.file.created.html')).toContain('The file, relative to the workspace root');
+    const index = site('search-index.js');
+    expect(index.startsWith('window.METAREPO_SEARCH = {')).toBe(true);
+    expect(index).not.toContain('</script');
+    expect(fs.existsSync(path.join(dir, 'site/assets/mermaid.min.js'))).toBe(true);
+    // Nothing is fetched from elsewhere: every script and style sheet is a relative URL.
+    expect(user).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it('says where the default site is', async () => {
+    const r = await metarepoAsync(dir, ['docs', 'build']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(path.join(dir, '.metarepo/docs-site/index.html'));
+  });
+});
+
+describe('docs search', () => {
+  const search = async (query: string) => {
+    const r = await metarepoAsync(dir, ['docs', 'search', query, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { hits: Array<{ title: string; path: string; snippet: string; score: number }> }).hits;
+  };
+
+  it('finds a property by its name and by a word of its description, ranked, with a snippet', async () => {
+    const byName = await search('email');
+    expect(byName[0]!.path).toBe('models/user/1.1.0.html');
+    expect(byName[0]!.title).toBe('User (user@1.1.0)');
+    expect(byName[0]!.snippet).toMatch(/email/i);
+    const byWord = await search('receipts');
+    expect(byWord[0]!.path).toBe('models/user/1.1.0.html');
+    expect(byWord[0]!.snippet).toContain('Where receipts are mailed.');
+    expect(byWord.map((h) => h.score)).toEqual([...byWord.map((h) => h.score)].sort((a, b) => b - a));
+  });
+
+  it('finds a template by a variable and an event type by a payload field', async () => {
+    expect((await search('scope')).map((h) => h.path)).toContain('templates/ts-library.html');
+    expect((await search('exitCode')).map((h) => h.path)).toContain('events/core.system.shutdown.html');
+  });
+
+  it('prints ranked lines for people, exits 1 when nothing matches and 2 for an empty query', async () => {
+    const r = await metarepoAsync(dir, ['docs', 'search', 'checkout']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^1\. api: Guide {2}projects\/api\/docs\/guide\.html\n {3}.*checkout server/m);
+    expect((await metarepoAsync(dir, ['docs', 'search', 'zzqxnothing'])).code).toBe(1);
+    const empty = await metarepoAsync(dir, ['docs', 'search', ' ']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('The search query is empty.');
+  });
+});
