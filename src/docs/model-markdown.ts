@@ -55,7 +55,7 @@ function typeBody(section: TypeSection, ref: ModelReference, link: ModelLink): s
   }
   if (section.key && section.description) out.push(block(section.description), '');
   if (section.properties.length === 0) {
-    out.push(`Type: \`${cell(section.type)}\``, '');
+    out.push(`Type: \`${inline(section.type)}\``, '');
     return out;
   }
   out.push(...propertyTable(section.properties, (key) => ref.definitions.find((d) => d.key === key)), '');
@@ -69,7 +69,7 @@ function typeBody(section: TypeSection, ref: ModelReference, link: ModelLink): s
 export function schemaTable(schema: Record<string, unknown>): string[] {
   const definitions = typeof schema.definitions === 'object' && schema.definitions !== null ? (schema.definitions as Record<string, unknown>) : {};
   const section = typeSection('', '', schema, definitions);
-  if (section.properties.length === 0) return [`Type: \`${cell(section.type)}\``];
+  if (section.properties.length === 0) return [`Type: \`${inline(section.type)}\``];
   return propertyTable(section.properties, () => undefined);
 }
 
@@ -85,7 +85,8 @@ function propertyRow(p: PropertyRow, target: TypeSection | undefined): string {
 }
 
 /**
- * A Mermaid class diagram: one class per object type, a member per property, an arrow per reference, breadth first
+ * A Mermaid class diagram: one class per type, a member per property, an arrow per reference (a property's, or a
+ * union's member), breadth first
  * from the root up to {@link DIAGRAM_MAX_CLASSES} classes.
  */
 function classDiagram(ref: ModelReference): string[] {
@@ -102,10 +103,11 @@ function classDiagram(ref: ModelReference): string[] {
     lines.push(`  class ${id} {`);
     for (const p of section.properties) lines.push(`    +${diagramName(memberType(p.type))} ${diagramName(p.name)}`);
     lines.push('  }');
-    for (const p of section.properties) {
-      const target = p.ref === undefined ? undefined : byKey.get(p.ref);
+    const links = [...section.properties.map((p) => [p.ref, p.name] as const), ...(section.members ?? []).map((key) => [key, 'member'] as const)];
+    for (const [key, label] of links) {
+      const target = key === undefined ? undefined : byKey.get(key);
       if (!target) continue;
-      edges.push(`  ${id} --> ${diagramName(target.typeName)} : ${diagramName(p.name)}`);
+      edges.push(`  ${id} --> ${diagramName(target.typeName)} : ${diagramName(label)}`);
       queue.push(target);
     }
   }

@@ -40,6 +40,8 @@ export interface TypeSection {
   /** The type when it is not an object with properties (an enum, a union, an array). */
   type: string;
   properties: PropertyRow[];
+  /** For a type without properties: the definitions its `oneOf`/`anyOf`/`allOf` name directly (a union's members). */
+  members?: string[];
   /** The other model this type is, when the bundle took it from one (its whole root). */
   model?: string;
 }
@@ -138,12 +140,14 @@ export function typeSection(key: string, typeName: string, schema: unknown, defi
         };
       })
     : [];
+  const members = properties.length > 0 ? [] : (['oneOf', 'anyOf', 'allOf'] as const).flatMap((k) => (Array.isArray(s[k]) ? (s[k] as unknown[]) : []).map((m) => (isSchema(m) ? refName(m.$ref) : undefined)));
   return {
     key,
     typeName,
     ...(typeof s.description === 'string' ? { description: s.description } : {}),
     type: properties.length > 0 ? 'object' : typeText(schema, definitions),
     properties,
+    ...(members.some((m) => m !== undefined) ? { members: members.filter((m): m is string => m !== undefined) } : {}),
   };
 }
 
