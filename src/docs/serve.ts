@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { MetarepoError } from '../core/errors.js';
+import { ModelRegistry } from '../models/registry.js';
+import { loadConfig } from '../workspace/config.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { buildDocsSite } from './build.js';
 
@@ -76,7 +78,7 @@ export async function serveDocs(ws: Workspace, out: string, options: { port: num
     changed = undefined;
     running = running.then(async () => {
       try {
-        const built = await buildDocsSite(ws, out, { shownOut: options.shownOut, live: true, reason });
+        const built = await buildDocsSite(await reloaded(ws), out, { shownOut: options.shownOut, live: true, reason });
         for (const c of clients) c.write('event: rebuilt\ndata: {}\n\n');
         options.print({ event: 'rebuilt', pages: built.pages, file: reason, message: `rebuilt ${built.pages} pages (${reason}) in ${Math.round(built.durationMs)} ms` });
       } catch (e) {
@@ -100,6 +102,17 @@ export async function serveDocs(ws: Workspace, out: string, options: { port: num
   await new Promise((resolve) => server.close(resolve));
   await running;
   return 0;
+}
+
+/**
+ * `ws` with metarepo.yaml and the models read again (an opened workspace keeps the registry it loaded first). The
+ * plugins stay loaded, as in `metarepo watch`: restart `docs serve` after editing a plugin's code.
+ * @throws MetarepoError (exit 2) for an invalid metarepo.yaml or model.
+ */
+async function reloaded(ws: Workspace): Promise<Workspace> {
+  const { config, document } = await loadConfig(ws.root);
+  let registry: Promise<ModelRegistry> | undefined;
+  return { ...ws, config, document, models: () => (registry ??= ModelRegistry.load(ws.root, { modelsDir: config.modelsDir })) };
 }
 
 /** Sends the site file at URL path `pathname` (a folder: its index.html); 404 outside the site or when missing. */
