@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { metarepoAsync, setTargets, writeModel } from './cli.js';
+import { REPO_ROOT, metarepoAsync, setTargets, writeModel } from './cli.js';
 import { initWorkspace } from './workspaces.js';
 
 let dir: string;
@@ -129,5 +129,34 @@ describe('docs search', () => {
     const empty = await metarepoAsync(dir, ['docs', 'search', ' ']);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('The search query is empty.');
+  });
+});
+
+describe('pages from plugins', () => {
+  it('adds the pages a plugin contributes (the example markdown-docs plugin) under pages/<plugin>/', async () => {
+    const install = await metarepoAsync(dir, ['plugin', 'install', path.join(REPO_ROOT, 'examples/plugin-markdown-docs')]);
+    expect(install.code, install.stderr).toBe(0);
+    const r = await metarepoAsync(dir, ['docs', 'build', '--out', 'site']);
+    expect(r.code, r.stderr).toBe(0);
+    const page = fs.readFileSync(path.join(dir, 'site/pages/markdown-docs/undocumented.html'), 'utf8');
+    expect(page).toContain('<h1 id="undocumented-properties">Undocumented properties</h1>');
+    expect(page).toContain('<code>/properties/id</code>');
+    expect(fs.readFileSync(path.join(dir, 'site/index.html'), 'utf8')).toContain('<a href="pages/index.html">Pages</a>: 1 page(s)');
+    const hits = JSON.parse((await metarepoAsync(dir, ['docs', 'search', 'undocumented', '--json'])).stdout) as { hits: Array<{ path: string }> };
+    expect(hits.hits[0]!.path).toBe('pages/markdown-docs/undocumented.html');
+  });
+
+  it('refuses a page whose path leaves its folder, naming the plugin, with exit 2 and the old site kept', async () => {
+    const plugin = path.join(dir, 'plugins/escape');
+    fs.mkdirSync(plugin, { recursive: true });
+    fs.writeFileSync(path.join(plugin, 'package.json'), JSON.stringify({ name: 'escape', version: '1.0.0', type: 'module', main: 'index.mjs', metarepo: { engines: { metarepo: '^0.1.0' }, contributes: { pages: ['bad'] } } }));
+    fs.writeFileSync(path.join(plugin, 'index.mjs'), "export default { name: 'escape', setup(api) { api.registerPages({ name: 'bad', pages: () => [{ path: '../../evil', title: 'x', markdown: 'x' }] }); } };\n");
+    const r = await metarepoAsync(dir, ['docs', 'build', '--out', 'site']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Plugin escape\'s pages "bad" page 0: path "../../evil" must be segments');
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(fs.existsSync(path.join(dir, 'site/pages/markdown-docs/undocumented.html'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'evil.html'))).toBe(false);
+    fs.rmSync(plugin, { recursive: true });
   });
 });
