@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { MetarepoError } from '../core/errors.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { modelPages } from './model-pages.js';
 import { SECTIONS, type SitePage } from './page.js';
@@ -65,6 +66,7 @@ export interface BuiltSite {
  * @param options.live - pages reload when `docs serve` says the site was rebuilt.
  */
 export async function writeSite(pages: readonly SitePage[], out: string, options: { site: string; live?: boolean }): Promise<BuiltSite> {
+  assertReplaceable(out);
   const render = await createRenderer();
   const staging = `${out}.building-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
@@ -83,6 +85,7 @@ export async function writeSite(pages: readonly SitePage[], out: string, options
     for (const [name, source] of Object.entries(libraryAssets())) write(`assets/${name}`, fs.readFileSync(source));
     write('assets/site.css', SITE_CSS);
     write('assets/site.js', SITE_JS);
+    write(SITE_MARKER, 'This folder is a site written by `metarepo docs build`, which replaces it whole on the next build.\n');
     const docs = searchDocuments(pages);
     const index = await buildIndex(docs);
     const texts = Object.fromEntries(docs.map((d) => [d.id, d.text]));
@@ -93,6 +96,23 @@ export async function writeSite(pages: readonly SitePage[], out: string, options
     throw e;
   }
   return { out, pages: pages.length, bytes };
+}
+
+/** The file that marks a folder as a site `docs build` wrote, and so may replace. */
+const SITE_MARKER = '.metarepo-docs-site';
+
+/**
+ * Refuses to replace anything but a site `docs build` wrote: a build swaps the whole folder, so `--out .` or
+ * `--out src` must never take a project's files with it.
+ * @throws MetarepoError (exit 2) when `out` is a file, or a non-empty folder without the site marker.
+ */
+function assertReplaceable(out: string): void {
+  if (!fs.existsSync(out)) return;
+  const stat = fs.statSync(out);
+  if (stat.isDirectory() && (fs.readdirSync(out).length === 0 || fs.existsSync(path.join(out, SITE_MARKER)))) return;
+  throw new MetarepoError(`${out} ${stat.isDirectory() ? 'is a folder that metarepo docs build did not write' : 'is a file'}; the site replaces its folder whole, so nothing was written.`, {
+    hint: 'Pass --out a new or empty folder, or one an earlier docs build wrote (it holds .metarepo-docs-site).',
+  });
 }
 
 /** Replaces `out` with `staging`: the old site is moved aside first and removed after, so `out` is never partial. */

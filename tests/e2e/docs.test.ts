@@ -160,3 +160,16 @@ describe('pages from plugins', () => {
     fs.rmSync(plugin, { recursive: true });
   });
 });
+
+describe('docs build --out', () => {
+  it('refuses to replace a folder or file it did not write, with exit 2 and nothing touched', async () => {
+    for (const out of ['.', 'projects', 'metarepo.yaml']) {
+      const before = fs.readdirSync(dir).sort();
+      const r = await metarepoAsync(dir, ['docs', 'build', '--out', out]);
+      expect(r.code, out).toBe(2);
+      expect(r.stderr).toMatch(/the site replaces its folder whole, so nothing was written/);
+      expect(fs.readdirSync(dir).sort()).toEqual(before);
+    }
+    expect(fs.existsSync(path.join(dir, 'projects/api/README.md'))).toBe(true);
+  });
+});
