@@ -1,6 +1,7 @@
 /**
  * Built-in plugin `codegen-docs`: generator `docs` writes a model version's Markdown reference page (see
- * `generate.ts` and docs/docs.md); check `model-examples` reports every model example its own schema rejects.
+ * `generate.ts` and docs/docs.md); check `model-examples` reports every model example its own schema rejects
+ * (`metarepo check` and the commands that write models; not `generate`, which changes none).
  */
 import { definePlugin, invalidExampleFindings } from 'metarepo/plugin';
 
@@ -28,7 +29,9 @@ export default definePlugin({
     api.registerCheck({
       name: 'model-examples',
       description: 'Every example of a model (examples, example) matches the model schema.',
-      run: (ctx) => invalidExampleFindings(ctx.root, ctx.models),
+      // Not during generate, which changes no model (like checks-core's templates-lint): a no-op generate of a big
+      // workspace would read every model file again. `metarepo check` and the model commands run it.
+      run: (ctx) => (ctx.command === 'generate' ? [] : invalidExampleFindings(ctx.root, ctx.models)),
     });
   },
 });
