@@ -3,7 +3,6 @@
  * index serves `metarepo docs search` and, serialised into the site, the search box (offline, client side).
  */
 import type MiniSearch from 'minisearch';
-import type { SearchResult as MiniSearchResult } from 'minisearch';
 import type { SitePage } from './page.js';
 
 /** A document of the index: one page. */
@@ -65,13 +64,17 @@ export function search(index: MiniSearch<SearchDocument>, texts: ReadonlyMap<str
   return index
     .search(query, QUERY_OPTIONS)
     .slice(0, limit)
-    .map((r) => ({ title: String(r.title), path: String(r.id), section: String(r.section), score: Math.round(r.score * 1000) / 1000, snippet: snippet(texts.get(String(r.id)) ?? '', r) }));
+    .map((r) => ({ title: String(r.title), path: String(r.id), section: String(r.section), score: Math.round(r.score * 1000) / 1000, snippet: snippet(texts.get(String(r.id)) ?? '', query, r.terms) }));
 }
 
-/** About 160 characters of `text` around the first term of `result` found in it (case-insensitive). */
-export function snippet(text: string, result: Pick<MiniSearchResult, 'terms'>): string {
+/**
+ * About 160 characters of `text` around the first place a word of `query` occurs (case-insensitive), else the first
+ * of the index terms that matched (a prefix or typo match: `terms` of a MiniSearch result).
+ */
+export function snippet(text: string, query: string, terms: readonly string[]): string {
   const lower = text.toLowerCase();
-  const at = result.terms.map((t) => lower.indexOf(t.toLowerCase())).filter((i) => i >= 0).sort((a, b) => a - b)[0] ?? 0;
+  const first = (words: readonly string[]) => words.map((w) => lower.indexOf(w.toLowerCase())).filter((i) => i >= 0).sort((a, b) => a - b)[0];
+  const at = first(query.split(/\s+/).filter(Boolean)) ?? first(terms) ?? 0;
   const start = Math.max(0, at - 60);
   const end = Math.min(text.length, at + 100);
   return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;

@@ -113,9 +113,15 @@ export const SITE_JS = `(function () {
     };
     document.head.appendChild(script);
   }
-  function snippet(text, terms) {
-    var lower = text.toLowerCase(), at = -1;
-    terms.forEach(function (t) { var i = lower.indexOf(t.toLowerCase()); if (i >= 0 && (at < 0 || i < at)) at = i; });
+  function firstOf(lower, words) {
+    var at = -1;
+    words.forEach(function (w) { var i = lower.indexOf(w.toLowerCase()); if (i >= 0 && (at < 0 || i < at)) at = i; });
+    return at;
+  }
+  function snippet(text, query, terms) {
+    var lower = text.toLowerCase();
+    var at = firstOf(lower, query.split(/\\s+/).filter(Boolean));
+    if (at < 0) at = firstOf(lower, terms);
     if (at < 0) at = 0;
     var start = Math.max(0, at - 60), end = Math.min(text.length, at + 100);
     return (start > 0 ? '\\u2026' : '') + text.slice(start, end).trim() + (end < text.length ? '\\u2026' : '');
@@ -135,7 +141,7 @@ export const SITE_JS = `(function () {
       var where = document.createElement('small');
       where.textContent = hit.id;
       var p = document.createElement('p');
-      p.textContent = snippet(texts[hit.id] || '', hit.terms);
+      p.textContent = snippet(texts[hit.id] || '', query, hit.terms);
       li.appendChild(a); li.appendChild(where); li.appendChild(p);
       list.appendChild(li);
     });
