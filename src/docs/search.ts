@@ -36,7 +36,8 @@ export function plainText(markdown: string): string {
   return markdown
     .replace(/```mermaid[\s\S]*?```/g, ' ')
     .replace(/\]\([^)]*\)/g, ']')
-    .replace(/\\?[|`*#>[\]]+/g, ' ')
+    .replace(/^\s*>+/gm, ' ')
+    .replace(/\\?[|`*#[\]]+/g, ' ')
     .replace(/-{3,}/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
