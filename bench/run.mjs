@@ -158,3 +158,7 @@ runScript('bench/big-model.mjs');
 // 12. Soundness of the typescript generator on the JSON Schema Test Suite, per draft: valid instances its types
 //     accept, invalid ones they reject (exits 1 when a valid instance is rejected).
 runScript('bench/soundness.mjs');
+
+// 13. The docs site: `docs build` on the example workspace (goal 5 s), and search at 1,000 pages (goal 50 ms a
+//     query) beside a substring scan of every page.
+runScript('bench/docs.mjs');

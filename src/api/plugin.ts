@@ -41,3 +41,24 @@ export function liveEventLog(root: string): string {
 export async function lintWorkspaceTemplates(root: string): Promise<Finding[]> {
   return (await import('../templates/lint.js')).lintWorkspaceTemplates(root);
 }
+
+/**
+ * The Markdown reference page of model `name` at `version` in the workspace at `root`: title, description, a
+ * properties table per type (types named as the `typescript` generator names them), examples each validated, links
+ * to the models it references, a Mermaid class diagram and the version history judged by the evolution rules (see
+ * docs/docs.md). The docs modules load on the first call.
+ * @param link - the URL of another model's page relative to this page, e.g. `(name) => \`${name}.md\``.
+ * @throws MetarepoError (exit 2) for an unknown model version or a model whose `$ref`s do not resolve.
+ */
+export async function modelReferencePage(root: string, name: string, version: string, link: (name: string, version: string) => string): Promise<string> {
+  return (await import('../docs/model-page.js')).modelReferencePage(root, name, version, link);
+}
+
+/**
+ * One error finding per model example (`examples`, `example`) that the model's own schema rejects, with the file
+ * and the example's JSON pointer. The docs modules load on the first call.
+ * @param models - the model versions to look at, e.g. a check's `ctx.models`.
+ */
+export async function invalidExampleFindings(root: string, models: ReadonlyArray<{ name: string; version: string }>): Promise<Finding[]> {
+  return (await import('../docs/model-page.js')).invalidExampleFindings(root, models);
+}

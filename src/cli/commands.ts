@@ -109,6 +109,24 @@ export function registerCommands(program: Command, globals: Globals): void {
     .description('targets, generated files and projects a version (name@version) reaches, and which it breaks')
     .action(act(async () => (await import('./model-diff.js')).modelImpactCommand));
 
+  const docs = program.command('docs').description("the workspace's docs site: models, changelogs, projects, templates, plugins, events, with search");
+  docs
+    .command('build')
+    .description('write the static HTML site (works from file:// and from a server) with its search index')
+    .option('--out <dir>', 'the site folder (default .metarepo/docs-site)')
+    .action(act(async () => (await import('./docs.js')).docsBuildCommand));
+  docs
+    .command('search <query>')
+    .description('full-text search of the docs: ranked pages with title, site path and a snippet')
+    .option('--limit <n>', 'hits at most', (v) => parseCount(v, 1), 10)
+    .action(act(async () => (await import('./docs.js')).docsSearchCommand));
+  docs
+    .command('serve')
+    .description('build the site, serve it on 127.0.0.1 and rebuild and reload pages when the workspace changes')
+    .option('--port <port>', 'port on 127.0.0.1 (default: one the OS picks)', (v) => parseCount(v, 0))
+    .option('--out <dir>', 'the site folder (default .metarepo/docs-site)')
+    .action(act(async () => (await import('./docs.js')).docsServeCommand));
+
   const broker = program.command('broker').description('the ZeroMQ event broker: start, stop, status');
   broker
     .command('start')

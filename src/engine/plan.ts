@@ -94,7 +94,7 @@ export async function plan(
       loaded.add(modelId);
       ws.bus.publish('core:model:loaded', { name: record.name, version: record.version, file: record.relFile, dependencies: bundled.dependencies.map((d) => `${d.name}@${d.version}`) });
     }
-    const input: CodegenInput = { model: { name: record.name, version: record.version, schema: bundled.schema }, options: t.options ?? {}, output };
+    const input: CodegenInput = { model: { name: record.name, version: record.version, schema: bundled.schema }, options: t.options ?? {}, output, root: ws.root };
     const inputHash = sha256(
       stableStringify({ tool: TOOL_VERSION, generator: `${generator.name}@${generator.version}`, sources: source, options: input.options, output, model: bundled.hash }),
     );

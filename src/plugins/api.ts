@@ -39,6 +39,12 @@ export interface CodegenInput {
   options: Record<string, unknown>;
   /** Output path of the target, relative to the workspace root. */
   output: string;
+  /**
+   * Absolute workspace root, for generators that document the workspace (the `docs` generator reads the model's
+   * earlier versions and examples from it). Set by `metarepo generate`; absent when a test calls a generator directly.
+   * Only the model (and the files in the generator's `inputs`) are part of the input hash: read nothing else that changes.
+   */
+  root?: string;
 }
 
 /** One file a codegen generator produces. Paths are relative to the workspace root. */
@@ -301,6 +307,25 @@ export interface PatternContribution {
   unitKinds?: PatternUnitKind[];
 }
 
+/** One page a plugin adds to the docs site (`metarepo docs build`). */
+export interface ContributedPage {
+  /**
+   * Where the page goes, relative to the plugin's folder of the site (`pages/<plugin>/`), `/`-separated, without an
+   * extension: `guide/intro` becomes `pages/<plugin>/guide/intro.html`. Letters, digits, `.`, `_`, `-` per segment.
+   */
+  path: string;
+  title: string;
+  /** The content, CommonMark with GFM tables; raw HTML is shown as text. */
+  markdown: string;
+}
+
+/** Pages a plugin adds to the docs site, declared in the manifest's `contributes.pages`. */
+export interface PageContribution {
+  name: string;
+  /** The pages for the workspace at `root`; called on every build (and rebuild of `docs serve`). */
+  pages(ctx: { root: string }): ContributedPage[] | Promise<ContributedPage[]>;
+}
+
 /** An event as handlers receive it: a CloudEvents 1.0 envelope (see docs/events.md). */
 export interface PluginEvent {
   specversion: '1.0';
@@ -329,6 +354,8 @@ export interface PluginApi {
   registerCommand(command: PluginCommand): void;
   /** Adds languages or unit kinds to `metarepo patterns detect` (in-process plugins only: parsers run per file). */
   registerPatterns(contribution: PatternContribution): void;
+  /** Adds pages to the docs site (`metarepo docs build|serve`; in-process plugins only). */
+  registerPages(contribution: PageContribution): void;
   /** Subscribes to events whose type matches `pattern` (`core:file:*`). */
   onEvent(pattern: string, handler: (event: PluginEvent) => void | Promise<void>): void;
   /** Publishes an event with this plugin as `source`. Types should be declared in `contributes.events`. */

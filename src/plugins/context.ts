@@ -39,6 +39,7 @@ const DECLARED_IN: Record<ContributionKind, keyof PluginContributes> = {
   check: 'checks',
   command: 'commands',
   patterns: 'patterns',
+  pages: 'pages',
 };
 
 /**
@@ -91,6 +92,7 @@ export function createPluginContext(opts: PluginContextOptions): PluginContext {
     registerCheck: (item) => register({ kind: 'check', plugin: name, item }),
     registerCommand: (item) => register({ kind: 'command', plugin: name, item }),
     registerPatterns: (item) => register({ kind: 'patterns', plugin: name, item }),
+    registerPages: (item) => register({ kind: 'pages', plugin: name, item }),
     onEvent(pattern, handler) {
       guard(`subscribe to ${pattern}`);
       const what = `handler of ${pattern}`;

@@ -1,5 +1,5 @@
 import { MetarepoError } from '../core/errors.js';
-import type { Check, CodegenGenerator, PatternContribution, PluginCommand, ScaffoldGenerator } from './api.js';
+import type { Check, CodegenGenerator, PageContribution, PatternContribution, PluginCommand, ScaffoldGenerator } from './api.js';
 
 /** One thing a plugin registered, tagged with the plugin's name. */
 export type Contribution =
@@ -7,7 +7,8 @@ export type Contribution =
   | { kind: 'scaffold'; plugin: string; item: ScaffoldGenerator }
   | { kind: 'check'; plugin: string; item: Check }
   | { kind: 'command'; plugin: string; item: PluginCommand }
-  | { kind: 'patterns'; plugin: string; item: PatternContribution };
+  | { kind: 'patterns'; plugin: string; item: PatternContribution }
+  | { kind: 'pages'; plugin: string; item: PageContribution };
 
 /** The kinds of contribution. */
 export type ContributionKind = Contribution['kind'];

@@ -7,7 +7,7 @@ import type { WorkspaceConfig } from '../generated/workspace.js';
 import { TOOL_VERSION } from '../core/version.js';
 import type { PositionedDocument } from '../core/document.js';
 import { CODE_EXT, CODE_ROOT, PACKAGE_ROOT } from '../core/package-root.js';
-import type { Check, CodegenGenerator, PatternContribution, Plugin, PluginCommand, ScaffoldGenerator } from './api.js';
+import type { Check, CodegenGenerator, PageContribution, PatternContribution, Plugin, PluginCommand, ScaffoldGenerator } from './api.js';
 import { validatePluginConfig } from './config.js';
 import { createPluginContext, type PluginContext } from './context.js';
 import { ActivationQueue } from './activation-queue.js';
@@ -25,6 +25,7 @@ const DECLARED_IN: Record<ContributionKind, keyof PluginContributes> = {
   check: 'checks',
   command: 'commands',
   patterns: 'patterns',
+  pages: 'pages',
 };
 
 /** One plugin as the host tracks it. */
@@ -220,6 +221,12 @@ export class PluginHost {
   async patterns(): Promise<Array<{ plugin: string; contribution: PatternContribution }>> {
     await this.activateDeclaring('patterns');
     return this.registry.list('patterns').map((c) => ({ plugin: c.plugin, contribution: c.item }));
+  }
+
+  /** Every docs page contribution with its plugin; activates the plugins that declare any. */
+  async pages(): Promise<Array<{ plugin: string; contribution: PageContribution }>> {
+    await this.activateDeclaring('pages');
+    return this.registry.list('pages').map((c) => ({ plugin: c.plugin, contribution: c.item }));
   }
 
   /**

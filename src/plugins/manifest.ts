@@ -30,6 +30,8 @@ export interface PluginContributes {
   events: string[];
   /** Pattern-detection contribution names (languages and unit kinds for `metarepo patterns`). */
   patterns: string[];
+  /** Docs page contribution names (pages for `metarepo docs build`). */
+  pages: string[];
 }
 
 /** What a plugin may do, with the meta-model's defaults applied. */
@@ -217,6 +219,7 @@ function normalise(pkg: PackageJson, dir: string, source: PluginSource): PluginM
       commands: c.commands ?? [],
       events: c.events ?? [],
       patterns: c.patterns ?? [],
+      pages: c.pages ?? [],
     },
     activationEvents: m.activationEvents ?? [],
     permissions: { write: m.permissions?.write ?? [], childProcess: m.permissions?.childProcess ?? false, network: m.permissions?.network ?? false },

@@ -23,6 +23,7 @@ export function recordingPluginApi(): { api: PluginApi; registered: Registered }
     registerCheck: unexpected('registerCheck'),
     registerCommand: unexpected('registerCommand'),
     registerPatterns: unexpected('registerPatterns'),
+    registerPages: unexpected('registerPages'),
     onEvent: unexpected('onEvent'),
     publish: unexpected('publish'),
     setInterval: unexpected('setInterval'),

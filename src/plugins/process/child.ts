@@ -93,6 +93,9 @@ class ProcessSink implements ContributionSink {
     if (contribution.kind === 'scaffold') {
       throw new Error(`scaffold generator "${contribution.item.name}" cannot run in a process plugin; use "isolation": "in-process"`);
     }
+    if (contribution.kind === 'pages') {
+      throw new Error(`page contribution "${contribution.item.name}" runs in metarepo's process during docs builds, so it cannot come from a process plugin; use "isolation": "in-process"`);
+    }
     if (contribution.kind === 'patterns') {
       throw new Error(`pattern contribution "${contribution.item.name}" parses files in metarepo's process, so it cannot come from a process plugin; use "isolation": "in-process"`);
     }

@@ -55,6 +55,7 @@ beforeAll(async () => {
   await run(dir, ['check'], 1); // the broken plugin's failure is an error finding
   await run(dir, ['status']);
   await run(dir, ['health']);
+  await run(dir, ['docs', 'build']); // core:docs:started, core:docs:built
   // A long-running command: core:system:long-running, which activates the built-in fs-watch.
   const watch = spawn(process.execPath, [BIN, 'watch'], { cwd: dir, stdio: 'ignore' });
   const liveLog = path.join(dir, '.metarepo/events/events.jsonl');

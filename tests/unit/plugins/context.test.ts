@@ -11,7 +11,7 @@ import { ContributionRegistry } from '../../../src/plugins/contributions.js';
 import { errorOf, manifest } from './helpers.js';
 
 const declared = manifest('demo', {
-  contributes: { generators: ['gen'], scaffolds: ['scaf'], checks: ['chk'], commands: [{ name: 'cmd', description: 'a command' }], events: [], patterns: [] },
+  contributes: { generators: ['gen'], scaffolds: ['scaf'], checks: ['chk'], commands: [{ name: 'cmd', description: 'a command' }], events: [], patterns: [], pages: [] },
 });
 
 function context(overrides: Partial<PluginContextOptions> = {}) {

@@ -32,7 +32,7 @@ export function manifest(name: string, overrides: Partial<PluginManifest> = {}):
     engines: { metarepo: '^0.1.0' },
     dependencies: {},
     optionalDependencies: {},
-    contributes: { generators: [], scaffolds: [], checks: [], commands: [], events: [], patterns: [] },
+    contributes: { generators: [], scaffolds: [], checks: [], commands: [], events: [], patterns: [], pages: [] },
     activationEvents: [],
     permissions: { write: [], childProcess: false, network: false },
     isolation: 'in-process',

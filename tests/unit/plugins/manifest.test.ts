@@ -16,7 +16,7 @@ describe('readPluginManifest', () => {
       engines: { metarepo: '^0.1.0' },
       dependencies: {},
       optionalDependencies: {},
-      contributes: { generators: [], scaffolds: [], checks: [], commands: [], events: [], patterns: [] },
+      contributes: { generators: [], scaffolds: [], checks: [], commands: [], events: [], patterns: [], pages: [] },
       activationEvents: [],
       permissions: { write: [], childProcess: false, network: false },
       isolation: 'in-process',
@@ -39,7 +39,7 @@ describe('readPluginManifest', () => {
     expect(m.dependencies).toEqual({ base: '^1.0.0' });
     expect(m.optionalDependencies).toEqual({ extra: '>=2' });
     expect(m.configSchema).toEqual({ type: 'object' });
-    expect(m.contributes).toEqual({ generators: ['gen'], scaffolds: [], checks: ['chk'], commands: [{ name: 'hello', description: 'says hello' }], events: ['full:thing:done'], patterns: [] });
+    expect(m.contributes).toEqual({ generators: ['gen'], scaffolds: [], checks: ['chk'], commands: [{ name: 'hello', description: 'says hello' }], events: ['full:thing:done'], patterns: [], pages: [] });
     expect(m.activationEvents).toEqual(['onEvent:core:file:*']);
     expect(m.permissions).toEqual({ write: ['out'], childProcess: true, network: false });
     expect(m.isolation).toBe('process');
