@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import semver from 'semver';
 import { MetarepoError } from '../core/errors.js';
 import type { Bus } from '../events/bus.js';
 import { createEnvelope } from '../events/envelope.js';
 import { declarePluginEventSchemas } from '../events/validate.js';
-import { parseJsonObject, type PluginManifest } from './manifest.js';
+import type { PluginManifest } from './manifest.js';
 
 /** Where a plugin keeps its event payload schemas, as metarepo keeps the core ones in `meta-models/events/`. */
 export const PLUGIN_EVENTS_DIR = 'events';
@@ -28,6 +27,13 @@ export async function loadPluginEventSchemas(manifest: PluginManifest): Promise<
   } catch {
     folders = [];
   }
+  declarePluginEventSchemas(manifest.name, folders.length > 0 ? await readSchemas(manifest, dir, folders) : []);
+}
+
+/** The newest payload schema of each type folder under `dir` (see {@link loadPluginEventSchemas}). */
+async function readSchemas(manifest: PluginManifest, dir: string, folders: string[]): Promise<Array<{ type: string; file: string; schema: Record<string, unknown> }>> {
+  // Loaded only here: every plugin activation reads its events folder, and most plugins have none.
+  const [{ default: semver }, { parseJsonObject }] = await Promise.all([import('semver'), import('./manifest.js')]);
   const schemas = [];
   for (const folder of folders) {
     const type = folder.replaceAll('.', ':');
@@ -46,7 +52,7 @@ export async function loadPluginEventSchemas(manifest: PluginManifest): Promise<
     const file = path.join(where, `${newest}.schema.json`);
     schemas.push({ type, file, schema: await parseJsonObject(fs.readFileSync(file, 'utf8'), file) });
   }
-  declarePluginEventSchemas(manifest.name, schemas);
+  return schemas;
 }
 
 /** Plugin and type pairs already warned about, so each undeclared type is reported once per process. */
