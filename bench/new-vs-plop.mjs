@@ -2,11 +2,11 @@
 // module, its test, its README from three Handlebars templates), answered on the command line, non-interactive
 // (plop's bypass `plop <generator> <answers...>`, metarepo's `new <generator> <name>`). Whole processes, from spawn
 // to exit, alternating so a busy moment of the machine hits both alike; the three files are removed (untimed)
-// before each run. Prints one JSON line; the target is a ratio ≤ 0.5 (issue 12).
-import { spawnSync } from 'node:child_process';
+// before each run. Wall time and CPU time (user + system) of each, medians. Prints one JSON line; the target is a
+// wall-time ratio ≤ 0.5 (issue 12).
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, REPO, median, report, round, tempDir } from './lib.mjs';
+import { BIN, REPO, median, medianOrUndefined, report, round, spawnTimed, tempDir } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const PLOP = path.join(REPO, 'node_modules', 'plop', 'bin', 'plop.js');
@@ -62,20 +62,19 @@ const tools = {
   plop: [PLOP, 'component', 'Fancy Button'],
 };
 
-/** Runs one tool once from a clean state; returns its wall time in ms after checking the three files it wrote. */
+/** Runs one tool once from a clean state; returns its times after checking the three files it wrote. */
 function timed(args) {
   fs.rmSync(path.join(ws, 'src'), { recursive: true, force: true });
-  const ms = run(process.execPath, args, ws);
+  const r = run(process.execPath, args, ws);
   for (const f of OUTPUTS) if (!fs.existsSync(path.join(ws, f))) throw new Error(`${args.join(' ')} did not write ${f}`);
-  return ms;
+  return r;
 }
 
+/** Runs a process; returns `{ ms, cpuMs }` (see spawnTimed in lib.mjs). */
 function run(cmd, args, cwd) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const r = spawnTimed(cmd, args, { cwd, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout}`);
-  return ms;
+  return r;
 }
 
 // Same output from both (byte for byte), then one warm-up run each (file-system cache).
@@ -92,16 +91,20 @@ for (let i = 0; i < RUNS; i++) {
   times.plop.push(timed(tools.plop));
   times.node.push(run(process.execPath, ['-e', '0'], ws));
 }
-const metarepoMs = median(times.metarepo);
-const plopMs = median(times.plop);
-const ratio = Math.round((metarepoMs / plopMs) * 100) / 100;
+const wall = (k) => median(times[k].map((r) => r.ms));
+const cpu = (k) => medianOrUndefined(times[k].map((r) => r.cpuMs));
+const ratioOf = (a, b) => (a === undefined || b === undefined ? undefined : Math.round((a / b) * 100) / 100);
 report('new-vs-plop', {
   runs: RUNS,
   files: OUTPUTS.length,
-  metarepoNewMedianMs: round(metarepoMs),
-  plopMedianMs: round(plopMs),
-  nodeBaselineMs: round(median(times.node)),
-  ratio,
+  metarepoNewMedianMs: round(wall('metarepo')),
+  plopMedianMs: round(wall('plop')),
+  nodeBaselineMs: round(wall('node')),
+  ratio: ratioOf(wall('metarepo'), wall('plop')),
+  metarepoNewCpuMedianMs: cpu('metarepo'),
+  plopCpuMedianMs: cpu('plop'),
+  nodeCpuMedianMs: cpu('node'),
+  cpuRatio: ratioOf(cpu('metarepo'), cpu('plop')),
   targetRatio: TARGET_RATIO,
 });
 fs.rmSync(ws, { recursive: true, force: true });

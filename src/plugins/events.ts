@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import semver from 'semver';
 import { MetarepoError } from '../core/errors.js';
 import type { Bus } from '../events/bus.js';
 import { createEnvelope } from '../events/envelope.js';
 import type { PluginTypeSchema } from '../events/types.js';
 import { declarePluginEventSchemas } from '../events/validate.js';
-import { parseJsonObject, type PluginManifest } from './manifest.js';
+import type { PluginManifest } from './manifest.js';
 
 /** Where a plugin keeps its event payload schemas, as metarepo keeps the core ones in `meta-models/events/`. */
 export const PLUGIN_EVENTS_DIR = 'events';
@@ -37,6 +36,9 @@ export async function readPluginEventSchemas(manifest: Pick<PluginManifest, 'nam
   } catch {
     folders = [];
   }
+  if (folders.length === 0) return [];
+  // Loaded only here: every plugin activation reads its events folder, and most plugins have none.
+  const [{ default: semver }, { parseJsonObject }] = await Promise.all([import('semver'), import('./manifest.js')]);
   const schemas: PluginTypeSchema[] = [];
   for (const folder of folders) {
     const type = folder.replaceAll('.', ':');

@@ -234,10 +234,19 @@ export class PluginHost {
    * plugin that failed — to resolve, to validate its config, or in setup — contributes one check that reports its
    * failure as an error finding, so a broken plugin can never make `metarepo check`, `generate` or
    * `generate --check` pass silently.
+   * A built-in codegen plugin that no target uses, has no config in metarepo.yaml and no config schema is not
+   * activated: nothing of the workspace reaches it, so its activation could only fail if metarepo itself were broken
+   * (its own tests cover that), and loading it would cost every run its modules and events.
    */
   async checks(): Promise<Array<{ plugin: string; check: Check }>> {
     await this.activateDeclaring('check');
-    await this.activateDeclaring('codegen');
+    const used = new Set((this.opts.config?.targets ?? []).map((t) => t.generator));
+    const inert = (r: PluginRecord) =>
+      r.manifest.source === 'builtin' &&
+      !r.manifest.configSchema &&
+      !this.configs.has(r.manifest.name) &&
+      !r.manifest.contributes.generators.some((g) => used.has(g));
+    await this.activateDeclaring('codegen', (r) => !inert(r));
     const failed = this.list()
       .filter((r) => r.enabledInConfig && r.lifecycle.state === 'failed')
       .map((r) => ({ plugin: r.manifest.name, check: failedPluginCheck(r) }));
@@ -405,8 +414,8 @@ export class PluginHost {
     return this.registry.get(kind, name);
   }
 
-  private async activateDeclaring(kind: ContributionKind): Promise<void> {
-    for (const r of this.usable()) if (r.manifest.contributes[DECLARED_IN[kind]].length > 0) await this.activate(r.manifest.name);
+  private async activateDeclaring(kind: ContributionKind, wanted: (r: PluginRecord) => boolean = () => true): Promise<void> {
+    for (const r of this.usable()) if (r.manifest.contributes[DECLARED_IN[kind]].length > 0 && wanted(r)) await this.activate(r.manifest.name);
   }
 }
 

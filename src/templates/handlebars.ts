@@ -3,7 +3,7 @@
  * registered here never leak into the global `handlebars` module other code may use), no HTML
  * escaping (templates produce source code, not HTML), and the case helpers plop users know.
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import {
   camelCase,
   capitalCase,
@@ -17,6 +17,10 @@ import {
 } from 'change-case';
 import { titleCase } from 'title-case';
 import { MetarepoError, type SourceLocation } from '../core/errors.js';
+import { HANDLEBARS_MODULE } from './hbs-module.js';
+
+// Required, not imported: an ES import of a CommonJS file first scans its 200 KB for export names.
+const Handlebars = createRequire(import.meta.url)(HANDLEBARS_MODULE) as typeof import('handlebars');
 
 /** An isolated Handlebars environment (what `Handlebars.create()` returns). */
 export type HandlebarsEnv = ReturnType<typeof Handlebars.create>;

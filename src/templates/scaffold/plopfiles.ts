@@ -9,6 +9,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MetarepoError } from '../../core/errors.js';
+import { HANDLEBARS_MODULE } from '../hbs-module.js';
 
 /** Root plopfile names, in the order they are looked for. */
 export const PLOPFILE_NAMES = ['plopfile.js', 'plopfile.mjs', 'plopfile.cjs', 'plopfile.ts'] as const;
@@ -66,12 +67,15 @@ async function withLazyInquirer(): Promise<NodePlopFactory | undefined> {
     if (/^export\s.*\sfrom\s/m.test(text)) return undefined;
     // `resolve` (thirty CommonJS files) serves `plop.load()` only, through `resolve.sync`: it loads on that call.
     const lazyResolve = !/(?<![.\w])resolve\b(?!\.sync\()/.test(text.replace(/^import resolve from "resolve";$/m, ''));
+    const requireFromFactory = `__metarepoRequire(${JSON.stringify(file)})`;
     let rewrittenCount = 0;
     let rewritten = text.replace(IMPORT_LINE, (_line, bindings: string, spec: string) => {
       rewrittenCount++;
+      // The same Handlebars instance metarepo renders with, from its single-file build (see HANDLEBARS_MODULE).
+      if (spec === 'handlebars' && /^\w+$/.test(bindings)) return `const ${bindings} = ${requireFromFactory}(${JSON.stringify(fromFactory.resolve(HANDLEBARS_MODULE))});`;
       if (spec === 'resolve' && bindings === 'resolve' && lazyResolve) {
         const load = `(${JSON.stringify(fromFactory.resolve(spec))})`;
-        return `import { createRequire as __metarepoRequire } from "node:module";\nconst resolve = { sync: (...args) => __metarepoRequire(${JSON.stringify(file)})${load}.sync(...args) };`;
+        return `const resolve = { sync: (...args) => ${requireFromFactory}${load}.sync(...args) };`;
       }
       const target =
         spec === 'inquirer'
@@ -84,6 +88,7 @@ async function withLazyInquirer(): Promise<NodePlopFactory | undefined> {
       return `import ${bindings} from ${JSON.stringify(target)};`;
     });
     if (rewrittenCount !== statements) return undefined;
+    rewritten = `import { createRequire as __metarepoRequire } from "node:module";\n${rewritten}`;
     rewritten = rewritten.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(file).href));
     const mod = (await import(`data:text/javascript;charset=utf-8,${encodeURIComponent(rewritten)}`)) as { default: NodePlopFactory };
     return typeof mod.default === 'function' ? mod.default : undefined;

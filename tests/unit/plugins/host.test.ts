@@ -6,6 +6,7 @@ import type { EventEnvelope } from '../../../src/events/envelope.js';
 import { PluginHost, displayState } from '../../../src/plugins/host.js';
 import { tempDir, writePlugin } from './helpers.js';
 import { checkContext } from '../../support/plugin-api.js';
+import type { WorkspaceConfig } from '../../../src/generated/workspace.js';
 
 /** A workspace with plugins under plugins/<name> (index.mjs given) and an empty built-in folder. */
 function workspace(plugins: Record<string, { metarepo: Record<string, unknown>; index: string }>): { root: string; builtinDir: string } {
@@ -95,5 +96,24 @@ describe('PluginHost', () => {
     expect(await host.enable('t')).toBe(true);
     expect(host.registry.list('check').map((c) => c.item.name)).toEqual(['t-check']);
     await host.close();
+  });
+  it('checks() activates a built-in codegen plugin only when a target uses it or metarepo.yaml configures it; any other codegen plugin always', async () => {
+    // A workspace codegen plugin is activated even though no target uses it: its setup may fail, which checks report.
+    const { root } = workspace({
+      mine: { metarepo: { contributes: { generators: ['mine'] } }, index: loadingPlugin('mine', "api.registerCodegen({ name: 'mine', version: '1.0.0', generate: () => [] });") },
+    });
+    const states = async (config: WorkspaceConfig) => {
+      const host = await PluginHost.open({ root, bus: new InProcessBus(), config });
+      await host.checks();
+      const state = (name: string) => host.get(name).lifecycle.state;
+      const out = { typescript: state('codegen-typescript'), quicktype: state('codegen-quicktype'), checks: state('checks-core'), mine: state('mine') };
+      await host.close();
+      return out;
+    };
+    process.env.HOST_TEST_ROOT = root;
+    expect(await states({ version: 1, name: 'w' })).toEqual({ typescript: 'resolved', quicktype: 'resolved', checks: 'enabled', mine: 'enabled' });
+    const target = { model: 'm@^1', generator: 'typescript', output: 'gen/m.ts' };
+    expect(await states({ version: 1, name: 'w', targets: [target] })).toMatchObject({ typescript: 'enabled', quicktype: 'resolved' });
+    expect(await states({ version: 1, name: 'w', plugins: { 'codegen-quicktype': { config: {} } } })).toMatchObject({ typescript: 'resolved', quicktype: 'enabled' });
   });
 });
