@@ -154,3 +154,7 @@ runScript('bench/big-model.mjs');
 // 12. Soundness of the typescript generator on the JSON Schema Test Suite, per draft: valid instances its types
 //     accept, invalid ones they reject (exits 1 when a valid instance is rejected).
 runScript('bench/soundness.mjs');
+
+// 13. quicktype on 506 real schemas per language (success, failure reasons, toolchain check, seconds, peak RSS), and
+//     400 targets (67 models × 6 languages) through the codegen pool.
+runScript('bench/quicktype-corpus.mjs');
