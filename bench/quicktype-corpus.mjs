@@ -7,7 +7,8 @@
 //    outputs checked by the language's toolchain where installed (see toolchains.mjs for what each check covers),
 //    `okPct` = generated and passing the check; seconds and the peak RSS of this process (workers are threads in it).
 // 2. `quicktype-400-targets`: 67 models × 6 languages, model by model (the order a workspace with one target per
-//    language and model renders in), seconds and peak RSS.
+//    language and model renders in), seconds, CPU seconds of the process (its worker threads included: steadier than
+//    wall time on a shared machine) and peak RSS.
 //
 //   npm run build && node bench/quicktype-corpus.mjs
 //   QT_DIST=/path/to/other/dist node bench/quicktype-corpus.mjs --only-400   # the same on another build (before/after)
@@ -101,13 +102,16 @@ async function fourHundredTargets() {
   pool.warm([quicktype]);
   const stop = rssPeak();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let failed = 0;
   for (const [i, entry] of models.entries()) {
     for (const lang of LANGS) if (!(await pool.run(quicktype, inputFor(entry, `e${i}`, lang, false))).ok) failed++;
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await pool.close();
-  report('quicktype-400-targets', { targets: models.length * LANGS.length, failed, poolSize: pool.size, seconds: round(seconds), peakRssMb: stop(), dist: path.relative(REPO, DIST) || DIST });
+  const cpuSeconds = round((cpu.user + cpu.system) / 1e6);
+  report('quicktype-400-targets', { targets: models.length * LANGS.length, failed, poolSize: pool.size, seconds: round(seconds), cpuSeconds, peakRssMb: stop(), dist: path.relative(REPO, DIST) || DIST });
 }
 
 if (!process.argv.includes('--only-400')) for (const lang of CORPUS_LANGS) await corpusRun(lang);

@@ -7,6 +7,7 @@
  * (`Converter.java`, `User.java`, ...) next to it, so give Java targets an output such as
  * `src/main/java/io/example/User.java`.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pascalCase } from 'change-case';
 import { generatedNotice, MetarepoError, type CodegenInput, type GeneratedFile } from 'metarepo/plugin';
@@ -50,7 +51,7 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
 
   try {
     const schemaInput = new JSONSchemaInput(new BundledOnlyStore());
-    await schemaInput.addSource({ name: options.topLevel, schema: JSON.stringify(normalizeForQuicktype(input.model.schema)) });
+    await schemaInput.addSource({ name: options.topLevel, schema: normalizedText(input.model.schema) });
     const inputData = new InputData();
     inputData.addInput(schemaInput);
     const results = await quicktypeMultiFile({
@@ -82,6 +83,26 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
       cause: error,
     });
   }
+}
+
+/**
+ * Normalised schema texts of the last {@link NORMALIZED_KEPT} models, by the SHA-256 of their bundled text: a model's
+ * targets in several languages reach the same warm worker one after another, and normalising a large bundle (cycle
+ * search included) costs up to a few hundred ms. quicktype's own parse cannot be shared: each run builds its type
+ * graph from the input and rewrites it for the language.
+ */
+const normalizedByDigest = new Map<string, string>();
+const NORMALIZED_KEPT = 8;
+
+function normalizedText(schema: Record<string, unknown>): string {
+  const digest = createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+  let text = normalizedByDigest.get(digest);
+  if (text === undefined) {
+    text = JSON.stringify(normalizeForQuicktype(schema));
+    normalizedByDigest.set(digest, text);
+    if (normalizedByDigest.size > NORMALIZED_KEPT) normalizedByDigest.delete(normalizedByDigest.keys().next().value!);
+  }
+  return text;
 }
 
 function readOptions(raw: Record<string, unknown>, modelName: string): QuicktypeOptions & { topLevel: string } {
