@@ -13,6 +13,7 @@ import { pascalCase } from 'change-case';
 import { generatedNotice, MetarepoError, type CodegenInput, type GeneratedFile } from 'metarepo/plugin';
 import { QUICKTYPE_LANGUAGES, type QuicktypeLanguage } from './languages.js';
 import { gofmtQuicktypeGo } from './gofmt.js';
+import { fixInterfaceReceivers } from './go-receivers.js';
 import { findImpossible } from './impossible.js';
 import { normalizeForQuicktype } from './normalize.js';
 
@@ -67,7 +68,7 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, result]) => {
         const text = `${result.lines.join('\n').trimEnd()}\n`;
-        return { path: path.posix.join(folder, name), content: options.lang === 'go' ? gofmtQuicktypeGo(text) : text };
+        return { path: path.posix.join(folder, name), content: options.lang === 'go' ? gofmtQuicktypeGo(fixInterfaceReceivers(text)) : text };
       });
   } catch (error) {
     if (!(error instanceof QuickTypeError)) throw error;
