@@ -162,3 +162,6 @@ runScript('bench/soundness.mjs');
 // 13. The docs site: `docs build` on the example workspace (goal 5 s), and search at 1,000 pages (goal 50 ms a
 //     query) beside a substring scan of every page.
 runScript('bench/docs.mjs');
+// 14. quicktype on 506 real schemas per language (success, failure reasons, toolchain check, seconds, peak RSS), and
+//     400 targets (67 models × 6 languages) through the codegen pool.
+runScript('bench/quicktype-corpus.mjs');

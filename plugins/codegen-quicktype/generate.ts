@@ -7,11 +7,13 @@
  * (`Converter.java`, `User.java`, ...) next to it, so give Java targets an output such as
  * `src/main/java/io/example/User.java`.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pascalCase } from 'change-case';
 import { generatedNotice, MetarepoError, type CodegenInput, type GeneratedFile } from 'metarepo/plugin';
 import { QUICKTYPE_LANGUAGES, type QuicktypeLanguage } from './languages.js';
 import { gofmtQuicktypeGo } from './gofmt.js';
+import { fixInterfaceReceivers } from './go-receivers.js';
 import { findImpossible } from './impossible.js';
 import { normalizeForQuicktype } from './normalize.js';
 
@@ -50,7 +52,7 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
 
   try {
     const schemaInput = new JSONSchemaInput(new BundledOnlyStore());
-    await schemaInput.addSource({ name: options.topLevel, schema: JSON.stringify(normalizeForQuicktype(input.model.schema)) });
+    await schemaInput.addSource({ name: options.topLevel, schema: normalizedText(input.model.schema) });
     const inputData = new InputData();
     inputData.addInput(schemaInput);
     const results = await quicktypeMultiFile({
@@ -66,7 +68,7 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, result]) => {
         const text = `${result.lines.join('\n').trimEnd()}\n`;
-        return { path: path.posix.join(folder, name), content: options.lang === 'go' ? gofmtQuicktypeGo(text) : text };
+        return { path: path.posix.join(folder, name), content: options.lang === 'go' ? gofmtQuicktypeGo(fixInterfaceReceivers(text)) : text };
       });
   } catch (error) {
     if (!(error instanceof QuickTypeError)) throw error;
@@ -82,6 +84,26 @@ export async function generate(input: CodegenInput): Promise<GeneratedFile[]> {
       cause: error,
     });
   }
+}
+
+/**
+ * Normalised schema texts of the last {@link NORMALIZED_KEPT} models, by the SHA-256 of their bundled text: a model's
+ * targets in several languages reach the same warm worker one after another, and normalising a large bundle (cycle
+ * search included) costs up to a few hundred ms. quicktype's own parse cannot be shared: each run builds its type
+ * graph from the input and rewrites it for the language.
+ */
+const normalizedByDigest = new Map<string, string>();
+const NORMALIZED_KEPT = 8;
+
+function normalizedText(schema: Record<string, unknown>): string {
+  const digest = createHash('sha256').update(JSON.stringify(schema)).digest('hex');
+  let text = normalizedByDigest.get(digest);
+  if (text === undefined) {
+    text = JSON.stringify(normalizeForQuicktype(schema));
+    normalizedByDigest.set(digest, text);
+    if (normalizedByDigest.size > NORMALIZED_KEPT) normalizedByDigest.delete(normalizedByDigest.keys().next().value!);
+  }
+  return text;
 }
 
 function readOptions(raw: Record<string, unknown>, modelName: string): QuicktypeOptions & { topLevel: string } {

@@ -12,7 +12,7 @@ export default definePlugin({
   setup(api) {
     api.registerCodegen({
       name: 'quicktype',
-      version: '1.2.0',
+      version: '1.3.0',
       description: 'Types and (de)serialisers for many languages (quicktype).',
       module: new URL('./generate.js', import.meta.url).href,
       optionsSchema: {

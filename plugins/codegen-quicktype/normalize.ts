@@ -13,9 +13,12 @@
  * - `const` becomes a one-value `enum`, which quicktype types for every JSON scalar (a lone
  *   `const: null` made an empty union);
  * - an `enum` holding an object or array, and an empty `enum` or `type` list, are removed: quicktype
- *   cannot type them and fails instead.
+ *   cannot type them and fails instead;
+ * - reference cycles through `$ref`/`anyOf`/`oneOf`/`allOf` alone, on which quicktype recursed until the stack
+ *   overflowed, are broken ({@link breakUnguardedCycles}).
  */
 import { isObjectSchema, keywordKind } from 'metarepo/plugin';
+import { breakUnguardedCycles } from './cycles.js';
 
 type Schema = Record<string, unknown>;
 
@@ -26,7 +29,7 @@ const BOOLEAN_KEPT = new Set(['additionalProperties', 'additionalItems']);
 
 /** Returns a normalised copy of `schema` (the input is not changed). */
 export function normalizeForQuicktype(schema: unknown): Schema {
-  return visit(schema);
+  return breakUnguardedCycles(visit(schema));
 }
 
 function visit(node: unknown): Schema {

@@ -44,6 +44,8 @@ export interface GenerateOptions {
 }
 
 const DEFAULT_MEMORY_MB = 1024;
+/** Node's default stack size, the pool's default too. */
+const DEFAULT_STACK_MB = 4;
 
 /**
  * Starts the codegen worker threads with the default limits before the workspace is even loaded, when a render is
@@ -366,7 +368,7 @@ async function render(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
 /** A generator of a `process` plugin runs in that plugin's process (bounded there); any other in the pool. */
 async function runGenerator(pool: LazyPool, t: PlannedTarget): Promise<RenderResult> {
   const direct = (t.generator as Partial<DirectCodegen>).run;
-  if (!direct) return (pool.current ?? (await pool.get())).run(t.generator, t.input, { timeoutMs: pool.timeoutMs() });
+  if (!direct) return (pool.current ?? (await pool.get())).run(t.generator, t.input, pool.limitsFor(t.generator.name));
   try {
     return { ok: true, files: await direct(t.input) };
   } catch (e) {
@@ -393,7 +395,8 @@ class LazyPool {
       if (this.early && memory === DEFAULT_MEMORY_MB) return this.early;
       await this.early?.close();
       const { createCodegenPool } = await import('./worker/pool.js');
-      return createCodegenPool({ timeoutMs: this.timeoutMs(), maxOldGenerationSizeMb: memory });
+      const stackSizeMb = this.ws.config.codegen?.stackSizeMb ?? DEFAULT_STACK_MB;
+      return createCodegenPool({ timeoutMs: this.timeoutMs(), maxOldGenerationSizeMb: memory, stackSizeMb });
     })().then((pool) => (this.current = pool));
     return this.pool;
   }
@@ -401,6 +404,19 @@ class LazyPool {
   /** Time limit of one conversion, from metarepo.yaml (`codegen.timeoutSeconds`). */
   timeoutMs(): number {
     return (this.ws.config.codegen?.timeoutSeconds ?? 60) * 1000;
+  }
+
+  /**
+   * The time limit (ms) and worker stack size (MB) of one conversion by `generator`: `codegen.generators.<name>`'s,
+   * else `codegen`'s, else 60 s and 4 MB.
+   */
+  limitsFor(generator: string): { timeoutMs: number; stackSizeMb: number } {
+    const codegen = this.ws.config.codegen;
+    const own = codegen?.generators?.[generator];
+    return {
+      timeoutMs: own?.timeoutSeconds !== undefined ? own.timeoutSeconds * 1000 : this.timeoutMs(),
+      stackSizeMb: own?.stackSizeMb ?? codegen?.stackSizeMb ?? DEFAULT_STACK_MB,
+    };
   }
 
   /** Starts the workers and has them load the targets' generators while the main thread plans. */

@@ -91,6 +91,19 @@ export interface WorkspaceConfig {
   codegen?: {
     timeoutSeconds?: number;
     memoryLimitMb?: number;
+    /**
+     * Stack size of each conversion worker in MB. Recursive generators (quicktype) need more on deeply nested schemas.
+     */
+    stackSizeMb?: number;
+    /**
+     * Limits for one generator, by its name, overriding the ones above, e.g. quicktype: { stackSizeMb: 16, timeoutSeconds: 120 }.
+     */
+    generators?: {
+      [k: string]: {
+        timeoutSeconds?: number;
+        stackSizeMb?: number;
+      };
+    };
   };
   /**
    * Event log settings.

@@ -18,7 +18,10 @@ export interface CodegenPoolOptions {
   timeoutMs?: number;
   /** Old-generation heap limit of each worker in MB (`resourceLimits.maxOldGenerationSizeMb`). Default 1024. */
   maxOldGenerationSizeMb?: number;
-  /** Stack size of each worker in MB (`resourceLimits.stackSizeMb`). Default 4, Node's default. */
+  /**
+   * Stack size of each worker in MB (`resourceLimits.stackSizeMb`), for jobs that do not set their own. Default 4,
+   * Node's default.
+   */
   stackSizeMb?: number;
   /**
    * The compiled worker entry. Default: `worker.js` next to this module, i.e.
@@ -43,10 +46,13 @@ export interface CodegenPool {
    * a stack overflow, running out of memory or time all resolve to `{ ok: false, reason }`. What the
    * generator prints never reaches the terminal; the reason of a job that failed in the worker ends
    * with the start of it, as `(printed: ...)`.
-   * @param options.timeoutMs - this job's time limit, overriding the pool's.
+   * @param options.timeoutMs - this job's time limit in milliseconds, overriding the pool's.
+   * @param options.stackSizeMb - the stack size in MB of the worker that runs this job, overriding the pool's. A
+   *   worker's stack is fixed when it starts, so the job goes to an idle worker started with that size; when there
+   *   is none, an idle worker of another size is replaced by one (a job for the pool's size never waits behind it).
    * @throws MetarepoError (exit 1) if the pool is closed.
    */
-  run(generator: CodegenJobGenerator, input: CodegenInput, options?: { timeoutMs?: number }): Promise<CodegenJobResult>;
+  run(generator: CodegenJobGenerator, input: CodegenInput, options?: { timeoutMs?: number; stackSizeMb?: number }): Promise<CodegenJobResult>;
   /**
    * Starts every worker now and has each import the generators' modules (and run their optional `warm()`
    * export), so thread start-up and library loading overlap with the caller's own work.
@@ -62,11 +68,14 @@ interface Job {
   request: JobRequest;
   generator: string;
   timeoutMs: number;
+  stackSizeMb: number;
   resolve(result: CodegenJobResult): void;
 }
 
 interface Slot {
   worker: Worker;
+  /** The worker's stack size in MB, fixed at its start. */
+  stackSizeMb: number;
   job?: Job;
   timer?: NodeJS.Timeout;
 }
@@ -101,18 +110,18 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
   /** Modules already warmed (or being warmed): a second warm-up of one would only repeat its `warm()`. */
   const warmed = new Set<string>();
 
-  function spawn(): Slot {
+  function spawn(stackSizeMb = limits.stackSizeMb): Slot {
     const worker = new Worker(workerUrl, {
-      resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, stackSizeMb: limits.stackSizeMb },
+      resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, stackSizeMb },
     });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, stackSizeMb };
     worker.on('message', (reply: JobReply) => {
       const job = slot.job;
       if (!job || reply.id !== job.request.id) return;
       if (reply.ok) {
         settle(slot, { ok: true, files: reply.files });
       } else {
-        const reason = workerFailureReason(job.generator, reply.kind, reply.message, limits, reply.output);
+        const reason = workerFailureReason(job.generator, reply.kind, reply.message, { ...limits, stackSizeMb: slot.stackSizeMb }, reply.output);
         settle(slot, reply.hint === undefined ? { ok: false, reason } : { ok: false, reason, hint: reply.hint });
         // A stack overflow can leave broken promise chains behind; start the next job on a fresh thread.
         if (reply.kind === 'stack') retire(slot);
@@ -120,7 +129,7 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
       dispatch();
     });
     worker.on('error', (error) => {
-      if (slot.job) settle(slot, { ok: false, reason: crashReason(slot.job.generator, error, limits) });
+      if (slot.job) settle(slot, { ok: false, reason: crashReason(slot.job.generator, error, { ...limits, stackSizeMb: slot.stackSizeMb }) });
       retire(slot);
       dispatch();
     });
@@ -147,9 +156,20 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
     void slot.worker.terminate().catch(() => undefined);
   }
 
+  /** An idle worker with the job's stack size: found, started, or started in place of an idle one of another size. */
+  function slotFor(stackSizeMb: number): Slot | undefined {
+    const idle = [...slots].filter((s) => !s.job);
+    const match = idle.find((s) => s.stackSizeMb === stackSizeMb);
+    if (match) return match;
+    if (slots.size < size) return spawn(stackSizeMb);
+    if (idle.length === 0) return undefined;
+    retire(idle[0]!);
+    return spawn(stackSizeMb);
+  }
+
   function dispatch(): void {
     while (!closed && queue.length > 0) {
-      const slot = [...slots].find((s) => !s.job) ?? (slots.size < size ? spawn() : undefined);
+      const slot = slotFor(queue[0]!.stackSizeMb);
       if (!slot) return;
       const job = queue.shift()!;
       slot.job = job;
@@ -184,7 +204,13 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
       return new Promise<CodegenJobResult>((resolve) => {
         const request: JobRequest = { id: nextId++, module: generator.module, input: json };
         if (generator.exportName !== undefined) request.exportName = generator.exportName;
-        queue.push({ request, generator: generator.name, timeoutMs: runOptions.timeoutMs ?? limits.timeoutMs, resolve });
+        queue.push({
+          request,
+          generator: generator.name,
+          timeoutMs: runOptions.timeoutMs ?? limits.timeoutMs,
+          stackSizeMb: runOptions.stackSizeMb ?? limits.stackSizeMb,
+          resolve,
+        });
         dispatch();
       });
     },
@@ -197,7 +223,7 @@ export function createCodegenPool(options: CodegenPoolOptions = {}): CodegenPool
       if (closed || modules.length === 0) return;
       for (let i = [...slots].filter((s) => s.job).length; i < size; i++) {
         const request: JobRequest = { id: nextId++, module: modules[0], input: '', warm: modules };
-        queue.push({ request, generator: 'warm-up', timeoutMs: limits.timeoutMs, resolve: () => undefined });
+        queue.push({ request, generator: 'warm-up', timeoutMs: limits.timeoutMs, stackSizeMb: limits.stackSizeMb, resolve: () => undefined });
       }
       dispatch();
     },

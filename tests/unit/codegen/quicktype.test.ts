@@ -164,10 +164,10 @@ describe('quicktype in the codegen worker', () => {
 });
 
 describe('codegen-quicktype plugin', () => {
-  it('registers generator quicktype 1.2.0 with the language list in its options schema', () => {
+  it('registers generator quicktype 1.3.0 with the language list in its options schema', () => {
     const { api, registered: { codegen: registered } } = recordingPluginApi();
     void plugin.setup(api);
-    expect(registered.map((g) => [g.name, g.version])).toEqual([['quicktype', '1.2.0']]);
+    expect(registered.map((g) => [g.name, g.version])).toEqual([['quicktype', '1.3.0']]);
     expect(registered[0]!.module).toMatch(/^file:.*\/plugins\/codegen-quicktype\/generate\.js$/);
     expect((registered[0]!.optionsSchema!.properties as Record<string, { enum?: string[] }>).lang!.enum).toEqual([...QUICKTYPE_LANGUAGES]);
   });
