@@ -9,8 +9,10 @@
  *   change needs a major version, an addition a minor one).
  * - `templates-lint`: the workspace's templates pass template lint (`metarepo check` only: a generate run changes
  *   no template).
+ * - `model-examples`: every example of a model (`examples`, `example`) matches its schema (`metarepo check` and the
+ *   `model` commands, which write models; a generate or new run changes none and would only read them all again).
  */
-import { definePlugin, lintWorkspaceTemplates, type Check, type Finding } from 'metarepo/plugin';
+import { definePlugin, invalidExampleFindings, lintWorkspaceTemplates, type Check, type Finding } from 'metarepo/plugin';
 
 const CONFIG = 'metarepo.yaml';
 
@@ -74,9 +76,15 @@ const templatesLint: Check = {
   run: (ctx) => (ctx.command !== 'check' ? [] : lintWorkspaceTemplates(ctx.root)),
 };
 
+const modelExamples: Check = {
+  name: 'model-examples',
+  description: 'Every example of a model (examples, example) matches the model schema.',
+  run: (ctx) => (ctx.command === 'check' || ctx.command.startsWith('model ') ? invalidExampleFindings(ctx.root, ctx.models) : []),
+};
+
 export default definePlugin({
   name: 'checks-core',
   setup(api) {
-    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs, modelVersions, templatesLint]) api.registerCheck(check);
+    for (const check of [targetsResolve, modelsDocumented, generatedUpToDate, uniqueOutputs, modelVersions, templatesLint, modelExamples]) api.registerCheck(check);
   },
 });

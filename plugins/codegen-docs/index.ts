@@ -1,11 +1,11 @@
 /**
  * Built-in plugin `codegen-docs`: generator `docs` writes a model version's Markdown reference page (see
- * `generate.ts` and docs/docs.md); check `model-examples` reports every model example its own schema rejects
- * (`metarepo check` and the commands that write models; not `generate`, which changes none).
+ * `generate.ts` and docs/docs.md). The check that every model example matches its schema, `model-examples`, is
+ * checks-core's: it applies to every workspace, with or without a docs target.
  */
-import { definePlugin, invalidExampleFindings } from 'metarepo/plugin';
+import { definePlugin } from 'metarepo/plugin';
 
-/** The plugin; registers generator `docs` and check `model-examples`. */
+/** The plugin; registers generator `docs`. */
 export default definePlugin({
   name: 'codegen-docs',
   setup(api) {
@@ -25,13 +25,6 @@ export default definePlugin({
           },
         },
       },
-    });
-    api.registerCheck({
-      name: 'model-examples',
-      description: 'Every example of a model (examples, example) matches the model schema.',
-      // Not during generate, which changes no model (like checks-core's templates-lint): a no-op generate of a big
-      // workspace would read every model file again. `metarepo check` and the model commands run it.
-      run: (ctx) => (ctx.command === 'generate' ? [] : invalidExampleFindings(ctx.root, ctx.models)),
     });
   },
 });

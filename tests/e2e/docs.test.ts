@@ -54,7 +54,7 @@ describe('generator docs', () => {
     writeModels([{ email: 42 }]);
     const r = await metarepoAsync(dir, ['check']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/models\/user\/1\.1\.0\.schema\.json:\d+:\d+: user@1\.1\.0: example \/examples\/0 does not match the schema: .*required property 'id'.*codegen-docs\/model-examples/);
+    expect(r.stdout).toMatch(/models\/user\/1\.1\.0\.schema\.json:\d+:\d+: user@1\.1\.0: example \/examples\/0 does not match the schema: .*required property 'id'.*checks-core\/model-examples/);
     writeModels();
     const fixed = await metarepoAsync(dir, ['check']);
     expect(fixed.code, fixed.stdout).toBe(0);
@@ -82,7 +82,7 @@ describe('docs build', () => {
     const template = site('templates/ts-library.html');
     expect(template).toContain('npm scope of the package name');
     expect(template).toMatch(/<h3[^>]*>projects\/string-utils\/package\.json<\/h3>/);
-    expect(site('plugins/codegen-docs.html')).toContain('model-examples');
+    expect(site('plugins/checks-core.html')).toContain('model-examples');
     expect(site('events/core.file.created.html')).toContain('The file, relative to the workspace root');
     const index = site('search-index.js');
     expect(index.startsWith('window.METAREPO_SEARCH = {')).toBe(true);
