@@ -81,9 +81,10 @@ export function wireReferences(registry: ModelRegistry, imported: ImportedFile[]
       }
       const found = refResource(site.ref, site.base, m.before, now.index)!;
       list.push({ site, target, resource: found.resource! });
-      // A schema without $id that a path leads to gets one, so the reference can name it after the move.
+      // A schema without $id that a path from another file leads to gets one, so the reference can name it after the
+      // move (a reference into its own document becomes a plain fragment and needs none).
       const targetFile = byBefore.get(found.resource!.record);
-      if (found.uri.startsWith('file:') && targetFile && targetFile.after.id === undefined) targetFile.after = assignId(targetFile.after);
+      if (found.uri.startsWith('file:') && targetFile && targetFile !== m && targetFile.after.id === undefined) targetFile.after = assignId(targetFile.after);
     }
     leads.set(m, list);
   }

@@ -30,6 +30,14 @@ async function applied(root: string, plan: ModelAddPlan): Promise<ModelRegistry>
 const schemaOf = (plan: ModelAddPlan, name: string) => JSON.parse(plan.files.find((f) => f.path === `models/${name}/1.0.0.schema.json`)!.content);
 
 describe('prepareModelAdd: references among imported files', () => {
+  it('leaves a file alone whose only references point into itself: no $id is assigned, the text is kept byte for byte', async () => {
+    const root = workspace({});
+    const text = '{"title":"Tree","properties":{"child":{"$ref":"#/definitions/node"}},"definitions":{"node":{"properties":{"next":{"$ref":"#/definitions/node"}}}}}\n';
+    const plan = prepareModelAdd(await ModelRegistry.load(root), sources(root, { 'tree.json': text }));
+    expect(plan.added.map((a) => [a.name, a.id, a.assignedId])).toEqual([['tree', undefined, false]]);
+    expect(plan.files[0]!.content).toBe(text);
+  });
+
   it('keeps references through $id, rewrites references by path to the $id of their target, assigning one where there is none', async () => {
     const root = workspace({});
     const plan = prepareModelAdd(
