@@ -32,6 +32,7 @@ export async function watchCommand(g: GlobalOptions, flags: WatchFlags): Promise
   // The session's own workspace and plugin host, for plugins that live as long as it does (fs-watch).
   const session = await openWorkspace(root, 'watch', { strict: g.strict });
   await session.plugins();
+  await session.bus.ready?.(); // through a broker, plugins that activate on the event subscribe through it first
   session.bus.publish('core:system:long-running', { command: 'watch', pid: process.pid });
   if (!g.json) process.stdout.write(pc.dim(`watching ${root} for changes to metarepo.yaml, models, templates, generators and plugins (Ctrl-C to stop)\n`));
   await new Promise<void>((resolve) => {
