@@ -2,8 +2,8 @@ import { MetarepoError } from '../core/errors.js';
 import { commitTree } from '../engine/commit.js';
 import { modelBump, modelDraft } from '../engine/model-release.js';
 import { Tree, type FileChange } from '../engine/tree.js';
-import { renderChangelog, renderReference, type ChangelogEntry } from '../models/diff/index.js';
-import { diffModel, schemaAt } from '../models/evolution.js';
+import { renderChangelog, type ChangelogEntry } from '../models/diff/index.js';
+import { diffModel } from '../models/evolution.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { withRegistry } from './model.js';
 import { describeChanges } from './diff.js';
@@ -46,7 +46,10 @@ export async function modelChangelogCommand(g: GlobalOptions, name: string, opts
     if (versions.length === 0) registry.resolve(name); // throws naming the models
     const entries: ChangelogEntry[] = versions.slice(1).map((to, i) => ({ from: versions[i], to, changes: diffModel(registry, ws.config, name, versions[i], to).changes }));
     const changelog = renderChangelog(name, entries);
-    const pages = versions.map((v) => ({ file: `docs/models/${name}/${v}.md`, text: `${GENERATED_MARK}\n\n${renderReference(name, v, schemaAt(registry, name, v))}` }));
+    // The same reference page as the `docs` generator's: one renderer for a model version's reference.
+    const [{ modelReference }, { modelMarkdown }] = await Promise.all([import('../docs/model-reference.js'), import('../docs/model-markdown.js')]);
+    const link = (other: string, version: string) => (other === name ? `${version}.md` : `../${other}/${version}.md`);
+    const pages = versions.map((v) => ({ file: `docs/models/${name}/${v}.md`, text: `${GENERATED_MARK}\n\n${modelMarkdown(modelReference(registry, ws.config, registry.get(name, v)!), link)}` }));
     const index = `${GENERATED_MARK}\n\n${changelog}\n## Reference\n\n${[...versions].reverse().map((v) => `- [${v}](${name}/${v}.md)`).join('\n')}\n`;
     const written = opts.write ? await commit(ws, 'model changelog', (tree) => [{ file: `docs/models/${name}.md`, text: index }, ...pages].forEach((p) => writeGenerated(tree, p.file, p.text))) : [];
     emit(g, { model: name, changelog, files: written.map((c) => c.path) }, () => changelog + (written.length ? `\nwrote ${written.map((c) => c.path).join(', ')}` : ''));

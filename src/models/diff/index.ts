@@ -22,5 +22,4 @@ export {
 } from './compat.js';
 export { renderRulesTable } from './rules-table.js';
 export { changelogSection, renderChangelog, type ChangelogEntry, type ChangelogSection } from './changelog.js';
-export { renderReference } from './reference.js';
 export type { DiffOptions, Impacts, JsonSchema, OpenContentPolicy, SchemaChange } from './types.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RULES, changelogSection, diffSchemas, renderChangelog, renderReference, renderRulesTable, type JsonSchema } from '../../../src/models/diff/index.js';
+import { RULES, changelogSection, diffSchemas, renderChangelog, renderRulesTable, type JsonSchema } from '../../../src/models/diff/index.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -64,55 +64,6 @@ describe('renderChangelog', () => {
     const [relaxed] = diffSchemas({ type: 'string', maxLength: 5 }, { type: 'string', maxLength: 9 });
     expect(changelogSection(relaxed!)).toBe('changed');
     expect(renderChangelog('m', [{ from: '1.0.0', to: '1.1.0', changes: [relaxed!] }])).toContain('### Changed\n\n- `STRING_LENGTH_RELAXED`');
-  });
-});
-
-describe('renderReference', () => {
-  const schema: JsonSchema = {
-    title: 'Order',
-    description: 'A customer order.',
-    type: 'object',
-    properties: {
-      id: { type: 'string', format: 'uuid', description: 'Order id.' },
-      status: { enum: ['open', 'paid'], default: 'open' },
-      total: { type: 'number', minimum: 0, description: 'Sum | net.' },
-      shipTo: { $ref: '#/definitions/address' },
-      lines: { type: 'array', items: { $ref: '#/definitions/line' }, minItems: 1 },
-      meta: { type: 'object', properties: { source: { type: ['string', 'null'] } } },
-    },
-    required: ['id', 'lines'],
-    additionalProperties: false,
-    definitions: {
-      line: { type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer', minimum: 1 } }, required: ['sku'] },
-      address: { type: 'object', description: 'A postal address.', properties: { city: { type: 'string' } } },
-    },
-  };
-  const page = renderReference('order', '1.2.0', schema);
-
-  it('documents the root with a properties table', () => {
-    expect(page.startsWith('# order 1.2.0\n')).toBe(true);
-    expect(page).toContain('## Order (root)\n\nA customer order.\n\nType: object');
-    expect(page).toContain('| Property | Type | Required | Description | Constraints |');
-    expect(page).toContain('| `id` | string | yes | Order id. | format: "uuid" |');
-    expect(page).toContain('| `status` | `"open"` \\| `"paid"` | no |  | default: "open" |');
-    expect(page).toContain('| `total` | number | no | Sum \\| net. | minimum: 0 |');
-    expect(page).toContain('| `shipTo` | [address](#definition-address) | no |  |  |');
-    expect(page).toContain('| `lines` | array<[line](#definition-line)> | yes |  | minItems: 1 |');
-    expect(page).toContain('| `meta.source` | null \\| string | no |  |  |');
-    expect(page).toContain('No other properties are allowed.');
-  });
-
-  it('gives each definition a section, sorted by name, that links resolve to', () => {
-    const address = page.indexOf('### address');
-    const line = page.indexOf('### line');
-    expect(address).toBeGreaterThan(page.indexOf('## Definitions'));
-    expect(line).toBeGreaterThan(address);
-    expect(page).toContain('<a id="definition-address"></a>\n\n### address\n\nA postal address.');
-    expect(page.slice(line)).toContain('| `qty` | integer | no |  | minimum: 1 |');
-  });
-
-  it('is deterministic', () => {
-    expect(renderReference('order', '1.2.0', structuredClone(schema))).toBe(page);
   });
 });
 
