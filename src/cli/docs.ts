@@ -45,13 +45,8 @@ export async function docsSearchCommand(g: GlobalOptions, query: string, opts: {
   const ws = await openWorkspace(g.cwd, 'docs search', { strict: g.strict });
   let code = 1;
   try {
-    const [{ collectPages }, { buildIndex, search, searchDocuments }, { pluginPageSource }] = await Promise.all([
-      import('../docs/site.js'),
-      import('../docs/search.js'),
-      import('../docs/contributed.js'),
-    ]);
-    const docs = searchDocuments(await collectPages(ws, pluginPageSource));
-    const hits = search(await buildIndex(docs), new Map(docs.map((d) => [d.id, d.text])), query, opts.limit ?? 10);
+    const { searchWorkspaceDocs } = await import('../docs/workspace-search.js');
+    const hits = await searchWorkspaceDocs(ws, query, opts.limit ?? 10);
     code = hits.length > 0 ? 0 : 1;
     emit(g, { query, hits }, () => (hits.length === 0 ? `No page matches "${query}".` : hits.map((h, i) => `${i + 1}. ${h.title}  ${h.path}\n   ${h.snippet}`).join('\n')));
     return code;

@@ -20,10 +20,7 @@ const targetStatus = z.looseObject({
 /** Largest `limit` of `events_query`: an assistant's context is no place for the whole log. */
 const MAX_EVENTS = 1000;
 
-/**
- * The tools that only read the workspace (offered in read-only mode too). `docs_search` joins them once the docs
- * capability (src/docs) exists: one more entry here calling it, nothing else changes (docs/mcp.md lists it then).
- */
+/** The tools that only read the workspace (offered in read-only mode too). */
 export const READ_TOOLS: ToolSpec[] = [
   defineTool({
     name: 'status',
@@ -234,6 +231,19 @@ export const READ_TOOLS: ToolSpec[] = [
       const p = readProposal(session.root, id);
       if (member !== undefined) return { data: { id, answers: memberAnswers(p, member) }, summary: `answers of ${member} in ${id}` };
       return { data: { id, pattern: p }, summary: `${p.id} ${p.name}: ${p.members.length} members, ${p.variables.length} variables` };
+    },
+  }),
+  defineTool({
+    name: 'docs_search',
+    title: 'Search the docs',
+    description: "Full-text search over the workspace's docs site (model reference pages, projects' READMEs and docs, templates, plugins, event types), as `metarepo docs search` does: ranked hits with title, site path and snippet. Finds a property by its name or a word of its description, a template by a variable, an event type by a payload field.",
+    input: { query: z.string().trim().min(1).describe('words to look for (prefixes and small typos match)'), limit: z.number().int().min(1).max(100).default(10) },
+    output: { query: z.string(), hits: z.array(z.object({ title: z.string(), path: z.string(), section: z.string(), score: z.number(), snippet: z.string() })) },
+    hints: READ,
+    async run({ query, limit }, { session }) {
+      const { searchWorkspaceDocs } = await import('../docs/workspace-search.js');
+      const hits = await session.read((ws) => searchWorkspaceDocs(ws, query, limit));
+      return { data: { query, hits }, summary: hits.length ? hits.map((h, i) => `${i + 1}. ${h.title}  ${h.path}`).join('\n') : `no page matches "${query}"` };
     },
   }),
 ];

@@ -8,7 +8,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { TARGET_OUTPUT, realWorkspace, stdioClient, text } from './mcp-workspace.js';
 
-const READ_TOOLS = ['status', 'health', 'models_list', 'model_show', 'model_diff', 'model_impact', 'generators_list', 'targets_list', 'check', 'events_query', 'patterns_list', 'pattern_show'];
+const READ_TOOLS = ['status', 'health', 'models_list', 'model_show', 'model_diff', 'model_impact', 'generators_list', 'targets_list', 'check', 'events_query', 'patterns_list', 'pattern_show', 'docs_search'];
 const WRITE_TOOLS = ['new', 'generate', 'model_draft', 'model_bump', 'pattern_adopt', 'template_test_update'];
 
 describe('metarepo mcp (stdio)', () => {
@@ -88,6 +88,11 @@ describe('metarepo mcp (stdio)', () => {
     const pattern = await client.callTool({ name: 'pattern_show', arguments: { id: 'nope' } });
     expect(pattern.isError).toBe(true);
     expect(text(pattern)).toContain('patterns detect');
+
+    const docs = (await client.callTool({ name: 'docs_search', arguments: { query: 'pusher', limit: 5 } })).structuredContent as { hits: Array<{ title: string; path: string; snippet: string }> };
+    expect(docs.hits.length).toBeGreaterThan(0);
+    expect(docs.hits[0]!.path).toMatch(/^models\/webhooks-push\//);
+    expect(docs.hits[0]!.snippet.toLowerCase()).toContain('pusher');
   });
 
   it('returns a failing tool as an MCP tool error and keeps serving', async () => {
